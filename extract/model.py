@@ -1,0 +1,244 @@
+"""The one typed document representation that every stage reads and extends.
+
+parse → tables → (tag → records → reconcile) → export all pass a `Document` along.
+Everything is a pydantic model so a Document round-trips through JSON without loss
+(`Document.model_dump_json()` / `Document.model_validate_json()`).
+
+Coordinates are PDF points in the page's unrotated space, origin top-left, as pymupdf
+reports them. Page numbers are 1-based, as printed in a viewer.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+BBox = tuple[float, float, float, float]
+"""(x0, y0, x1, y1) in PDF points, origin top-left."""
+
+
+class DocumentKind(StrEnum):
+    FINAL_ACCOUNTS = "部门决算"
+    BUDGET = "部门预算"
+    UNIT_BUDGET = "单位预算"
+    PERFORMANCE = "绩效自评"
+    OTHER = "other"
+
+
+class DocumentStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"  # could not be read at all (corrupt, encrypted, empty, not a PDF)
+    REJECTED = "rejected"  # readable, but not a budget disclosure
+
+
+class TextLine(BaseModel):
+    """One visual line of text: spans on the same baseline merged, whatever their font."""
+
+    text: str
+    page: int
+    bbox: BBox
+    font_size: float
+    bold: bool = False
+
+
+class TextBlock(BaseModel):
+    page: int
+    bbox: BBox
+    lines: list[TextLine]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class Page(BaseModel):
+    number: int
+    width: float
+    height: float
+    rotation: int = 0
+    has_text_layer: bool = True
+    """False when the page has no usable text (image-only, or garbage text layer)."""
+    is_toc: bool = False
+    blocks: list[TextBlock] = Field(default_factory=list)
+    """Body text outside tables, in reading order. Running headers and footers are not here."""
+    furniture: list[TextLine] = Field(default_factory=list)
+    """Running headers, footers and page numbers that were stripped from the body."""
+
+    @property
+    def lines(self) -> list[TextLine]:
+        return [line for block in self.blocks for line in block.lines]
+
+
+class TocEntry(BaseModel):
+    title: str
+    page_label: str | None = None
+    level: int = 1
+    page: int  # the page the TOC line itself is on
+
+
+class Section(BaseModel):
+    """A heading and everything under it until the next heading of the same or higher level."""
+
+    level: int
+    numbering: str
+    """As printed: "第一部分", "一、", "（一）", "1.", "（1）", or "" for an unnumbered heading."""
+    title: str
+    page_start: int
+    page_end: int
+    bbox: BBox
+    text: str = ""
+    """Body text directly under this heading (not including sub-sections)."""
+    children: list[Section] = Field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+class Cell(BaseModel):
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    text: str
+    page: int
+    bbox: BBox
+    is_header: bool = False
+
+
+class Panel(BaseModel):
+    """A side-by-side sub-table (收入 | 支出) sharing rows with its neighbours."""
+
+    name: str
+    col_start: int
+    col_end: int  # exclusive
+
+
+class Table(BaseModel):
+    table_id: str
+    table_type: str = "other"
+    title: str = ""
+    number_label: str = ""
+    """The printed table number, e.g. "公开01表", "表3"."""
+    pages: list[int]
+    bbox: BBox
+    """Bounding box on the first page."""
+    unit: str = "元"
+    n_rows: int
+    n_cols: int
+    header_rows: int = 0
+    column_paths: list[str] = Field(default_factory=list)
+    """Per column, the header path top-down joined with "/", e.g. "本年支出/基本支出"."""
+    column_roles: list[str] = Field(default_factory=list)
+    """Per column: "label", "code", "value" or "index" (行次/栏次, never an amount)."""
+    panels: list[Panel] = Field(default_factory=list)
+    cells: list[Cell] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    """Lines printed right under the table ("注：…", "本表无数据")."""
+
+    @property
+    def page_start(self) -> int:
+        return self.pages[0]
+
+    @property
+    def page_end(self) -> int:
+        return self.pages[-1]
+
+    def grid(self) -> list[list[str]]:
+        """Rows × columns of text, merged cells repeated over their span."""
+        rows = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.col, cell.col + cell.col_span):
+                    rows[r][c] = cell.text
+        return rows
+
+
+class LineItem(BaseModel):
+    """One amount cell of a typed table, with everything needed to cite it."""
+
+    table_id: str
+    table_type: str
+    panel: str = ""
+    code: str | None = None
+    """功能分类 / 经济分类 code as digits ("2080501"), or None for rows without one."""
+    name: str
+    column: str
+    value: float
+    """In 元."""
+    raw: str
+    unit: str
+    row: int
+    col: int
+    page: int
+    bbox: BBox
+
+
+class Evidence(BaseModel):
+    """One value a finding relies on, with where it was printed."""
+
+    role: str
+    """What the value is in the check, e.g. "total", "item", "narrative"."""
+    text: str
+    value: float | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    table_id: str | None = None
+
+
+class FindingStatus(StrEnum):
+    INCONSISTENT = "inconsistent"
+    CONSISTENT = "consistent"
+    NOT_CHECKABLE = "not_checkable"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Finding(BaseModel):
+    check_id: str
+    severity: Severity
+    status: FindingStatus
+    expected: float | str | None = None
+    found: float | str | None = None
+    delta: float | None = None
+    """Unrounded found − expected, in the unit of the values (元 for amounts)."""
+    message_zh: str
+    message_en: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class DocumentMeta(BaseModel):
+    issuer: str | None = None
+    year: int | None = None
+    kind: DocumentKind = DocumentKind.OTHER
+    unit: str = "元"
+    title: str | None = None
+
+
+class Document(BaseModel):
+    doc_id: str
+    """sha256 of the file bytes."""
+    path: str
+    status: DocumentStatus = DocumentStatus.OK
+    error: str | None = None
+    meta: DocumentMeta = Field(default_factory=DocumentMeta)
+    pages: list[Page] = Field(default_factory=list)
+    toc: list[TocEntry] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    line_items: list[LineItem] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    parser_version: str = ""
+
+    def iter_sections(self):
+        for section in self.sections:
+            yield from section.walk()
+
+    def table(self, table_id: str) -> Table:
+        return next(t for t in self.tables if t.table_id == table_id)

@@ -1,0 +1,101 @@
+"""Narrative layout: visual lines → blocks, with running headers, footers and page numbers
+moved aside, and table-of-contents pages recognised."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extract.model import Page, TextBlock, TextLine, TocEntry
+from extract.parse.pdf import RawLine
+
+EDGE_BAND = 0.085  # top/bottom share of the page where running headers and footers live
+_PAGE_NUMBER = re.compile(r"^([-—–\s]*\d{1,4}[-—–\s]*|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[ivxlcIVXLC]+)$")
+_TOC_TITLE = re.compile(r"^目\s*录$")
+_TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．。\-_ ]{2,}|\t)\s*(?P<page>\d{1,3})?\s*$")
+_DIGITS = re.compile(r"\d+")
+
+
+def to_text_line(line: RawLine, page: int) -> TextLine:
+    return TextLine(
+        text=line.text, page=page, bbox=(line.x0, line.y0, line.x1, line.y1), font_size=round(line.size, 2),
+        bold=line.bold,
+    )
+
+
+def running_furniture(pages_lines: list[list[TextLine]], heights: list[float]) -> set[tuple[int, int]]:
+    """(page index, line index) of lines that are running headers, footers or page numbers.
+
+    A line in the top or bottom band is furniture when it is a page number, or when the same
+    text (digits ignored) recurs in that band on at least a third of the pages.
+    """
+    def key(text: str) -> str:
+        return _DIGITS.sub("#", text.replace(" ", ""))
+
+    in_band: list[list[int]] = []
+    counts: Counter[str] = Counter()
+    for lines, height in zip(pages_lines, heights, strict=True):
+        idx = [
+            i for i, ln in enumerate(lines)
+            if ln.bbox[3] <= height * EDGE_BAND or ln.bbox[1] >= height * (1 - EDGE_BAND)
+        ]
+        in_band.append(idx)
+        counts.update({key(lines[i].text) for i in idx})
+    threshold = max(2, len(pages_lines) // 3)
+    out: set[tuple[int, int]] = set()
+    for p, idx in enumerate(in_band):
+        for i in idx:
+            text = pages_lines[p][i].text.strip()
+            if _PAGE_NUMBER.match(text) or counts[key(text)] >= threshold:
+                out.add((p, i))
+    return out
+
+
+def make_blocks(lines: list[TextLine]) -> list[TextBlock]:
+    """Group lines into paragraphs: a new block after a vertical gap, at a first-line indent,
+    or after a line that stops well short of the right margin."""
+    blocks: list[TextBlock] = []
+    if not lines:
+        return blocks
+    right = max(ln.bbox[2] for ln in lines)
+    current: list[TextLine] = [lines[0]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        size = max(prev.font_size, 1.0)
+        gap = line.bbox[1] - prev.bbox[3]
+        indented = line.bbox[0] - current[0].bbox[0] > 1.2 * size if len(current) > 1 else False
+        short_prev = prev.bbox[2] < right - 3 * size
+        if gap > 0.9 * size or gap < -0.5 * size or indented or short_prev:
+            blocks.append(_block(current))
+            current = [line]
+        else:
+            current.append(line)
+    blocks.append(_block(current))
+    return blocks
+
+
+def _block(lines: list[TextLine]) -> TextBlock:
+    return TextBlock(
+        page=lines[0].page,
+        bbox=(
+            min(ln.bbox[0] for ln in lines), min(ln.bbox[1] for ln in lines),
+            max(ln.bbox[2] for ln in lines), max(ln.bbox[3] for ln in lines),
+        ),
+        lines=lines,
+    )
+
+
+def read_toc(page: Page) -> list[TocEntry]:
+    """TOC entries if this page is a table of contents (a 目录 title, entries with leaders)."""
+    lines = page.lines
+    if not any(_TOC_TITLE.match(ln.text.replace(" ", "")) for ln in lines[:5]):
+        return []
+    entries = []
+    for ln in lines:
+        text = ln.text.strip()
+        if _TOC_TITLE.match(text.replace(" ", "")):
+            continue
+        m = _TOC_ENTRY.match(text)
+        title = (m.group("title") if m else text).strip(" .…·")
+        if title:
+            entries.append(TocEntry(title=title, page_label=m.group("page") if m else None, page=page.number))
+    return entries

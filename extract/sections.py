@@ -1,0 +1,72 @@
+"""Body blocks → the section tree (第一部分 / 一、/（一）/ 1. /（1）, and unnumbered headings).
+
+Levels are relative, as a reader sees them: a numbering style nests under every style that
+was opened before it and is still open, so a document without 第X部分 starts at 一、.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.model import Page, Section, TextBlock
+
+# (rank, pattern): a lower rank is an outer level.
+_NUMBERINGS: list[tuple[int, re.Pattern[str]]] = [
+    (1, re.compile(r"^(第[一二三四五六七八九十]+部分)\s*")),
+    (2, re.compile(r"^([一二三四五六七八九十]+、)\s*")),
+    (3, re.compile(r"^([（(][一二三四五六七八九十]+[)）])\s*")),
+    (4, re.compile(r"^(\d{1,2}[.．、](?!\d))\s*")),
+    (5, re.compile(r"^([（(]\d{1,2}[)）])\s*")),
+]
+_UNNUMBERED_RANK = 1
+_SENTENCE_END = re.compile(r"[。；;，,：:！？!?]$")
+MAX_HEADING_CHARS = 40
+
+
+def heading_of(block: TextBlock, body_size: float) -> tuple[int, str, str] | None:
+    """(rank, numbering, title) if the block is a heading, else None."""
+    first = block.lines[0]
+    text = first.text.strip()
+    if len(block.lines) > 2 or len(text) > MAX_HEADING_CHARS + 8 or _SENTENCE_END.search(text):
+        return None
+    if len(block.lines) == 2 and first.bbox[2] > block.bbox[2] - 2 * first.font_size:
+        return None  # a wrapped paragraph that happens to start with a number
+    for rank, pattern in _NUMBERINGS:
+        m = pattern.match(text)
+        if m:
+            title = text[m.end() :].strip()
+            if title and len(title) <= MAX_HEADING_CHARS and "。" not in title:
+                return rank, m.group(1), title
+            return None
+    if len(block.lines) == 1 and len(text) <= 32 and not re.search(r"[:：]", text) and (first.bold or first.font_size > body_size * 1.15):
+        return _UNNUMBERED_RANK, "", text
+    return None
+
+
+def build_sections(pages: list[Page]) -> list[Section]:
+    blocks = [b for page in pages if not page.is_toc for b in page.blocks]
+    sizes = sorted(ln.font_size for b in blocks for ln in b.lines)
+    body_size = sizes[len(sizes) // 2] if sizes else 10.5
+    roots: list[Section] = []
+    stack: list[tuple[int, Section]] = []
+    for block in blocks:
+        heading = heading_of(block, body_size)
+        if heading is None:
+            if stack:
+                section = stack[-1][1]
+                section.text = f"{section.text}\n{block.text}" if section.text else block.text
+                for _, open_section in stack:
+                    open_section.page_end = max(open_section.page_end, block.page)
+            continue
+        rank, numbering, title = heading
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        section = Section(
+            level=len(stack) + 1, numbering=numbering, title=title, page_start=block.page,
+            page_end=block.page, bbox=block.bbox,
+        )
+        (stack[-1][1].children if stack else roots).append(section)
+        for _, open_section in stack:
+            open_section.page_end = max(open_section.page_end, block.page)
+        stack.append((rank, section))
+    return roots
