@@ -38,7 +38,8 @@ def heading_of(block: TextBlock, body_size: float) -> tuple[int, str, str] | Non
             if title and len(title) <= MAX_HEADING_CHARS and "。" not in title:
                 return rank, m.group(1), title
             return None
-    if len(block.lines) == 1 and len(text) <= 32 and not re.search(r"[:：]", text) and (first.bold or first.font_size > body_size * 1.15):
+    emphasised = first.bold or first.font_size > body_size * 1.15
+    if len(block.lines) == 1 and len(text) <= 32 and not re.search(r"[:：]", text) and emphasised:
         return _UNNUMBERED_RANK, "", text
     return None
 

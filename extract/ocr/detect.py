@@ -98,7 +98,32 @@ def needs_ocr(
     min_ink: float = 0.002,
 ) -> OcrDecision:
     """Return whether ``page`` needs OCR and why (see the module docstring)."""
-    stats = page_stats(page)
+    return decide(
+        page_stats(page),
+        min_chars=min_chars,
+        image_coverage=image_coverage,
+        max_text_coverage_on_image=max_text_coverage_on_image,
+        max_pua_fraction=max_pua_fraction,
+        max_replacement_fraction=max_replacement_fraction,
+        min_cjk_fraction=min_cjk_fraction,
+        min_letters_for_cjk_check=min_letters_for_cjk_check,
+        min_ink=min_ink,
+    )
+
+
+def decide(
+    stats: PageTextStats,
+    *,
+    min_chars: int = 10,
+    image_coverage: float = 0.5,
+    max_text_coverage_on_image: float = 0.03,
+    max_pua_fraction: float = 0.05,
+    max_replacement_fraction: float = 0.05,
+    min_cjk_fraction: float = 0.1,
+    min_letters_for_cjk_check: int = 30,
+    min_ink: float = 0.002,
+) -> OcrDecision:
+    """The decision rules of `needs_ocr`, on measured stats (pure, for tests and tuning)."""
     n = max(stats.n_chars, 1)
     if stats.n_chars >= 3 and stats.n_pua / n > max_pua_fraction:
         return OcrDecision(True, "private_use_glyphs", stats)

@@ -120,7 +120,7 @@ class RapidOcrEngine:
             raise OcrUnavailableError(f"rapidocr bundled models missing: {missing}")
         params: dict[str, Any] = {
             "Global.use_cls": False,
-            "Global.log_level": "warning",
+            "Global.log_level": "error",
             "Global.max_side_len": self.max_side_len,
             "Global.text_score": self.text_score,
             "Global.model_root_dir": str(paths["det"].parent),

@@ -163,10 +163,21 @@ def looks_upright(lines: list[OcrLine], min_confidence: float = 0.85) -> bool:
 
 
 def detect_orientation(image: np.ndarray, engine: OcrEngine, max_side: int = 1280) -> int:
-    """Quarter turns (0..3, counter-clockwise as `numpy.rot90`) that make ``image`` upright."""
+    """Quarter turns (0..3, counter-clockwise as `numpy.rot90`) that make ``image`` upright.
+
+    Reads a downscaled copy turned 180°, 90°, 270° (scans are most often upside down)
+    and stops at the first that `looks_upright`; otherwise keeps the best-scoring turn,
+    0 included.
+    """
     small = _downscale(image, max_side)
-    scores = [orientation_score(engine.read(np.rot90(small, k))) for k in range(4)]
-    return int(np.argmax(scores))
+    scores: dict[int, float] = {}
+    for k in (2, 1, 3):
+        lines = engine.read(np.ascontiguousarray(np.rot90(small, k)))
+        if looks_upright(lines):
+            return k
+        scores[k] = orientation_score(lines)
+    scores[0] = orientation_score(engine.read(small))
+    return max(scores, key=lambda k: scores[k])
 
 
 def _downscale(image: np.ndarray, max_side: int) -> np.ndarray:

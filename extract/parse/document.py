@@ -9,13 +9,13 @@ from pathlib import Path
 import pymupdf
 
 from extract import __version__
-from extract.model import Document, Page, TextLine
+from extract.model import Document, Page
 from extract.parse.layout import make_blocks, read_toc, running_furniture, to_text_line
 from extract.parse.meta import read_meta
-from extract.parse.pdf import read_page, group_lines
+from extract.parse.pdf import RawLine, group_lines, read_page
 from extract.sections import build_sections
 from extract.tables.build import PageTable, assemble, describe, join_pages
-from extract.tables.grid import fill_grid, find_grids
+from extract.tables.grid import Grid, fill_grid, find_grids
 
 MAX_FILE_BYTES = 300 * 1024 * 1024
 MAX_PAGES = 3000
@@ -57,8 +57,8 @@ def parse_pdf(path: str | Path) -> Document:
     path = Path(path)
     data, pdf = open_pdf(path)
     pages: list[Page] = []
-    page_lines: list[list[TextLine]] = []
-    page_tables: list[PageTable] = []
+    page_raw_lines: list[list[RawLine]] = []
+    page_grids: list[list[Grid]] = []
     try:
         for pdf_page in pdf:
             content = read_page(pdf_page)
@@ -66,8 +66,8 @@ def parse_pdf(path: str | Path) -> Document:
             outside = content.chars
             for grid in grids:
                 outside = fill_grid(grid, outside)
-            raw_lines = group_lines(outside)
-            page_tables.extend(describe(content.number, grids, raw_lines, content.height))
+            page_grids.append(grids)
+            page_raw_lines.append(group_lines(outside))
             visible = sum(1 for c in content.chars if not c.text.isspace())
             pages.append(
                 Page(
@@ -75,16 +75,20 @@ def parse_pdf(path: str | Path) -> Document:
                     has_text_layer=visible >= 20 or content.image_coverage < 0.5,
                 )
             )
-            page_lines.append([to_text_line(ln, content.number) for ln in raw_lines])
     except RuntimeError as exc:  # damaged content streams surface while reading pages
         raise DocumentError(f"corrupt PDF page: {exc}") from exc
     finally:
         pdf.close()
 
+    page_lines = [[to_text_line(ln, page.number) for ln in raw] for page, raw in zip(pages, page_raw_lines, strict=True)]
     furniture = running_furniture(page_lines, [p.height for p in pages])
-    for p, (page, lines) in enumerate(zip(pages, page_lines, strict=True)):
-        page.furniture = [ln for i, ln in enumerate(lines) if (p, i) in furniture]
-        page.blocks = make_blocks([ln for i, ln in enumerate(lines) if (p, i) not in furniture])
+    page_tables: list[PageTable] = []
+    for p, page in enumerate(pages):
+        keep = [i for i in range(len(page_lines[p])) if (p, i) not in furniture]
+        page.furniture = [ln for i, ln in enumerate(page_lines[p]) if (p, i) in furniture]
+        page.blocks = make_blocks([page_lines[p][i] for i in keep])
+        body = [page_raw_lines[p][i] for i in keep]
+        page_tables.extend(describe(page.number, page_grids[p], body, page.height))
 
     doc = Document(doc_id=file_id(data), path=str(path), pages=pages, parser_version=__version__)
     for page in pages:

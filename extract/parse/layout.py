@@ -3,6 +3,7 @@ moved aside, and table-of-contents pages recognised."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -59,7 +60,7 @@ def make_blocks(lines: list[TextLine]) -> list[TextBlock]:
         return blocks
     right = max(ln.bbox[2] for ln in lines)
     current: list[TextLine] = [lines[0]]
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in itertools.pairwise(lines):
         size = max(prev.font_size, 1.0)
         gap = line.bbox[1] - prev.bbox[3]
         indented = line.bbox[0] - current[0].bbox[0] > 1.2 * size if len(current) > 1 else False

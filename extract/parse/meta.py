@@ -57,7 +57,7 @@ def read_meta(pages: list[Page], tables: list[Table]) -> DocumentMeta:
     units = Counter(t.unit for t in tables if t.unit)
     cover = [ln for ln in pages[0].lines] if pages else []
     title = max(cover, key=lambda ln: ln.font_size).text if cover else None
-    kind_text = "\n".join([title or ""] + front[:12] + titles)
+    kind_text = "\n".join([title or "", *front[:12], *titles])
     return DocumentMeta(
         issuer=_issuer(front + [ln.text for page in pages[3:] for ln in page.lines[:3]]),
         year=years.most_common(1)[0][0] if years else None,

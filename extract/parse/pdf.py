@@ -87,9 +87,9 @@ def join_chars(chars: list[Char]) -> str:
     out: list[str] = []
     prev: Char | None = None
     for ch in chars:
-        if prev is not None and ch.x0 - prev.x1 > 0.5 * max(ch.size, prev.size) and not ch.text.isspace():
-            if out and not out[-1].isspace():
-                out.append(" ")
+        wide_gap = prev is not None and ch.x0 - prev.x1 > 0.5 * max(ch.size, prev.size)
+        if wide_gap and not ch.text.isspace() and out and not out[-1].isspace():
+            out.append(" ")
         out.append(ch.text)
         prev = ch
     return "".join(out).strip()

@@ -35,22 +35,14 @@ def _views(index: DocIndex, family: str, kind: str) -> list[TableView]:
     return index.views_of(kind, family=family)
 
 
-def _summary_side(
-    index: DocIndex, family: str, kind: str, side: SideRules
-) -> TableView | None:
+def _summary_side(index: DocIndex, family: str, kind: str, side: SideRules) -> TableView | None:
     return next(
-        (
-            v
-            for v, r in side_views(index, (kind,))
-            if r is side and v.table_type == f"{family}.{kind}"
-        ),
+        (v for v, r in side_views(index, (kind,)) if r is side and v.table_type == f"{family}.{kind}"),
         None,
     )
 
 
-def _equal(
-    left: tuple[TableView, RowInfo, str], right: tuple[TableView, RowInfo, str]
-) -> Outcome:
+def _equal(left: tuple[TableView, RowInfo, str], right: tuple[TableView, RowInfo, str]) -> Outcome:
     """left value (found) must equal right value (expected)."""
     (lv, lrow, lcol), (rv, rrow, rcol) = left, right
     lzh, len_ = lv.label
@@ -76,11 +68,7 @@ def _equal(
 
 def _total_row(view: TableView) -> RowInfo | None:
     return next(
-        (
-            r
-            for r in view.sorted_rows()
-            if r.code is None and _TOTAL_ROW.match(bare_name(r.name))
-        ),
+        (r for r in view.sorted_rows() if r.code is None and _TOTAL_ROW.match(bare_name(r.name))),
         None,
     )
 
@@ -102,9 +90,7 @@ def _absent(kinds: tuple[str, str], family: str) -> Unavailable:
     )
 
 
-def _year_total_vs_table(
-    index: DocIndex, side: SideRules, kind: str
-) -> Iterator[Outcome]:
+def _year_total_vs_table(index: DocIndex, side: SideRules, kind: str) -> Iterator[Outcome]:
     kinds = ("income_expenditure_summary", kind)
     for family in _families_present(index, kinds):
         summary = _summary_side(index, family, kinds[0], side)
@@ -116,9 +102,7 @@ def _year_total_vs_table(
             continue
         s_row, d_row = find_row(summary, side.year_total), _total_row(details[0])
         if s_row is None or d_row is None:
-            yield Unavailable(
-                *_labels(summary, details[0]), "未找到合计行", "no 合计 row found"
-            )
+            yield Unavailable(*_labels(summary, details[0]), "未找到合计行", "no 合计 row found")
             continue
         yield _equal((summary, s_row, s_col), (details[0], d_row, d_col))
 
@@ -157,33 +141,22 @@ def _match_class(row: RowInfo, classes: list[RowInfo]) -> RowInfo | None:
 def _summary_classes(summary: TableView, classes: list[RowInfo]) -> list[RowInfo]:
     """The 类 rows of the summary's 支出 side: 3-digit coded rows, or rows named like a 类."""
     names = {bare_name(c.name) for c in classes}
-    return [
-        r
-        for r in summary.sorted_rows()
-        if r.code and len(r.code) == 3 or r.code is None and bare_name(r.name) in names
-    ]
+    return [r for r in summary.sorted_rows() if (r.code and len(r.code) == 3) or (r.code is None and bare_name(r.name) in names)]
 
 
-def _per_class(
-    summary: TableView, s_col: str, detail: TableView, d_col: str, with_total: bool
-) -> Iterator[Outcome]:
+def _per_class(summary: TableView, s_col: str, detail: TableView, d_col: str, with_total: bool) -> Iterator[Outcome]:
     classes = detail.code_rows(3)
-    pairs: list[tuple[RowInfo, RowInfo | None]] = [
-        (r, _match_class(r, classes)) for r in _summary_classes(summary)
-    ]
+    pairs: list[tuple[RowInfo, RowInfo | None]] = [(r, _match_class(r, classes)) for r in _summary_classes(summary, classes)]
     if with_total:
         pairs.append(
             (
-                find_row(summary, EXPENDITURE.year_total)
-                or RowInfo(-1, None, "本年支出合计"),
+                find_row(summary, EXPENDITURE.year_total) or RowInfo(-1, None, "本年支出合计"),
                 _total_row(detail),
             )
         )
     for s_row, d_row in pairs:
         if d_row is None:
-            op: Operand | None = (
-                summary.operand(s_row.row, s_col) if s_row.row >= 0 else None
-            )
+            op: Operand | None = summary.operand(s_row.row, s_col) if s_row.row >= 0 else None
             if op is not None and op.blank:
                 continue  # a 类 with nothing spent need not appear in the detailed table
             yield Unavailable(
@@ -216,7 +189,7 @@ def summary_classes_vs_expenditure_table(index: DocIndex) -> Iterator[Outcome]:
 
 @check(
     "T043.fiscal_grant_general_budget_vs_general_budget_table",
-    description="财政拨款收支总表 一般公共预算 column per 类 and 本年支出合计 = 一般公共预算财政拨款支出表 per 类 and 合计.",
+    description=("财政拨款收支总表 一般公共预算 column per 类 and 本年支出合计 = 一般公共预算财政拨款支出表 per 类 and 合计."),
     inputs=("fiscal_grant_summary", "general_budget_expenditure"),
 )
 def fiscal_grant_general_budget_vs_general_budget_table(
@@ -226,11 +199,7 @@ def fiscal_grant_general_budget_vs_general_budget_table(
     for family in _families_present(index, kinds):
         summary = _summary_side(index, family, kinds[0], EXPENDITURE)
         details = _views(index, family, kinds[1])
-        s_col = (
-            next((c for c in summary.columns if _GENERAL_BUDGET_COLUMN.search(c)), None)
-            if summary
-            else None
-        )
+        s_col = next((c for c in summary.columns if _GENERAL_BUDGET_COLUMN.search(c)), None) if summary else None
         d_col = details[0].main_column() if details else None
         if summary is None or not details or s_col is None or d_col is None:
             yield _absent(kinds, family)

@@ -77,9 +77,7 @@ def check(
     def register(fn: CheckFn) -> CheckFn:
         if check_id in _REGISTRY:
             raise ValueError(f"check {check_id} registered twice")
-        _REGISTRY[check_id] = CheckSpec(
-            check_id, description, tuple(inputs), tolerance, severity, fn
-        )
+        _REGISTRY[check_id] = CheckSpec(check_id, description, tuple(inputs), tolerance, severity, fn)
         return fn
 
     return register
@@ -103,7 +101,7 @@ def run_checks(doc: Document, only: Iterable[str] | None = None) -> list[Finding
             continue
         try:
             findings.extend(_findings(spec, spec.fn(index)))
-        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the rest
+        except Exception as exc:
             findings.append(_crashed(spec, exc))
     return findings
 
@@ -131,7 +129,9 @@ def _evaluate(spec: CheckSpec, sc: SumCheck) -> Finding:
     delta, tol = f"{result.delta:+,.2f}", _amount(result.tolerance)
     if result.consistent:
         status, severity = FindingStatus.CONSISTENT, Severity.INFO
-        zh = f"{sc.subject_zh}为 {found} 元，与{sc.relation_zh} {expected} 元在印刷精度内一致（差额 {delta} 元，容差 ±{tol} 元）。"
+        zh = (
+            f"{sc.subject_zh}为 {found} 元，与{sc.relation_zh} {expected} 元在印刷精度内一致（差额 {delta} 元，容差 ±{tol} 元）。"
+        )
         en = (
             f"{sc.subject_en} ({found} 元) matches {sc.relation_en} ({expected} 元) "
             f"within printed precision (delta {delta} 元, tolerance ±{tol} 元)."
@@ -143,9 +143,7 @@ def _evaluate(spec: CheckSpec, sc: SumCheck) -> Finding:
             f"{sc.subject_en} is {found} 元 but {sc.relation_en} is {expected} 元: "
             f"delta {delta} 元 exceeds the printed-precision tolerance of ±{tol} 元."
         )
-    evidence = [_evidence(sc.found, sc.found_role)] + [
-        _evidence(p, sc.part_role) for p in sc.parts
-    ]
+    evidence = [_evidence(sc.found, sc.found_role)] + [_evidence(p, sc.part_role) for p in sc.parts]
     return Finding(
         check_id=spec.check_id,
         severity=severity,

@@ -164,9 +164,7 @@ def printed_interval(raw: str, factor: float = 1.0) -> Interval | None:
     number = parse_printed(raw)
     if number is None:
         return None
-    return Interval.around(
-        float(number.value) * factor, float(number.half_unit) * factor
-    )
+    return Interval.around(float(number.value) * factor, float(number.half_unit) * factor)
 
 
 def half_width_of(raw: str, unit: str, value: float | None = None) -> float | None:
@@ -196,7 +194,18 @@ class Comparison:
 
     @property
     def consistent(self) -> bool:
-        return self.found.meets(self.expected)
+        """Whether some true values behind the printed ones satisfy the identity.
+
+        Printed values are rounded half-up, so each stands for the half-open [x − h, x + h):
+        two intervals that only touch at an end do not meet (three 2-decimal parts and a
+        2-decimal total off by exactly 0.02 are inconsistent). Exact values are closed points.
+        """
+        a, b = self.found, self.expected
+        overlap = min(a.hi, b.hi) - max(a.lo, b.lo)
+        eps = EPSILON + 1e-12 * max(abs(a.lo), abs(a.hi), abs(b.lo), abs(b.hi))
+        if a.half_width == 0 or b.half_width == 0:
+            return overlap >= -eps
+        return overlap > eps
 
     @property
     def tolerance(self) -> float:

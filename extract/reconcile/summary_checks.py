@@ -44,9 +44,7 @@ INCOME = SideRules(
     year_total=re.compile(r"^本年收入(?:合计|小计)?$|^收入合计$"),
     adjustments=(
         re.compile(r"^使用非财政拨款结余"),
-        re.compile(
-            r"^(?:年初|上年)(?:财政拨款)?结转(?:和|及)?结余$|^(?:上年|年初)结转$"
-        ),
+        re.compile(r"^(?:年初|上年)(?:财政拨款)?结转(?:和|及)?结余$|^(?:上年|年初)结转$"),
         re.compile(r"^用事业基金弥补收支差额$"),
     ),
 )
@@ -63,9 +61,7 @@ EXPENDITURE = SideRules(
 )
 
 
-def side_views(
-    index: DocIndex, kinds: tuple[str, ...] = SUMMARY_KINDS
-) -> Iterator[tuple[TableView, SideRules]]:
+def side_views(index: DocIndex, kinds: tuple[str, ...] = SUMMARY_KINDS) -> Iterator[tuple[TableView, SideRules]]:
     """Every summary panel with the rules of its side (by panel name: 收入 / 支出)."""
     for view in index.views_of(*kinds):
         for rules in (INCOME, EXPENDITURE):
@@ -78,9 +74,7 @@ def find_row(view: TableView, pattern: re.Pattern[str]) -> RowInfo | None:
     return rows[0] if rows else None
 
 
-def _subject(
-    view: TableView, rules: SideRules, row: RowInfo, column: str
-) -> tuple[str, str]:
+def _subject(view: TableView, rules: SideRules, row: RowInfo, column: str) -> tuple[str, str]:
     zh, en = view.label
     return (
         f"{zh}{rules.zh}方「{row.name}」（{column}）",
@@ -101,9 +95,7 @@ def _sum_of_rows(
         found = view.operand(total.row, column)
         parts = [view.operand(r.row, column) for r in rows]
         if found is None or any(p is None for p in parts):
-            missing = [
-                r.name for r, op in zip([total, *rows], [found, *parts]) if op is None
-            ]
+            missing = [r.name for r, op in zip([total, *rows], [found, *parts], strict=True) if op is None]
             yield Unavailable(
                 subject_zh,
                 subject_en,
@@ -182,13 +174,9 @@ def _composition(index: DocIndex, side: SideRules) -> Iterator[Outcome]:
             find_row(view, rules.year_total),
         )
         if grand is None or year is None:
-            yield _missing(
-                view, rules, "总计" if grand is None else f"本年{rules.zh}合计"
-            )
+            yield _missing(view, rules, "总计" if grand is None else f"本年{rules.zh}合计")
             continue
-        rows = [year] + [
-            r for p in rules.adjustments if (r := find_row(view, p)) is not None
-        ]
+        rows = [year] + [r for p in rules.adjustments if (r := find_row(view, p)) is not None]
         names = " + ".join(r.name for r in rows)
         yield from _sum_of_rows(view, rules, grand, rows, (names, names))
 
@@ -218,11 +206,7 @@ def _year_items(view: TableView, rules: SideRules, total: RowInfo) -> list[RowIn
     for row in view.sorted_rows():
         if row.row >= total.row or any(p.search(bare_name(row.name)) for p in excluded):
             continue
-        if (
-            _NUMBERED.match(view.printed_label(row.row))
-            or row.code
-            and len(row.code) == 3
-        ):
+        if _NUMBERED.match(view.printed_label(row.row)) or (row.code and len(row.code) == 3):
             out.append(row)
     return out
 

@@ -38,9 +38,7 @@ _TOTAL_ROW = re.compile(r"^(?:合计|总计)$")
 _LEVEL_ZH = {3: "类", 5: "款", 7: "项"}
 
 
-def _families(
-    view: TableView, parent_len: int
-) -> Iterator[tuple[RowInfo, list[RowInfo]]]:
+def _families(view: TableView, parent_len: int) -> Iterator[tuple[RowInfo, list[RowInfo]]]:
     """(parent row, child rows) pairs; parent_len 0 is the 合计 row over the 类 rows."""
     if parent_len == 0:
         classes = view.code_rows(3)
@@ -50,17 +48,9 @@ def _families(
         return
     for parent in view.code_rows(parent_len):
         assert parent.code is not None
-        children = [
-            r
-            for r in view.code_rows(parent_len + 2)
-            if r.code and r.code.startswith(parent.code)
-        ]
+        children = [r for r in view.code_rows(parent_len + 2) if r.code and r.code.startswith(parent.code)]
         if not children and parent_len == 3:  # 类 printed with its 项 but no 款 rows
-            children = [
-                r
-                for r in view.code_rows(7)
-                if r.code and r.code.startswith(parent.code)
-            ]
+            children = [r for r in view.code_rows(7) if r.code and r.code.startswith(parent.code)]
         if children:
             yield parent, children
 
@@ -78,6 +68,8 @@ def _unreadable(view: TableView, row: RowInfo, columns: list[str]) -> Unavailabl
 
 def _hierarchy(index: DocIndex, parent_len: int) -> Iterator[Outcome]:
     for view in index.views_of(*CLASSIFIED_KINDS):
+        if not view.items:  # nothing was read from this table: nothing to reconcile
+            continue
         zh, en = view.label
         for parent, children in _families(view, parent_len):
             level = _LEVEL_ZH[len(children[0].code or "")]
@@ -85,14 +77,8 @@ def _hierarchy(index: DocIndex, parent_len: int) -> Iterator[Outcome]:
                 found = view.operand(parent.row, column)
                 parts = [view.operand(c.row, column) for c in children]
                 if found is None or any(p is None for p in parts):
-                    missing = [
-                        r.label
-                        for r, op in zip([parent, *children], [found, *parts])
-                        if op is None
-                    ]
-                    yield _unreadable(
-                        view, parent, [f"{m} · {column}" for m in missing]
-                    )
+                    missing = [r.label for r, op in zip([parent, *children], [found, *parts], strict=True) if op is None]
+                    yield _unreadable(view, parent, [f"{m} · {column}" for m in missing])
                     continue
                 yield SumCheck(
                     subject_zh=f"{zh}「{column}」列 {parent.label}",
@@ -138,18 +124,12 @@ def _heads(prefix: tuple[str, ...], columns: list[tuple[str, ...]]) -> list[str]
     """Distinct header segments directly under `prefix`, in column order."""
     heads: list[str] = []
     for col in columns:
-        if (
-            len(col) > len(prefix)
-            and col[: len(prefix)] == prefix
-            and col[len(prefix)] not in heads
-        ):
+        if len(col) > len(prefix) and col[: len(prefix)] == prefix and col[len(prefix)] not in heads:
             heads.append(col[len(prefix)])
     return heads
 
 
-def _group_columns(
-    prefix: tuple[str, ...], columns: list[tuple[str, ...]]
-) -> list[tuple[str, ...]]:
+def _group_columns(prefix: tuple[str, ...], columns: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """The columns that add up to the header group `prefix`: itself, its subtotal, or its parts."""
     if prefix in columns:
         return [prefix]
@@ -173,11 +153,7 @@ def subtotal_identities(columns: list[str]) -> list[tuple[str, list[str]]]:
         if not is_total_segment(path[-1]):
             continue
         parent = path[:-1]
-        heads = [
-            h
-            for h in _heads(parent, paths)
-            if h != path[-1] and not h.startswith("其中")
-        ]
+        heads = [h for h in _heads(parent, paths) if h != path[-1] and not h.startswith("其中")]
         if any(is_total_segment(h) for h in heads):
             continue  # two totals side by side: which is the sum of which is not defined
         parts = [col for h in heads for col in _group_columns((*parent, h), paths)]
@@ -186,15 +162,11 @@ def subtotal_identities(columns: list[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _row_identity(
-    view: TableView, row: RowInfo, total: str, parts: list[str]
-) -> Outcome:
+def _row_identity(view: TableView, row: RowInfo, total: str, parts: list[str]) -> Outcome:
     found = view.operand(row.row, total)
     operands = [view.operand(row.row, p) for p in parts]
     if found is None or any(op is None for op in operands):
-        missing = [
-            c for c, op in zip([total, *parts], [found, *operands]) if op is None
-        ]
+        missing = [c for c, op in zip([total, *parts], [found, *operands], strict=True) if op is None]
         return _unreadable(view, row, missing)
     zh, en = view.label
     present: tuple[Operand, ...] = tuple(op for op in operands if op is not None)
@@ -215,7 +187,7 @@ def _row_identity(
 )
 def subtotal_column_equals_sum_of_siblings(index: DocIndex) -> Iterator[Outcome]:
     for view in index.views:
-        if view.table_type.partition(".")[2] in SUBTOTAL_SKIP_KINDS:
+        if not view.items or view.table_type.partition(".")[2] in SUBTOTAL_SKIP_KINDS:
             continue
         identities = subtotal_identities(view.columns)
         for row in view.sorted_rows() if identities else []:

@@ -122,9 +122,7 @@ def _measures(view: TableView) -> list[Measure]:
     return out
 
 
-def _identity(
-    view: TableView, m: Measure, total: Part, parts: tuple[Part, ...]
-) -> Outcome | None:
+def _identity(view: TableView, m: Measure, total: Part, parts: tuple[Part, ...]) -> Outcome | None:
     parts = _expand_car(m, parts)
     if total not in m.values and not any(p in m.values for p in parts):
         return None  # this measure does not print this identity at all
@@ -158,19 +156,13 @@ def _identity(
 def _expand_car(m: Measure, parts: tuple[Part, ...]) -> tuple[Part, ...]:
     """Use 购置费 + 运行费 for the car component when the table prints no car subtotal."""
     components = (Part.CAR_PURCHASE, Part.CAR_OPERATION)
-    if (
-        Part.CAR in parts
-        and Part.CAR not in m.values
-        and all(c in m.values for c in components)
-    ):
+    if Part.CAR in parts and Part.CAR not in m.values and all(c in m.values for c in components):
         i = parts.index(Part.CAR)
         return (*parts[:i], *components, *parts[i + 1 :])
     return parts
 
 
-def _three_public(
-    index: DocIndex, total: Part, parts: tuple[Part, ...]
-) -> Iterator[Outcome]:
+def _three_public(index: DocIndex, total: Part, parts: tuple[Part, ...]) -> Iterator[Outcome]:
     for view in index.views_of("three_public"):
         for m in _measures(view):
             outcome = _identity(view, m, total, parts)

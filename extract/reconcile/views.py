@@ -23,9 +23,7 @@ _NUMBERING = re.compile(
 )
 _LEVEL_SUFFIX = re.compile(r"[（(](?:类|款|项)[)）]$")
 _CODE = re.compile(r"^[1-9]\d{2}(?:\d{2}){0,2}$")
-_NON_AMOUNT_SEGMENT = re.compile(
-    r"行次|栏次|编码|科目名称|备注|单位名称|%|率|比重|占比"
-)
+_NON_AMOUNT_SEGMENT = re.compile(r"行次|栏次|编码|科目名称|备注|单位名称|%|率|比重|占比")
 _TOTAL_SEGMENT = re.compile(r"^(?:合计|小计|总计)$|合计$")
 
 TABLE_NAMES: dict[str, tuple[str, str]] = {
@@ -137,9 +135,7 @@ class TableView:
     _blank_half: float = 0.0
 
     def __post_init__(self) -> None:
-        self.items = [
-            i for i in self.items if is_amount_path(i.column) and not _is_code_echo(i)
-        ]
+        self.items = [i for i in self.items if is_amount_path(i.column) and not _is_code_echo(i)]
         if self.table is not None:
             self._index_table(self.table)
         self._index_items()
@@ -176,7 +172,7 @@ class TableView:
             if c >= len(table.column_paths):
                 continue
             path = "/".join(split_path(table.column_paths[c]))
-            if roles and roles[c] != "value" or not is_amount_path(path):
+            if (roles and roles[c] != "value") or not is_amount_path(path):
                 continue
             # A path printed twice in one panel cannot be told apart: no blank lookups.
             self._col_of[path] = None if path in self._col_of else c
@@ -186,26 +182,16 @@ class TableView:
     def _rows_from_grid(self, table: Table) -> None:
         """Rows with no line item (all blank) still have a code or name worth knowing."""
         roles = table.column_roles if len(table.column_roles) == table.n_cols else []
-        label_cols = [
-            c
-            for c in self._panel_cols(table)
-            if not roles or roles[c] in ("code", "label")
-        ]
+        label_cols = [c for c in self._panel_cols(table) if not roles or roles[c] in ("code", "label")]
         known_codes = {info.code for info in self.rows.values() if info.code}
         for r in range(table.header_rows, table.n_rows):
             if r in self.rows:
                 continue
-            texts = [
-                norm(self._cells[(r, c)].text)
-                for c in label_cols
-                if (r, c) in self._cells
-            ]
+            texts = [norm(self._cells[(r, c)].text) for c in label_cols if (r, c) in self._cells]
             texts = [t for t in texts if t and (parse_printed(t) is None or is_code(t))]
             if not texts or texts[0] == "栏次":
                 continue
-            code = (
-                texts[0] if is_code(texts[0]) and texts[0] not in known_codes else None
-            )
+            code = texts[0] if is_code(texts[0]) and texts[0] not in known_codes else None
             name = next((t for t in texts if not is_code(t)), "")
             if code or name:
                 self.rows[r] = RowInfo(r, code, bare_name(name))
@@ -217,20 +203,14 @@ class TableView:
         return table_label(self.table_type, self.table.title if self.table else "")
 
     def code_rows(self, length: int) -> list[RowInfo]:
-        return [
-            info
-            for info in self.sorted_rows()
-            if info.code and len(info.code) == length
-        ]
+        return [info for info in self.sorted_rows() if info.code and len(info.code) == length]
 
     def sorted_rows(self) -> list[RowInfo]:
         return [self.rows[r] for r in sorted(self.rows)]
 
     def find_rows(self, pattern: re.Pattern[str]) -> list[RowInfo]:
         """Rows whose bare name matches `pattern` (searched, not anchored)."""
-        return [
-            info for info in self.sorted_rows() if pattern.search(bare_name(info.name))
-        ]
+        return [info for info in self.sorted_rows() if pattern.search(bare_name(info.name))]
 
     def printed_label(self, row: int) -> str:
         """The row's code/label cells as printed (numbering kept), or "" without cells."""
@@ -241,12 +221,10 @@ class TableView:
         texts = []
         for c in self._panel_cols(table):
             cell = self._cells.get((row, c))
-            if cell is None or roles and roles[c] not in ("code", "label"):
+            if cell is None or (roles and roles[c] not in ("code", "label")):
                 continue
             text = norm(cell.text)
-            if not roles and (
-                not text or parse_printed(text) is not None and not is_code(text)
-            ):
+            if not roles and (not text or (parse_printed(text) is not None and not is_code(text))):
                 continue
             if text and text not in texts:
                 texts.append(text)
@@ -282,9 +260,7 @@ class TableView:
             bbox=cell.bbox,
             table_id=self.table_id,
         )
-        return Operand(
-            label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True
-        )
+        return Operand(label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True)
 
     def _item_operand(self, item: LineItem, label: str) -> Operand | None:
         evidence = Evidence(
@@ -296,9 +272,7 @@ class TableView:
             table_id=item.table_id,
         )
         if is_blank(item.raw):
-            return Operand(
-                label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True
-            )
+            return Operand(label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True)
         half = half_width_of(item.raw, item.unit, item.value)
         if half is None:
             return None
@@ -308,18 +282,12 @@ class TableView:
 def _is_code_echo(item: LineItem) -> bool:
     """A classification code or row label that leaked into an amount cell is not an amount."""
     raw = norm(item.raw)
-    return bool(item.code) and raw == item.code or norm(item.name) == "栏次"
+    return (bool(item.code) and raw == item.code) or norm(item.name) == "栏次"
 
 
 def _modal_half_width(items: Iterable[LineItem]) -> float:
     """The precision a blank cell is printed at: the table's most common one."""
-    widths = Counter(
-        w
-        for w in (
-            half_width_of(i.raw, i.unit, i.value) for i in items if not is_blank(i.raw)
-        )
-        if w is not None
-    )
+    widths = Counter(w for w in (half_width_of(i.raw, i.unit, i.value) for i in items if not is_blank(i.raw)) if w is not None)
     return widths.most_common(1)[0][0] if widths else 0.0
 
 

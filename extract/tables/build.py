@@ -16,7 +16,7 @@ _NUMBER_LABEL = re.compile(r"(公开\s*\d+\s*表|附\s*表\s*[\d一二三四五�
 _TITLE_HINT = re.compile(r"(表|总表|明细|情况|预算|决算|经费|统计)")
 _NOT_TITLE = re.compile(r"^(编制(部门|单位)|单位[:：]|金额单位|部门名称|填报单位|预算单位|注[:：]|说明[:：])")
 _NOTE = re.compile(r"^(注[:：]|说明[:：]|备注|本表无数据|本表为空|无数据)")
-_INDEX_HEADER = re.compile(r"^(栏次|行次|序号)$")
+_INDEX_ROW_LABEL = re.compile(r"^栏\s*次$")
 ABOVE_BAND = 110.0  # how far above a grid its title and unit line may be (points)
 BELOW_BAND = 40.0
 
@@ -43,7 +43,7 @@ def describe(page: int, grids: list[Grid], lines: list[RawLine], page_height: fl
     tables: list[PageTable] = []
     prev_bottom = 0.0
     for i, grid in enumerate(grids):
-        x0, y0, x1, y1 = grid.bbox
+        _x0, y0, _x1, y1 = grid.bbox
         next_top = grids[i + 1].ys[0] if i + 1 < len(grids) else page_height
         above = [ln for ln in lines if prev_bottom - 1 <= ln.y0 and ln.y1 <= y0 + 1 and y0 - ln.y1 <= ABOVE_BAND]
         below = [ln for ln in lines if ln.y0 >= y1 - 1 and ln.y1 <= next_top + 1 and ln.y0 - y1 <= BELOW_BAND]
@@ -172,7 +172,7 @@ def join_pages(page_tables: list[PageTable]) -> list[list[PageTable]]:
 
 def _is_index_row(texts: list[str]) -> bool:
     """The 栏次 row: "栏次 1 2 3 …" or just consecutive small integers."""
-    if any(_INDEX_HEADER.match(t) for t in texts):
+    if any(_INDEX_ROW_LABEL.match(t) for t in texts):
         return True
     nums = [t for t in texts if t]
     if len(nums) >= 3 and all(re.fullmatch(r"\d{1,2}", t) for t in nums):
@@ -235,9 +235,7 @@ def column_roles(rows: list[list[str]], header_rows: int, paths: list[str]) -> l
             and "value" not in roles
         ):
             roles.append("code")
-        elif texts and len(numeric) * 2 < len(texts):
-            roles.append("label")
-        elif not texts and re.search(r"(项目|名称|科目)$", last):
+        elif (texts and len(numeric) * 2 < len(texts)) or (not texts and re.search(r"(项目|名称|科目)$", last)):
             roles.append("label")
         else:
             roles.append("value")
@@ -249,7 +247,7 @@ def find_panels(rows: list[list[str]], header_rows: int, roles: list[str], paths
     for c in range(1, len(roles)):
         if roles[c] in ("label", "code") and roles[c - 1] in ("value", "index"):
             starts.append(c)
-    bounds = list(zip(starts, starts[1:] + [len(roles)], strict=True))
+    bounds = list(zip(starts, [*starts[1:], len(roles)], strict=True))
     if len(bounds) == 1:
         return [Panel(name="", col_start=0, col_end=len(roles))]
     panels = []

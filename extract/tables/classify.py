@@ -48,7 +48,7 @@ def _by_content(header: str, labels: str) -> str | None:
         return "general_budget_basic_expenditure"
     has_income = re.search(r"收入", header) is not None
     has_spending = re.search(r"支出", header) is not None
-    if has_income and has_spending or re.search(r"收入总计|收入合计", labels) and re.search(r"支出总计|支出合计", labels):
+    if (has_income and has_spending) or (re.search(r"收入总计|收入合计", labels) and re.search(r"支出总计|支出合计", labels)):
         if re.search(r"政府性基金|国有资本经营", header):
             return "fiscal_grant_summary"
         return "income_expenditure_summary"

@@ -45,7 +45,9 @@ def _row_code(texts: list[str], code_cols: list[int], inherited: list[str]) -> t
         return (text, "") if CODE.match(text) else (None, text)
     if not all(p.isdigit() or not p for p in parts):
         return None, next((p for p in parts if p), "")
-    # Split 类|款|项 columns: blank leading parts inherit from the rows above.
+    # Split 类|款|项 columns: blank leading parts inherit from the rows above; a 款/项 part
+    # printed without its leading zero (spreadsheet export: "2" for "02") is padded.
+    parts = [p if k == 0 or len(p) != 1 else p.zfill(2) for k, p in enumerate(parts)]
     levels = []
     for k, part in enumerate(parts):
         if part:

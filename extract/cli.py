@@ -1,0 +1,112 @@
+"""`budgetlens` command line: run the pipeline over files and folders, or show one document."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+from rich.tree import Tree
+
+from extract import __version__
+from extract.export import DatasetWriter
+from extract.model import Document, DocumentStatus, Section
+from extract.pipeline import collect_inputs, process
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _safe_process(path: Path) -> Document:
+    """A bug on one document must not stop a batch: record it as that document's error."""
+    try:
+        return process(path)
+    except Exception as exc:
+        last = traceback.format_exception_only(exc)[-1].strip()
+        return Document(doc_id="", path=str(path), status=DocumentStatus.FAILED, error=f"internal error: {last}")
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively)."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the Parquet dataset."),
+) -> None:
+    """Parse documents and write documents/sections/tables/cells/line_items.parquet and docs/<doc_id>.json."""
+    files = collect_inputs(inputs)
+    if not files:
+        err_console.print("[red]no input files found[/red]")
+        raise typer.Exit(2)
+    failed: list[Document] = []
+    with DatasetWriter(out) as writer, Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    ) as progress:
+        task = progress.add_task("parsing", total=len(files))
+        for path in files:
+            progress.update(task, description=f"parsing {path.name[:40]}")
+            doc = _safe_process(path)
+            writer.add(doc)
+            if doc.status != DocumentStatus.OK:
+                failed.append(doc)
+                err_console.print(f"[red]✗[/red] {path}: {doc.status.value}: {doc.error}")
+            else:
+                console.print(
+                    f"[green]✓[/green] {path.name}: {doc.meta.kind.value} {doc.meta.year or ''} "
+                    f"{doc.meta.issuer or ''} — {len(doc.pages)} pages, {len(doc.tables)} tables, "
+                    f"{len(doc.line_items)} line items"
+                )
+            progress.advance(task)
+    console.print(f"{len(files) - len(failed)}/{len(files)} documents parsed → {out}/")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _section_tree(tree: Tree, sections: list[Section]) -> None:
+    for s in sections:
+        pages = f"p{s.page_start}" + (f"–{s.page_end}" if s.page_end != s.page_start else "")
+        _section_tree(tree.add(f"{s.numbering}{s.title} [dim]{pages}[/dim]"), s.children)
+
+
+@app.command()
+def show(file: Path = typer.Argument(..., help="A PDF file.")) -> None:
+    """Print a readable outline of one document: metadata, sections, tables, counts."""
+    doc = _safe_process(file)
+    if doc.status != DocumentStatus.OK:
+        err_console.print(f"[red]{file}: {doc.status.value}: {doc.error}[/red]")
+        raise typer.Exit(1)
+    m = doc.meta
+    console.print(f"[bold]{m.title or file.name}[/bold]")
+    console.print(f"kind {m.kind.value} · year {m.year} · issuer {m.issuer} · unit {m.unit} · {len(doc.pages)} pages")
+    if doc.toc:
+        console.print(f"table of contents: {len(doc.toc)} entries on page {doc.toc[0].page}")
+    tree = Tree("[bold]sections[/bold]")
+    _section_tree(tree, doc.sections)
+    console.print(tree)
+    table = RichTable(title="tables")
+    for column in ("id", "type", "title", "pages", "unit", "rows×cols", "panels", "items"):
+        table.add_column(column)
+    counts: dict[str, int] = {}
+    for item in doc.line_items:
+        counts[item.table_id] = counts.get(item.table_id, 0) + 1
+    for t in doc.tables:
+        pages = str(t.page_start) + (f"–{t.page_end}" if t.page_end != t.page_start else "")
+        table.add_row(
+            t.table_id, t.table_type, t.title[:36], pages, t.unit, f"{t.n_rows}×{t.n_cols}",
+            " | ".join(p.name for p in t.panels if p.name), str(counts.get(t.table_id, 0)),
+        )
+    console.print(table)
+    console.print(f"{len(doc.tables)} tables, {len(doc.line_items)} line items")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)
+
+
+if __name__ == "__main__":
+    app()

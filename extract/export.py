@@ -1,0 +1,165 @@
+"""Export stage: Documents → Parquet tables and one JSON file per document.
+
+The output folder is a small dataset: `documents.parquet` has one row per input file
+(including the ones that failed, with their error), the other tables are keyed by doc_id.
+Columns may be added in later versions, never renamed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract.model import Document
+
+_STR, _INT, _F64 = pa.string(), pa.int32(), pa.float64()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema(
+        [("doc_id", _STR), ("path", _STR), ("pages", _INT), ("kind", _STR), ("issuer", _STR), ("year", _INT),
+         ("unit", _STR), ("status", _STR), ("error", _STR), ("n_tables", _INT), ("n_line_items", _INT),
+         ("parser_version", _STR)]
+    ),
+    "sections": pa.schema(
+        [("doc_id", _STR), ("section_id", _STR), ("parent_id", _STR), ("level", _INT), ("numbering", _STR),
+         ("title", _STR), ("page_start", _INT), ("page_end", _INT), ("text", _STR)]
+    ),
+    "tables": pa.schema(
+        [("doc_id", _STR), ("table_id", _STR), ("table_type", _STR), ("title", _STR), ("number_label", _STR),
+         ("page_start", _INT), ("page_end", _INT), ("unit", _STR), ("n_rows", _INT), ("n_cols", _INT),
+         ("panels", pa.list_(_STR)), ("notes", pa.list_(_STR))]
+    ),
+    "cells": pa.schema(
+        [("doc_id", _STR), ("table_id", _STR), ("row", _INT), ("col", _INT), ("row_span", _INT), ("col_span", _INT),
+         ("text", _STR), ("is_header", pa.bool_()), ("page", _INT), ("x0", _F64), ("y0", _F64), ("x1", _F64),
+         ("y1", _F64)]
+    ),
+    "line_items": pa.schema(
+        [("doc_id", _STR), ("table_id", _STR), ("table_type", _STR), ("panel", _STR), ("code", _STR),
+         ("name", _STR), ("column", _STR), ("value", _F64), ("raw", _STR), ("unit", _STR), ("row", _INT),
+         ("col", _INT), ("page", _INT), ("x0", _F64), ("y0", _F64), ("x1", _F64), ("y1", _F64)]
+    ),
+}
+
+
+def _bbox(b: tuple[float, float, float, float]) -> dict[str, float]:
+    return {"x0": round(b[0], 2), "y0": round(b[1], 2), "x1": round(b[2], 2), "y1": round(b[3], 2)}
+
+
+def document_row(doc: Document) -> dict:
+    return {
+        "doc_id": doc.doc_id, "path": doc.path, "pages": len(doc.pages), "kind": doc.meta.kind.value,
+        "issuer": doc.meta.issuer, "year": doc.meta.year, "unit": doc.meta.unit, "status": doc.status.value,
+        "error": doc.error, "n_tables": len(doc.tables), "n_line_items": len(doc.line_items),
+        "parser_version": doc.parser_version,
+    }
+
+
+def section_rows(doc: Document) -> list[dict]:
+    rows: list[dict] = []
+
+    def visit(sections, parent_id):
+        for k, section in enumerate(sections):
+            section_id = f"{parent_id}.{k + 1}" if parent_id else str(k + 1)
+            rows.append({
+                "doc_id": doc.doc_id, "section_id": section_id, "parent_id": parent_id, "level": section.level,
+                "numbering": section.numbering, "title": section.title, "page_start": section.page_start,
+                "page_end": section.page_end, "text": section.text,
+            })
+            visit(section.children, section_id)
+
+    visit(doc.sections, None)
+    return rows
+
+
+def table_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "doc_id": doc.doc_id, "table_id": t.table_id, "table_type": t.table_type, "title": t.title,
+            "number_label": t.number_label, "page_start": t.page_start, "page_end": t.page_end, "unit": t.unit,
+            "n_rows": t.n_rows, "n_cols": t.n_cols, "panels": [p.name for p in t.panels], "notes": t.notes,
+        }
+        for t in doc.tables
+    ]
+
+
+def cell_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "doc_id": doc.doc_id, "table_id": t.table_id, "row": c.row, "col": c.col, "row_span": c.row_span,
+            "col_span": c.col_span, "text": c.text, "is_header": c.is_header, "page": c.page, **_bbox(c.bbox),
+        }
+        for t in doc.tables
+        for c in t.cells
+    ]
+
+
+def line_item_rows(doc: Document) -> list[dict]:
+    return [
+        {"doc_id": doc.doc_id, **item.model_dump(exclude={"bbox"}), **_bbox(item.bbox)} for item in doc.line_items
+    ]
+
+
+ROWS = {
+    "documents": lambda doc: [document_row(doc)],
+    "sections": section_rows,
+    "tables": table_rows,
+    "cells": cell_rows,
+    "line_items": line_item_rows,
+}
+
+
+class DatasetWriter:
+    """Writes documents as they come, so a long batch keeps what it has done.
+
+    Each Parquet file is a sequence of row groups, one per flush; `docs/<doc_id>.json` is
+    written as soon as a document is added. Call `close()` (or use as a context manager).
+    """
+
+    def __init__(self, out_dir: Path, flush_every: int = 50) -> None:
+        self.out_dir = out_dir
+        (out_dir / "docs").mkdir(parents=True, exist_ok=True)
+        self.flush_every = flush_every
+        self._pending: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._count = 0
+
+    def add(self, doc: Document) -> None:
+        if doc.doc_id and doc.pages:
+            (self.out_dir / "docs" / f"{doc.doc_id}.json").write_text(doc.model_dump_json(), encoding="utf-8")
+        for name, rows in ROWS.items():
+            self._pending[name].extend(rows(doc))
+        self._count += 1
+        if self._count % self.flush_every == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        for name, rows in self._pending.items():
+            writer = self._writers.get(name)
+            if writer is None:
+                writer = pq.ParquetWriter(self.out_dir / f"{name}.parquet", SCHEMAS[name])
+                self._writers[name] = writer
+            if rows:
+                writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[name]))
+            rows.clear()
+
+    def close(self) -> None:
+        self.flush()
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_dataset(docs: Iterable[Document], out_dir: Path) -> None:
+    with DatasetWriter(out_dir) as writer:
+        for doc in docs:
+            writer.add(doc)
