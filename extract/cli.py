@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -13,7 +14,7 @@ from rich.tree import Tree
 
 from extract import __version__
 from extract.export import DatasetWriter
-from extract.model import Document, DocumentStatus, Section
+from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
 from extract.pipeline import collect_inputs, process
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
@@ -41,10 +42,17 @@ def run(
         err_console.print("[red]no input files found[/red]")
         raise typer.Exit(2)
     failed: list[Document] = []
-    with DatasetWriter(out) as writer, Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err_console, transient=True,
-    ) as progress:
+    with (
+        DatasetWriter(out) as writer,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task("parsing", total=len(files))
         for path in files:
             progress.update(task, description=f"parsing {path.name[:40]}")
@@ -87,19 +95,58 @@ def show(file: Path = typer.Argument(..., help="A PDF file.")) -> None:
     _section_tree(tree, doc.sections)
     console.print(tree)
     table = RichTable(title="tables")
-    for column in ("id", "type", "title", "pages", "unit", "rows×cols", "panels", "items"):
-        table.add_column(column)
+    for column in ("id", "type", "pages", "unit", "rows×cols", "items"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("panels", overflow="fold")
     counts: dict[str, int] = {}
     for item in doc.line_items:
         counts[item.table_id] = counts.get(item.table_id, 0) + 1
     for t in doc.tables:
         pages = str(t.page_start) + (f"–{t.page_end}" if t.page_end != t.page_start else "")
         table.add_row(
-            t.table_id, t.table_type, t.title[:36], pages, t.unit, f"{t.n_rows}×{t.n_cols}",
-            " | ".join(p.name for p in t.panels if p.name), str(counts.get(t.table_id, 0)),
+            t.table_id,
+            t.table_type,
+            pages,
+            t.unit,
+            f"{t.n_rows}×{t.n_cols}",
+            str(counts.get(t.table_id, 0)),
+            t.title,
+            " | ".join(p.name for p in t.panels if p.name),
         )
     console.print(table)
     console.print(f"{len(doc.tables)} tables, {len(doc.line_items)} line items")
+
+
+@app.command()
+def check(
+    file: Path = typer.Argument(..., help="A PDF file."),
+    show_consistent: bool = typer.Option(False, "--all", help="Also list checks that passed."),
+) -> None:
+    """Run the reconciliation checks on one document and print the findings, grouped by severity."""
+    doc = _safe_process(file)
+    if doc.status != DocumentStatus.OK:
+        err_console.print(f"[red]{file}: {doc.status.value}: {doc.error}[/red]")
+        raise typer.Exit(1)
+    by_status = Counter(f.status for f in doc.findings)
+    console.print(
+        f"[bold]{doc.meta.issuer or file.name}[/bold] {doc.meta.year or ''} {doc.meta.kind.value}: "
+        f"{by_status[FindingStatus.INCONSISTENT]} inconsistent, {by_status[FindingStatus.CONSISTENT]} consistent, "
+        f"{by_status[FindingStatus.NOT_CHECKABLE]} not checkable"
+    )
+    colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+    for severity in Severity:
+        shown = [f for f in doc.findings if f.severity == severity and (show_consistent or f.status != FindingStatus.CONSISTENT)]
+        if not shown:
+            continue
+        console.rule(f"[{colours[severity]}]{severity.value}[/] ({len(shown)})")
+        for f in shown:
+            pages = sorted({e.page for e in f.evidence if e.page})
+            console.print(f"[{colours[severity]}]{f.check_id}[/] [dim]{f.status.value} · p{','.join(map(str, pages))}[/dim]")
+            console.print(f"  {f.message_zh}")
+            console.print(f"  [dim]{f.message_en}[/dim]")
+    if by_status[FindingStatus.INCONSISTENT]:
+        raise typer.Exit(3)
 
 
 @app.command()

@@ -7,6 +7,7 @@ Columns may be added in later versions, never renamed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,28 +20,103 @@ _STR, _INT, _F64 = pa.string(), pa.int32(), pa.float64()
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
-        [("doc_id", _STR), ("path", _STR), ("pages", _INT), ("kind", _STR), ("issuer", _STR), ("year", _INT),
-         ("unit", _STR), ("status", _STR), ("error", _STR), ("n_tables", _INT), ("n_line_items", _INT),
-         ("parser_version", _STR)]
+        [
+            ("doc_id", _STR),
+            ("path", _STR),
+            ("pages", _INT),
+            ("kind", _STR),
+            ("issuer", _STR),
+            ("year", _INT),
+            ("unit", _STR),
+            ("status", _STR),
+            ("error", _STR),
+            ("n_tables", _INT),
+            ("n_line_items", _INT),
+            ("parser_version", _STR),
+        ]
     ),
     "sections": pa.schema(
-        [("doc_id", _STR), ("section_id", _STR), ("parent_id", _STR), ("level", _INT), ("numbering", _STR),
-         ("title", _STR), ("page_start", _INT), ("page_end", _INT), ("text", _STR)]
+        [
+            ("doc_id", _STR),
+            ("section_id", _STR),
+            ("parent_id", _STR),
+            ("level", _INT),
+            ("numbering", _STR),
+            ("title", _STR),
+            ("page_start", _INT),
+            ("page_end", _INT),
+            ("text", _STR),
+        ]
     ),
     "tables": pa.schema(
-        [("doc_id", _STR), ("table_id", _STR), ("table_type", _STR), ("title", _STR), ("number_label", _STR),
-         ("page_start", _INT), ("page_end", _INT), ("unit", _STR), ("n_rows", _INT), ("n_cols", _INT),
-         ("panels", pa.list_(_STR)), ("notes", pa.list_(_STR))]
+        [
+            ("doc_id", _STR),
+            ("table_id", _STR),
+            ("table_type", _STR),
+            ("title", _STR),
+            ("number_label", _STR),
+            ("page_start", _INT),
+            ("page_end", _INT),
+            ("unit", _STR),
+            ("n_rows", _INT),
+            ("n_cols", _INT),
+            ("panels", pa.list_(_STR)),
+            ("notes", pa.list_(_STR)),
+        ]
     ),
     "cells": pa.schema(
-        [("doc_id", _STR), ("table_id", _STR), ("row", _INT), ("col", _INT), ("row_span", _INT), ("col_span", _INT),
-         ("text", _STR), ("is_header", pa.bool_()), ("page", _INT), ("x0", _F64), ("y0", _F64), ("x1", _F64),
-         ("y1", _F64)]
+        [
+            ("doc_id", _STR),
+            ("table_id", _STR),
+            ("row", _INT),
+            ("col", _INT),
+            ("row_span", _INT),
+            ("col_span", _INT),
+            ("text", _STR),
+            ("is_header", pa.bool_()),
+            ("page", _INT),
+            ("x0", _F64),
+            ("y0", _F64),
+            ("x1", _F64),
+            ("y1", _F64),
+        ]
     ),
     "line_items": pa.schema(
-        [("doc_id", _STR), ("table_id", _STR), ("table_type", _STR), ("panel", _STR), ("code", _STR),
-         ("name", _STR), ("column", _STR), ("value", _F64), ("raw", _STR), ("unit", _STR), ("row", _INT),
-         ("col", _INT), ("page", _INT), ("x0", _F64), ("y0", _F64), ("x1", _F64), ("y1", _F64)]
+        [
+            ("doc_id", _STR),
+            ("table_id", _STR),
+            ("table_type", _STR),
+            ("panel", _STR),
+            ("code", _STR),
+            ("name", _STR),
+            ("column", _STR),
+            ("value", _F64),
+            ("raw", _STR),
+            ("unit", _STR),
+            ("row", _INT),
+            ("col", _INT),
+            ("page", _INT),
+            ("x0", _F64),
+            ("y0", _F64),
+            ("x1", _F64),
+            ("y1", _F64),
+        ]
+    ),
+    "findings": pa.schema(
+        [
+            ("doc_id", _STR),
+            ("finding_id", _INT),
+            ("check_id", _STR),
+            ("severity", _STR),
+            ("status", _STR),
+            ("expected", _STR),
+            ("found", _STR),
+            ("delta", _F64),
+            ("message_zh", _STR),
+            ("message_en", _STR),
+            ("evidence_json", _STR),
+            ("pages", pa.list_(_INT)),
+        ]
     ),
 }
 
@@ -51,9 +127,17 @@ def _bbox(b: tuple[float, float, float, float]) -> dict[str, float]:
 
 def document_row(doc: Document) -> dict:
     return {
-        "doc_id": doc.doc_id, "path": doc.path, "pages": len(doc.pages), "kind": doc.meta.kind.value,
-        "issuer": doc.meta.issuer, "year": doc.meta.year, "unit": doc.meta.unit, "status": doc.status.value,
-        "error": doc.error, "n_tables": len(doc.tables), "n_line_items": len(doc.line_items),
+        "doc_id": doc.doc_id,
+        "path": doc.path,
+        "pages": len(doc.pages),
+        "kind": doc.meta.kind.value,
+        "issuer": doc.meta.issuer,
+        "year": doc.meta.year,
+        "unit": doc.meta.unit,
+        "status": doc.status.value,
+        "error": doc.error,
+        "n_tables": len(doc.tables),
+        "n_line_items": len(doc.line_items),
         "parser_version": doc.parser_version,
     }
 
@@ -64,11 +148,19 @@ def section_rows(doc: Document) -> list[dict]:
     def visit(sections, parent_id):
         for k, section in enumerate(sections):
             section_id = f"{parent_id}.{k + 1}" if parent_id else str(k + 1)
-            rows.append({
-                "doc_id": doc.doc_id, "section_id": section_id, "parent_id": parent_id, "level": section.level,
-                "numbering": section.numbering, "title": section.title, "page_start": section.page_start,
-                "page_end": section.page_end, "text": section.text,
-            })
+            rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "section_id": section_id,
+                    "parent_id": parent_id,
+                    "level": section.level,
+                    "numbering": section.numbering,
+                    "title": section.title,
+                    "page_start": section.page_start,
+                    "page_end": section.page_end,
+                    "text": section.text,
+                }
+            )
             visit(section.children, section_id)
 
     visit(doc.sections, None)
@@ -78,9 +170,18 @@ def section_rows(doc: Document) -> list[dict]:
 def table_rows(doc: Document) -> list[dict]:
     return [
         {
-            "doc_id": doc.doc_id, "table_id": t.table_id, "table_type": t.table_type, "title": t.title,
-            "number_label": t.number_label, "page_start": t.page_start, "page_end": t.page_end, "unit": t.unit,
-            "n_rows": t.n_rows, "n_cols": t.n_cols, "panels": [p.name for p in t.panels], "notes": t.notes,
+            "doc_id": doc.doc_id,
+            "table_id": t.table_id,
+            "table_type": t.table_type,
+            "title": t.title,
+            "number_label": t.number_label,
+            "page_start": t.page_start,
+            "page_end": t.page_end,
+            "unit": t.unit,
+            "n_rows": t.n_rows,
+            "n_cols": t.n_cols,
+            "panels": [p.name for p in t.panels],
+            "notes": t.notes,
         }
         for t in doc.tables
     ]
@@ -89,8 +190,16 @@ def table_rows(doc: Document) -> list[dict]:
 def cell_rows(doc: Document) -> list[dict]:
     return [
         {
-            "doc_id": doc.doc_id, "table_id": t.table_id, "row": c.row, "col": c.col, "row_span": c.row_span,
-            "col_span": c.col_span, "text": c.text, "is_header": c.is_header, "page": c.page, **_bbox(c.bbox),
+            "doc_id": doc.doc_id,
+            "table_id": t.table_id,
+            "row": c.row,
+            "col": c.col,
+            "row_span": c.row_span,
+            "col_span": c.col_span,
+            "text": c.text,
+            "is_header": c.is_header,
+            "page": c.page,
+            **_bbox(c.bbox),
         }
         for t in doc.tables
         for c in t.cells
@@ -98,8 +207,29 @@ def cell_rows(doc: Document) -> list[dict]:
 
 
 def line_item_rows(doc: Document) -> list[dict]:
+    return [{"doc_id": doc.doc_id, **item.model_dump(exclude={"bbox"}), **_bbox(item.bbox)} for item in doc.line_items]
+
+
+def finding_rows(doc: Document) -> list[dict]:
+    def text(value: float | str | None) -> str | None:
+        return None if value is None else str(value)
+
     return [
-        {"doc_id": doc.doc_id, **item.model_dump(exclude={"bbox"}), **_bbox(item.bbox)} for item in doc.line_items
+        {
+            "doc_id": doc.doc_id,
+            "finding_id": k,
+            "check_id": f.check_id,
+            "severity": f.severity.value,
+            "status": f.status.value,
+            "expected": text(f.expected),
+            "found": text(f.found),
+            "delta": f.delta,
+            "message_zh": f.message_zh,
+            "message_en": f.message_en,
+            "evidence_json": json.dumps([e.model_dump() for e in f.evidence], ensure_ascii=False),
+            "pages": sorted({e.page for e in f.evidence if e.page is not None}),
+        }
+        for k, f in enumerate(doc.findings)
     ]
 
 
@@ -109,6 +239,7 @@ ROWS = {
     "tables": table_rows,
     "cells": cell_rows,
     "line_items": line_item_rows,
+    "findings": finding_rows,
 }
 
 

@@ -1,4 +1,4 @@
-"""The pipeline: parse → tables → (tag → records → reconcile). One `Document` flows through.
+"""The pipeline: parse → tables → reconcile (tag → records come next). One `Document` flows through.
 
 `process` never raises for a bad document: the error is recorded on the Document (status
 "failed" or "rejected") so that a batch goes on.
@@ -11,6 +11,7 @@ from pathlib import Path
 from extract.model import Document, DocumentStatus
 from extract.parse.document import DocumentError, file_id, parse_pdf
 from extract.parse.meta import looks_like_budget
+from extract.reconcile import run_checks
 from extract.tables import type_tables
 
 SUPPORTED_SUFFIXES = {".pdf"}
@@ -38,6 +39,8 @@ def process(path: str | Path) -> Document:
     if not looks_like_budget(doc.pages, doc.tables):
         doc.status = DocumentStatus.REJECTED
         doc.error = "not a budget disclosure: no 预算/决算/绩效 wording and no budget tables found"
+        return doc
+    doc.findings = run_checks(doc)
     return doc
 
 

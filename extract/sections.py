@@ -10,9 +10,10 @@ import re
 
 from extract.model import Page, Section, TextBlock
 
-# (rank, pattern): a lower rank is an outer level.
+# (rank, pattern): a lower rank is an outer level. Unnumbered headings (名词解释, a table title)
+# rank between 第X部分 and 一、: inside an open part, at the top otherwise.
 _NUMBERINGS: list[tuple[int, re.Pattern[str]]] = [
-    (1, re.compile(r"^(第[一二三四五六七八九十]+部分)\s*")),
+    (0, re.compile(r"^(第[一二三四五六七八九十]+部分)\s*")),
     (2, re.compile(r"^([一二三四五六七八九十]+、)\s*")),
     (3, re.compile(r"^([（(][一二三四五六七八九十]+[)）])\s*")),
     (4, re.compile(r"^(\d{1,2}[.．、](?!\d))\s*")),
@@ -39,7 +40,7 @@ def heading_of(block: TextBlock, body_size: float) -> tuple[int, str, str] | Non
                 return rank, m.group(1), title
             return None
     emphasised = first.bold or first.font_size > body_size * 1.15
-    if len(block.lines) == 1 and len(text) <= 32 and not re.search(r"[:：]", text) and emphasised:
+    if block.page > 1 and len(block.lines) == 1 and len(text) <= 32 and not re.search(r"[:：]", text) and emphasised:
         return _UNNUMBERED_RANK, "", text
     return None
 
@@ -63,8 +64,12 @@ def build_sections(pages: list[Page]) -> list[Section]:
         while stack and stack[-1][0] >= rank:
             stack.pop()
         section = Section(
-            level=len(stack) + 1, numbering=numbering, title=title, page_start=block.page,
-            page_end=block.page, bbox=block.bbox,
+            level=len(stack) + 1,
+            numbering=numbering,
+            title=title,
+            page_start=block.page,
+            page_end=block.page,
+            bbox=block.bbox,
         )
         (stack[-1][1].children if stack else roots).append(section)
         for _, open_section in stack:

@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extract.ocr.engine import RapidOcrEngine
-from extract.ocr.page import ocr_image, ocr_page_detailed
-from scripts.make_scans import ScanOptions, make_scan
+from extract.ocr.engine import RapidOcrEngine  # noqa: E402
+from extract.ocr.page import ocr_image, ocr_page_detailed  # noqa: E402
+from scripts.make_scans import ScanOptions, make_scan  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
 DEFAULT_PDF = CORPUS / "pdf" / "gbc_上海市普陀区人民政府万里街道办事处24年预算.pdf"
@@ -139,8 +139,7 @@ def bench_png(engine: RapidOcrEngine) -> None:
         seconds = time.perf_counter() - start
         hypothesis = "\n".join(line.text for line in result.image_lines)
         reference = truth.get(number, "")
-        print(f"{number:>4}  {_n_chars(reference):>5}  "
-              f"{cer(reference, hypothesis):.4f}  {seconds:6.2f}")
+        print(f"{number:>4}  {_n_chars(reference):>5}  {cer(reference, hypothesis):.4f}  {seconds:6.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,8 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_pdf:
         pages = [int(p) - 1 for p in args.pages.split(",")]
         options = ScanOptions(
-            dpi=args.dpi, skew=args.skew, noise=args.noise, blur=args.blur,
-            rotate_page=args.rotate_page, seed=args.seed,
+            dpi=args.dpi,
+            skew=args.skew,
+            noise=args.noise,
+            blur=args.blur,
+            rotate_page=args.rotate_page,
+            seed=args.seed,
         )
         bench_pdf(engine, args.pdf, pages, options)
     if not args.skip_png:

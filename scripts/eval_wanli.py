@@ -25,8 +25,15 @@ TABLE_TYPES = {
     "basic_expenditure": "budget.general_budget_basic_expenditure",
 }
 COLUMNS = {
-    "total": "合计", "fiscal": "财政拨款收入", "business": "事业收入", "operation": "事业单位经营收入",
-    "other": "其他收入", "basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费",
+    "total": "合计",
+    "fiscal": "财政拨款收入",
+    "business": "事业收入",
+    "operation": "事业单位经营收入",
+    "other": "其他收入",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "personnel": "人员经费",
+    "public": "公用经费",
 }
 PDF = "pdf/gbc_上海市普陀区人民政府万里街道办事处24年预算.pdf"
 TRUTH = "truth/wanli_2024_budget_line_items.tsv"
@@ -48,9 +55,7 @@ def truth_values(path: Path) -> list[tuple[str, str, str, str, float]]:
 
 def evaluate(corpus: Path) -> tuple[int, list[tuple]]:
     doc = process(corpus / PDF)
-    found = {
-        (i.table_type, i.code or "", i.column.rsplit("/", 1)[-1], round(i.value, 2)) for i in doc.line_items
-    }
+    found = {(i.table_type, i.code or "", i.column.rsplit("/", 1)[-1], round(i.value, 2)) for i in doc.line_items}
     truth = truth_values(corpus / TRUTH)
     misses = [t for t in truth if (t[0], t[1], t[3], round(t[4], 2)) not in found]
     return len(truth), misses
@@ -63,8 +68,10 @@ def main() -> int:
     total, misses = evaluate(args.corpus)
     for table_type, code, name, column, value in misses:
         print(f"MISS {table_type} {code} {name} {column} {value:,.2f}")
-    print(f"non-zero truth values: {total}; found with same code, column and value: {total - len(misses)} "
-          f"({(total - len(misses)) / total:.2%})")
+    print(
+        f"non-zero truth values: {total}; found with same code, column and value: {total - len(misses)} "
+        f"({(total - len(misses)) / total:.2%})"
+    )
     return 0 if total and len(misses) / total <= 0.005 else 1
 
 

@@ -42,9 +42,7 @@ def degrade(image: Image.Image, options: ScanOptions, rng: np.random.Generator) 
     """Apply skew, blur and noise to one rendered page."""
     if options.skew > 0:
         angle = float(rng.uniform(-options.skew, options.skew))
-        image = image.rotate(
-            angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor="white"
-        )
+        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor="white")
     if options.blur > 0:
         image = image.filter(ImageFilter.GaussianBlur(options.blur))
     if options.noise > 0:
@@ -67,9 +65,7 @@ def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-def make_scan(
-    source: Path, target: Path, options: ScanOptions, pages: list[int] | None = None
-) -> Path:
+def make_scan(source: Path, target: Path, options: ScanOptions, pages: list[int] | None = None) -> Path:
     """Write an image-only copy of ``source`` (``pages``: 0-based, default all)."""
     rng = np.random.default_rng(options.seed)
     with pymupdf.open(source) as doc, pymupdf.open() as out:
@@ -91,7 +87,7 @@ def make_scan(
 
 
 def parse_pages(spec: str | None) -> list[int] | None:
-    """"1-3,7" → [0, 1, 2, 6] (0-based)."""
+    """ "1-3,7" → [0, 1, 2, 6] (0-based)."""
     if not spec:
         return None
     pages: list[int] = []

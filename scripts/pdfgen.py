@@ -30,6 +30,27 @@ FONT_NAME = "cjk"
 FONT = pymupdf.Font(FONT_NAME)
 
 A4 = (595.0, 842.0)
+DEFAULT_MARGIN = (64.0, 62.0, 64.0, 60.0)  # left, top, right, bottom
+
+
+def content_width(landscape: bool = False) -> float:
+    """Width of the text area of an A4 page with the default margins."""
+    return (A4[1] if landscape else A4[0]) - DEFAULT_MARGIN[0] - DEFAULT_MARGIN[2]
+
+
+# table_type of 公开01表 … 公开10表 in a 部门决算 (index 0 = 公开01表).
+FINAL_TABLE_TYPES = [
+    "final.income_expenditure_summary",
+    "final.income",
+    "final.expenditure",
+    "final.fiscal_grant_summary",
+    "final.general_budget_expenditure",
+    "final.general_budget_basic_expenditure",
+    "final.three_public",
+    "final.gov_fund",
+    "final.state_capital",
+    "final.other_info",
+]
 
 # Characters that must not start a line (避头) / end a line (避尾) in Chinese typesetting.
 _NO_LINE_START = set("，。、；：？！）》」』”’%．.,;:)")
@@ -56,34 +77,32 @@ def wrap_text(text: str, width: float, size: float) -> list[str]:
     """Greedy line breaking for mixed Chinese/latin text.
 
     Numbers and latin words are kept whole when they fit on a line, and simple
-    kinsoku rules keep closing punctuation off the start of a line.
+    kinsoku rules keep closing punctuation off the start of a line (the last
+    token of the line moves down with it) and opening brackets off its end.
     """
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
+        tokens: list[str] = []  # tokens of the current line
         for token in _TOKEN_RE.findall(para):
-            if text_width(line + token, size) <= width or not line:
-                if text_width(token, size) > width and not line:
-                    # Token longer than a whole line: break it character-wise.
-                    for ch in token:
-                        if line and text_width(line + ch, size) > width:
-                            lines.append(line)
-                            line = ""
-                        line += ch
-                    continue
-                line += token
+            line = "".join(tokens)
+            if not tokens and text_width(token, size) > width:
+                # Token longer than a whole line: break it character-wise.
+                for ch in token:
+                    if tokens and text_width("".join(tokens) + ch, size) > width:
+                        lines.append("".join(tokens))
+                        tokens = []
+                    tokens.append(ch)
                 continue
-            if token[0] in _NO_LINE_START and len(line) > 1:
-                # Pull the previous character down with the punctuation.
-                lines.append(line[:-1])
-                line = line[-1] + token
-            elif line[-1] in _NO_LINE_END and len(line) > 1:
-                lines.append(line[:-1])
-                line = line[-1] + token
+            if not tokens or text_width(line + token, size) <= width:
+                tokens.append(token)
+                continue
+            if len(tokens) > 1 and (token[0] in _NO_LINE_START or tokens[-1][-1] in _NO_LINE_END):
+                lines.append("".join(tokens[:-1]))
+                tokens = [tokens[-1], token]
             else:
                 lines.append(line)
-                line = token
-        lines.append(line)
+                tokens = [token]
+        lines.append("".join(tokens))
     return lines
 
 
@@ -159,7 +178,7 @@ def column_paths(header: list[Row], ncols: int, skip_rows: int = 0, ignore: tupl
     parts: list[list[str]] = [[] for _ in range(ncols)]
     for p in sorted(place_rows(header, ncols), key=lambda p: (p.row, p.col)):
         text = p.cell.text
-        if p.row < skip_rows or not text or text in ignore or text.isdigit():
+        if p.row < skip_rows or not text or text in ignore or parse_amount(text) is not None:
             continue
         for c in range(p.col, p.col + p.cell.colspan):
             parts[c].append(text)
@@ -177,9 +196,7 @@ def parse_amount(raw: str) -> float | None:
     return float(raw.replace(",", ""))
 
 
-def truth_item(
-    panel: str | None, code: str | None, name: str, column: str, raw: str, unit_factor: float = 1.0
-) -> dict[str, Any]:
+def truth_item(panel: str | None, code: str | None, name: str, column: str, raw: str, unit_factor: float = 1.0) -> dict[str, Any]:
     """One truth-file item; ``unit_factor`` converts the printed unit to 元 (万元: 10000)."""
     value = parse_amount(raw)
     if value is None:
@@ -205,7 +222,7 @@ class PdfWriter:
     def __init__(
         self,
         running_header: str = "",
-        margin: tuple[float, float, float, float] = (64.0, 62.0, 64.0, 60.0),
+        margin: tuple[float, float, float, float] = DEFAULT_MARGIN,
         body_size: float = 11.0,
         footer_offset: int = 1,
     ) -> None:
@@ -283,11 +300,26 @@ class PdfWriter:
 
         Regular text goes through a TextWriter (fast); the font has no bold face,
         so bold is faked with fill+stroke via ``Shape.insert_text`` (slow, rare).
+        Pending text is flushed first so the content stream, and hence
+        ``get_text()``, keeps the drawing order.
         """
         if bold:
+            assert self.page is not None
+            page = self.page
+            self._flush()
+            self._start(page)
             self.shape.insert_text(
-                (x, baseline), text, fontname=FONT_NAME, fontsize=size, color=(0, 0, 0), fill=(0, 0, 0), render_mode=2, border_width=0.04
+                (x, baseline),
+                text,
+                fontname=FONT_NAME,
+                fontsize=size,
+                color=(0, 0, 0),
+                fill=(0, 0, 0),
+                render_mode=2,
+                border_width=0.04,
             )
+            self._flush()
+            self._start(page)
         else:
             assert self.writer is not None
             self.writer.append((x, baseline), text, font=FONT, fontsize=size)
@@ -374,12 +406,16 @@ class PdfWriter:
         """Draw ``spec``; returns the first and last physical page numbers it occupies."""
         ncols = len(spec.col_widths)
         if new_page or self.page is None:
-            self.new_page(landscape=spec.landscape)
+            landscape_now = self.page is not None and self.page.rect.width > self.page.rect.height
+            # Reuse a page that only carries a part heading so far (e.g. "第二部分 …").
+            if self.page is None or self.y > self.margin_top + 70 or landscape_now != spec.landscape:
+                self.new_page(landscape=spec.landscape)
         size = spec.font_size
         # Title block: title, then label (right), then the info line.
         self.ensure_space(120)
         self.spacer(4)
-        self.centered(spec.title, 15, bold=True, space_after=2)
+        if spec.title:
+            self.centered(spec.title, 15, bold=True, space_after=2)
         if spec.label:
             self.y += 13
             self.aligned_line(self.left, self.right, self.y - 2, spec.label, 9.5, "right")
@@ -457,7 +493,14 @@ class PdfWriter:
         return heights
 
     def _draw_cells(
-        self, placed: list[_Placed], heights: list[float], top: float, xs: list[float], size: float, aligns: list[str], header: bool
+        self,
+        placed: list[_Placed],
+        heights: list[float],
+        top: float,
+        xs: list[float],
+        size: float,
+        aligns: list[str],
+        header: bool,
     ) -> None:
         ys = [top]
         for h in heights:
@@ -478,7 +521,12 @@ class PdfWriter:
         for c in range(len(xs) - 1):
             if c not in covered and not header:
                 segments.update(
-                    {(xs[c], ys[0], xs[c + 1], ys[0]), (xs[c], ys[-1], xs[c + 1], ys[-1]), (xs[c], ys[0], xs[c], ys[-1]), (xs[c + 1], ys[0], xs[c + 1], ys[-1])}
+                    {
+                        (xs[c], ys[0], xs[c + 1], ys[0]),
+                        (xs[c], ys[-1], xs[c + 1], ys[-1]),
+                        (xs[c], ys[0], xs[c], ys[-1]),
+                        (xs[c + 1], ys[0], xs[c + 1], ys[-1]),
+                    }
                 )
         for x0, y0, x1, y1 in sorted(segments):
             self.shape.draw_line((x0, y0), (x1, y1))

@@ -58,12 +58,7 @@ class OcrDecision:
 
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x2FA1F
-    )
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
 
 
 def is_pua(ch: str) -> bool:
@@ -132,10 +127,7 @@ def decide(
     if stats.n_chars < min_chars:
         drawn = stats.ink_fraction > min_ink
         return OcrDecision(drawn, "no_text_layer" if drawn else "blank", stats)
-    if (
-        stats.image_coverage >= image_coverage
-        and stats.text_coverage <= max_text_coverage_on_image
-    ):
+    if stats.image_coverage >= image_coverage and stats.text_coverage <= max_text_coverage_on_image:
         return OcrDecision(True, "image_page", stats)
     # Against letters, not all characters: a continuation page of a table holds
     # mostly digits and is fine; a mojibake layer holds Latin-1 "letters".

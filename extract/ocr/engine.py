@@ -67,9 +67,7 @@ def _models_dir() -> Path:
     try:
         import rapidocr
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise OcrUnavailableError(
-            "rapidocr is not installed; install the ocr extra: pip install 'budgetlens[ocr]'"
-        ) from exc
+        raise OcrUnavailableError("rapidocr is not installed; install the ocr extra: pip install 'budgetlens[ocr]'") from exc
     return Path(rapidocr.__file__).resolve().parent / "models"
 
 
@@ -80,8 +78,7 @@ def _downloads_forbidden() -> Iterator[None]:
 
     def _refuse(cls: Any, params: Any) -> None:
         raise OcrUnavailableError(
-            f"rapidocr tried to download {getattr(params, 'file_url', '?')}; "
-            "BudgetLens only uses the models bundled in the wheel"
+            f"rapidocr tried to download {getattr(params, 'file_url', '?')}; BudgetLens only uses the models bundled in the wheel"
         )
 
     original = download_file.DownloadFile.__dict__["run"]
@@ -137,9 +134,7 @@ class RapidOcrEngine:
             try:
                 from rapidocr import RapidOCR
             except ImportError as exc:
-                raise OcrUnavailableError(
-                    "rapidocr/onnxruntime not importable; pip install 'budgetlens[ocr]'"
-                ) from exc
+                raise OcrUnavailableError("rapidocr/onnxruntime not importable; pip install 'budgetlens[ocr]'") from exc
             with _downloads_forbidden():
                 ocr = RapidOCR(params=self._params())
                 # Models load lazily on first use; force it here, under the guard.

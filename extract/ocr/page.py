@@ -89,9 +89,7 @@ class OcrImageResult:
     timings: PageTimings
 
 
-def ocr_image(
-    image: np.ndarray, engine: OcrEngine, *, fix_orientation: bool = True, max_skew: float = 2.0
-) -> OcrImageResult:
+def ocr_image(image: np.ndarray, engine: OcrEngine, *, fix_orientation: bool = True, max_skew: float = 2.0) -> OcrImageResult:
     """Deskew, orient and read an RGB image; boxes come back in its own pixel space."""
     timings = PageTimings()
     prepared = PreparedImage.identity(image)
@@ -156,9 +154,7 @@ def looks_upright(lines: list[OcrLine], min_confidence: float = 0.85) -> bool:
     if chars < 5:
         return False
     mean_conf = orientation_score(lines) / chars
-    wide = sum(
-        1 for line in lines if (line.bbox[2] - line.bbox[0]) >= (line.bbox[3] - line.bbox[1])
-    )
+    wide = sum(1 for line in lines if (line.bbox[2] - line.bbox[0]) >= (line.bbox[3] - line.bbox[1]))
     return mean_conf >= min_confidence and wide * 2 >= len(lines)
 
 
@@ -232,9 +228,7 @@ def _rotate(image: np.ndarray, angle: float, border: float = 255.0) -> np.ndarra
     import cv2
 
     h, w = image.shape[:2]
-    border_value: float | tuple[float, float, float] = (
-        border if image.ndim == 2 else (border, border, border)
-    )
+    border_value: float | tuple[float, float, float] = border if image.ndim == 2 else (border, border, border)
     return cv2.warpAffine(
         image,
         _rotation_matrix(image.shape, angle),

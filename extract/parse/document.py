@@ -71,7 +71,10 @@ def parse_pdf(path: str | Path) -> Document:
             visible = sum(1 for c in content.chars if not c.text.isspace())
             pages.append(
                 Page(
-                    number=content.number, width=content.width, height=content.height, rotation=content.rotation,
+                    number=content.number,
+                    width=content.width,
+                    height=content.height,
+                    rotation=content.rotation,
                     has_text_layer=visible >= 20 or content.image_coverage < 0.5,
                 )
             )

@@ -19,7 +19,10 @@ _DIGITS = re.compile(r"\d+")
 
 def to_text_line(line: RawLine, page: int) -> TextLine:
     return TextLine(
-        text=line.text, page=page, bbox=(line.x0, line.y0, line.x1, line.y1), font_size=round(line.size, 2),
+        text=line.text,
+        page=page,
+        bbox=(line.x0, line.y0, line.x1, line.y1),
+        font_size=round(line.size, 2),
         bold=line.bold,
     )
 
@@ -30,16 +33,14 @@ def running_furniture(pages_lines: list[list[TextLine]], heights: list[float]) -
     A line in the top or bottom band is furniture when it is a page number, or when the same
     text (digits ignored) recurs in that band on at least a third of the pages.
     """
+
     def key(text: str) -> str:
         return _DIGITS.sub("#", text.replace(" ", ""))
 
     in_band: list[list[int]] = []
     counts: Counter[str] = Counter()
     for lines, height in zip(pages_lines, heights, strict=True):
-        idx = [
-            i for i, ln in enumerate(lines)
-            if ln.bbox[3] <= height * EDGE_BAND or ln.bbox[1] >= height * (1 - EDGE_BAND)
-        ]
+        idx = [i for i, ln in enumerate(lines) if ln.bbox[3] <= height * EDGE_BAND or ln.bbox[1] >= height * (1 - EDGE_BAND)]
         in_band.append(idx)
         counts.update({key(lines[i].text) for i in idx})
     threshold = max(2, len(pages_lines) // 3)
@@ -65,7 +66,8 @@ def make_blocks(lines: list[TextLine]) -> list[TextBlock]:
         gap = line.bbox[1] - prev.bbox[3]
         indented = line.bbox[0] - current[0].bbox[0] > 1.2 * size if len(current) > 1 else False
         short_prev = prev.bbox[2] < right - 3 * size
-        if gap > 0.9 * size or gap < -0.5 * size or indented or short_prev:
+        new_style = abs(line.font_size - prev.font_size) > 1.0 or line.bold != prev.bold
+        if gap > 0.9 * size or gap < -0.5 * size or indented or short_prev or new_style:
             blocks.append(_block(current))
             current = [line]
         else:
@@ -78,8 +80,10 @@ def _block(lines: list[TextLine]) -> TextBlock:
     return TextBlock(
         page=lines[0].page,
         bbox=(
-            min(ln.bbox[0] for ln in lines), min(ln.bbox[1] for ln in lines),
-            max(ln.bbox[2] for ln in lines), max(ln.bbox[3] for ln in lines),
+            min(ln.bbox[0] for ln in lines),
+            min(ln.bbox[1] for ln in lines),
+            max(ln.bbox[2] for ln in lines),
+            max(ln.bbox[3] for ln in lines),
         ),
         lines=lines,
     )

@@ -12,7 +12,7 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _ISSUER_FIELD = re.compile(
     r"(?:预算主管部门|部门名称|编制部门|编制单位|单位名称|填报单位|主管部门|^部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|$|单位|金额|\d{4})"
 )
-_ISSUER_BEFORE_YEAR = re.compile(r"^([^\d\s]{3,40}?)(?:\[部门\]|（部门）)?\s*(20\d{2})\s*年")
+_ISSUER_BEFORE_YEAR = re.compile(r"^([^\d\s]{3,40}?)\s*(20\d{2})\s*年")
 _BUDGET_WORDS = re.compile(r"预算|决算|绩效|财政拨款|三公")
 
 
@@ -30,7 +30,7 @@ def _kind(text: str) -> DocumentKind:
 
 
 def _issuer(lines: list[str]) -> str | None:
-    lines = [re.sub(r"\s+", "", text) for text in lines]
+    lines = [re.sub(r"\s+|\[部门\]|（部门）", "", text) for text in lines]
     for text in lines:
         m = _ISSUER_FIELD.search(text)
         name = m.group(1).strip("（）()") if m else ""
@@ -42,8 +42,8 @@ def _issuer(lines: list[str]) -> str | None:
             return re.sub(r"^第.部分", "", m.group(1))
     for text in lines[:4]:  # a cover line naming the department alone, e.g. "大同市应急管理局[部门]"
         t = text.replace(" ", "")
-        if re.search(r"(局|厅|委员会|办公室|办公厅|院|部|街道办事处|大学|中心|政府)(\[部门\])?$", t):
-            return t.removesuffix("[部门]")
+        if re.search(r"(局|厅|委员会|办公室|办公厅|院|部|街道办事处|大学|中心|政府)$", t):
+            return t
     return None
 
 

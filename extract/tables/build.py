@@ -4,6 +4,7 @@ grids continued on the next page joined into one table; header rows → header p
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -14,7 +15,9 @@ from extract.tables.text import CODE, CODE_PART, find_unit, normalize, parse_amo
 
 _NUMBER_LABEL = re.compile(r"(公开\s*\d+\s*表|附\s*表\s*[\d一二三四五六七八九十]+|表\s*[\d一二三四五六七八九十]+(?:-\d+)?)")
 _TITLE_HINT = re.compile(r"(表|总表|明细|情况|预算|决算|经费|统计)")
-_NOT_TITLE = re.compile(r"^(编制(部门|单位)|单位[:：]|金额单位|部门名称|填报单位|预算单位|注[:：]|说明[:：])")
+_NOT_TITLE = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|编制(部门|单位)|单位[:：]|金额单位|部门名称|填报单位|预算单位|注[:：]|说明[:：])"
+)
 _NOTE = re.compile(r"^(注[:：]|说明[:：]|备注|本表无数据|本表为空|无数据)")
 _INDEX_ROW_LABEL = re.compile(r"^栏\s*次$")
 ABOVE_BAND = 110.0  # how far above a grid its title and unit line may be (points)
@@ -180,8 +183,13 @@ def _is_index_row(texts: list[str]) -> bool:
     return False
 
 
+def is_band_row(texts: list[str]) -> bool:
+    """One text across the whole row: a section band ("一、政府采购情况") or a title line."""
+    return len(texts) > 1 and bool(texts[0]) and all(t == texts[0] for t in texts)
+
+
 def _is_body_row(texts: list[str]) -> bool:
-    if _is_index_row(texts):
+    if _is_index_row(texts) or is_band_row(texts):
         return False
     first = next((t for t in texts if t), "")
     rest = [t for t in texts[1:] if t and t != first]
@@ -220,19 +228,32 @@ _CODE_HEADER = re.compile(r"(编码|代码|编号|^类$|^款$|^项$)")
 _INDEX_COLUMN = re.compile(r"(行次|栏次|序号)$")
 
 
+def _consecutive(texts: list[str]) -> bool:
+    """1, 2, 3, … (or 1.00, 2.00, …): a 行次 column printed without its header."""
+    try:
+        numbers = [float(t) for t in texts]
+    except ValueError:
+        return False
+    steps = [b - a for a, b in itertools.pairwise(numbers)]
+    return len(numbers) >= 4 and numbers[0] in (0, 1) and sum(step == 1 for step in steps) >= 0.8 * len(steps)
+
+
 def column_roles(rows: list[list[str]], header_rows: int, paths: list[str]) -> list[str]:
     """Each column is "index" (行次), "code", "label" or "value"."""
     roles = []
-    body = rows[header_rows:]
+    body = [r for r in rows[header_rows:] if not is_band_row(r)]
     for c, path in enumerate(paths):
         last = path.rsplit("/", 1)[-1]
         texts = [r[c] for r in body if r[c]]
         numeric = [t for t in texts if parse_amount(t) is not None]
-        if _INDEX_COLUMN.search(last):
+        if _INDEX_COLUMN.search(last) or _consecutive(texts):
             roles.append("index")
         elif _CODE_HEADER.search(last) or (
-            texts and all(CODE.match(t) or not t[0].isdigit() for t in texts) and any(CODE.match(t) for t in texts)
+            texts
+            and all(CODE.match(t) or not t[0].isdigit() for t in texts)
+            and any(CODE.match(t) for t in texts)
             and "value" not in roles
+            and "label" not in roles  # unlabelled codes come before the names
         ):
             roles.append("code")
         elif (texts and len(numeric) * 2 < len(texts)) or (not texts and re.search(r"(项目|名称|科目)$", last)):
@@ -255,8 +276,10 @@ def find_panels(rows: list[list[str]], header_rows: int, roles: list[str], paths
         name = ""
         if header_rows:
             top = rows[0]
-            if all(top[k] == top[start] for k in range(start, end)) and top[start] and (
-                start == 0 or top[start - 1] != top[start]
+            if (
+                all(top[k] == top[start] for k in range(start, end))
+                and top[start]
+                and (start == 0 or top[start - 1] != top[start])
             ):
                 name = top[start]
         panels.append(Panel(name=name or paths[start] or f"panel{len(panels) + 1}", col_start=start, col_end=end))

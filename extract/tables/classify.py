@@ -42,9 +42,11 @@ def _by_content(header: str, labels: str) -> str | None:
     """Infer the subtype from header text and row labels when the title is missing or unclear."""
     if re.search(r"因公出国|公务接待|公务用车", header):
         return "three_public"
+    if re.search(r"全年执行数|执行率|得分|自评", header):
+        return "perf.project_self_eval" if re.search(r"项目名称", header) else "perf.dept_self_eval"
     if re.search(r"(绩效指标|指标值|实际完成值|目标值)", header):
         return "perf.indicators"
-    if re.search(r"人员经费|公用经费|经济分类", header):
+    if (re.search(r"人员经费", header) and re.search(r"公用经费", header)) or re.search(r"经济分类", header):
         return "general_budget_basic_expenditure"
     has_income = re.search(r"收入", header) is not None
     has_spending = re.search(r"支出", header) is not None

@@ -172,8 +172,7 @@ def build_grid(region: list[Segment]) -> Grid | None:
             box[0], box[1] = min(box[0], r), min(box[1], c)
             box[2], box[3] = max(box[2], r), max(box[3], c)
     cells = [
-        GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
-        for r0, c0, r1, c1 in spans.values()
+        GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])) for r0, c0, r1, c1 in spans.values()
     ]
     cells.sort(key=lambda cell: (cell.row, cell.col))
     return Grid(xs, ys, cells)

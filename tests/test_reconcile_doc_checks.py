@@ -1,0 +1,215 @@
+"""Summary-table, 三公, cross-table and engine tests on the transcribed seed disclosure."""
+
+from dataclasses import replace
+
+from reconcile_builders import (
+    GRANT_EXPENDITURE_ROWS,
+    SUMMARY_EXPENDITURE_ROWS,
+    SUMMARY_INCOME_ROWS,
+    THREE_PUBLIC_ROWS,
+    PanelSpec,
+    TableSpec,
+    build_document,
+    datong_2022,
+)
+
+from extract.model import FindingStatus
+from extract.reconcile import registered_checks, run_checks
+from extract.reconcile.engine import _REGISTRY, check
+
+
+def _specs(**overrides: list) -> list[TableSpec]:
+    """The seed tables with some panels' rows replaced: key "t01.收入" → rows."""
+    out = []
+    for spec in datong_2022():
+        panels = [replace(p, rows=overrides.get(f"{spec.table_id}.{p.name}", p.rows)) for p in spec.panels]
+        out.append(replace(spec, panels=panels))
+    return out
+
+
+def _run(prefix: str, specs: list[TableSpec] | None = None):
+    doc = build_document(*(specs if specs is not None else datong_2022()))
+    out: dict[FindingStatus, list] = {s: [] for s in FindingStatus}
+    for f in run_checks(doc, only=[prefix]):
+        out[f.status].append(f)
+    return out
+
+
+def _set(rows, name, raw, col=0):
+    return [(c, n, [raw if n == name and i == col else v for i, v in enumerate(vals)]) for c, n, vals in rows]
+
+
+def test_seed_document_is_fully_consistent() -> None:
+    findings = run_checks(build_document(*datong_2022()))
+    assert findings and all(f.status == FindingStatus.CONSISTENT for f in findings)
+    assert {f.check_id for f in findings} == {s.check_id for s in registered_checks()}
+
+
+# -- summary tables --------------------------------------------------------------------------
+
+
+def test_income_total_equals_expenditure_total_fails() -> None:
+    rows = _set(SUMMARY_EXPENDITURE_ROWS, "总计", "79025310.26")
+    res = _run("T030", _specs(**{"t01.支出": rows}))
+    (bad,) = res[FindingStatus.INCONSISTENT]
+    assert bad.delta == -9.0 and {e.role.split(":")[0] for e in bad.evidence} == {"income", "expenditure"}
+
+
+def test_grand_total_composition_with_name_variants() -> None:
+    rows = [(c, {"本年收入合计": "收入合计", "年初结转和结余": "上年结转结余"}.get(n, n), v) for c, n, v in SUMMARY_INCOME_ROWS]
+    res = _run("T031", _specs(**{"t01.收入": rows}))
+    assert len(res[FindingStatus.CONSISTENT]) == 2 and not res[FindingStatus.INCONSISTENT]
+
+
+def test_grand_total_composition_fails() -> None:
+    rows = _set(SUMMARY_INCOME_ROWS, "年初结转和结余", "127450.51")
+    (bad,) = _run("T031", _specs(**{"t01.收入": rows}))[FindingStatus.INCONSISTENT]
+    assert bad.delta == 90.0 and "年初结转和结余" in bad.message_zh
+
+
+def test_grand_total_composition_not_checkable_without_total_row() -> None:
+    rows = [r for r in SUMMARY_INCOME_ROWS if r[1] != "本年收入合计"]
+    res = _run("T031", _specs(**{"t01.收入": rows}))
+    assert len(res[FindingStatus.NOT_CHECKABLE]) == 1
+
+
+def test_expenditure_composition_per_column_fails_in_one_column() -> None:
+    rows = _set(GRANT_EXPENDITURE_ROWS, "年末财政拨款结转和结余", "92279.50", col=1)
+    res = _run("T032", _specs(**{"t04.支出": rows}))
+    (bad,) = res[FindingStatus.INCONSISTENT]
+    assert "一般公共预算财政拨款" in bad.message_zh
+
+
+def test_year_income_equals_numbered_rows() -> None:
+    assert len(_run("T033")[FindingStatus.CONSISTENT]) == 2
+    rows = _set(SUMMARY_INCOME_ROWS, "八、其他收入", "1395.29")
+    assert len(_run("T033", _specs(**{"t01.收入": rows}))[FindingStatus.INCONSISTENT]) == 1
+
+
+def test_year_expenditure_equals_classes_fails() -> None:
+    rows = _set(SUMMARY_EXPENDITURE_ROWS, "九、卫生健康支出", "1339350.49")
+    (bad,) = _run("T034", _specs(**{"t01.支出": rows}))[FindingStatus.INCONSISTENT]
+    assert bad.delta == -45.0
+
+
+# -- 三公 ----------------------------------------------------------------------------------
+
+
+def test_three_public_column_layout_passes_for_both_measures() -> None:
+    res = _run("T02")
+    assert len(res[FindingStatus.CONSISTENT]) == 4
+    assert {("预算数" in f.message_zh, "决算数" in f.message_zh) for f in res[FindingStatus.CONSISTENT]} == {
+        (True, False),
+        (False, True),
+    }
+
+
+def test_three_public_total_fails_in_final_column() -> None:
+    vals = list(THREE_PUBLIC_ROWS[0][2])
+    vals[6] = "492646.12"  # 决算数/合计
+    res = _run("T020", _specs(**{"t07.": [(None, "", vals)]}))
+    (bad,) = res[FindingStatus.INCONSISTENT]
+    assert "决算数" in bad.message_zh and bad.delta == 182.0
+
+
+def _row_layout(rows):
+    return TableSpec("t07", "final.three_public", [PanelSpec(["预算数", "决算数"], rows, with_code=False)], unit="万元")
+
+
+ROW_LAYOUT = [
+    (None, "合计", ["50.80", "49.25"]),
+    (None, "1．因公出国（境）费", ["", ""]),
+    (None, "2．公务接待费", ["5.00", "4.27"]),
+    (None, "3．公务用车购置及运行费", ["45.80", "44.98"]),
+    (None, "其中：（1）公务用车购置费", ["", ""]),
+    (None, "（2）公务用车运行费", ["45.80", "44.98"]),
+    (None, "公务用车保有量（辆）", ["12", "12"]),
+]
+
+
+def test_three_public_row_layout_passes_and_ignores_counts() -> None:
+    res = _run("T02", [_row_layout(ROW_LAYOUT)])
+    assert len(res[FindingStatus.CONSISTENT]) == 4 and not res[FindingStatus.INCONSISTENT]
+
+
+def test_three_public_row_layout_car_fails() -> None:
+    rows = _set(ROW_LAYOUT, "（2）公务用车运行费", "44.89", col=1)
+    (bad,) = _run("T021", [_row_layout(rows)])[FindingStatus.INCONSISTENT]
+    assert bad.delta == 900.0
+
+
+def test_three_public_car_from_components_when_no_subtotal() -> None:
+    rows = [r for r in ROW_LAYOUT if not r[1].startswith("3．")]
+    res = _run("T020", [_row_layout(rows)])
+    assert len(res[FindingStatus.CONSISTENT]) == 2
+
+
+def test_three_public_not_checkable_without_reception() -> None:
+    rows = [r for r in ROW_LAYOUT if "接待" not in r[1]]
+    res = _run("T020", [_row_layout(rows)])
+    assert len(res[FindingStatus.NOT_CHECKABLE]) == 2 and not res[FindingStatus.CONSISTENT]
+
+
+# -- cross-table -----------------------------------------------------------------------------
+
+
+def test_cross_table_totals_pass() -> None:
+    assert len(_run("T040")[FindingStatus.CONSISTENT]) == 1
+    assert len(_run("T041")[FindingStatus.CONSISTENT]) == 1
+
+
+def test_summary_expenditure_total_vs_expenditure_table_fails() -> None:
+    rows = _set(SUMMARY_EXPENDITURE_ROWS, "本年支出合计", "78896519.33")
+    (bad,) = _run("T041", _specs(**{"t01.支出": rows}))[FindingStatus.INCONSISTENT]
+    assert bad.delta == -72.0 and {e.table_id for e in bad.evidence} == {"t01", "t03"}
+
+
+def test_cross_table_not_checkable_when_detail_table_missing() -> None:
+    specs = [s for s in datong_2022() if s.table_id != "t02"]
+    assert len(_run("T040", specs)[FindingStatus.NOT_CHECKABLE]) == 1
+
+
+def test_summary_classes_vs_expenditure_table() -> None:
+    assert len(_run("T042")[FindingStatus.CONSISTENT]) == 6  # blank 类 rows are not compared
+    rows = _set(SUMMARY_EXPENDITURE_ROWS, "二十二、灾害防治及应急管理支出", "54389500.60")
+    (bad,) = _run("T042", _specs(**{"t01.支出": rows}))[FindingStatus.INCONSISTENT]
+    assert "224" in bad.message_zh and bad.delta == -262.5
+
+
+def test_summary_class_with_no_matching_detail_row_is_not_checkable() -> None:
+    rows = _set(SUMMARY_EXPENDITURE_ROWS, "二十三、其他支出", "10.00")
+    res = _run("T042", _specs(**{"t01.支出": rows}))
+    (nc,) = res[FindingStatus.NOT_CHECKABLE]
+    assert "229" in nc.message_zh
+
+
+def test_fiscal_grant_general_budget_vs_general_budget_table() -> None:
+    assert len(_run("T043")[FindingStatus.CONSISTENT]) == 7  # 6 类 + 本年支出合计
+    rows = _set(GRANT_EXPENDITURE_ROWS, "二十二、灾害防治及应急管理支出", "54389763.10", col=1)
+    res = _run("T043", _specs(**{"t04.支出": rows}))
+    assert len(res[FindingStatus.INCONSISTENT]) == 1
+
+
+# -- engine ----------------------------------------------------------------------------------
+
+
+def test_registry_describes_every_check() -> None:
+    specs = registered_checks()
+    assert len({s.check_id for s in specs}) == len(specs) >= 15
+    assert all(s.description and s.inputs and s.tolerance for s in specs)
+
+
+def test_a_crashing_check_becomes_not_checkable() -> None:
+    @check("Z999.crash", description="always crashes", inputs=("*",))
+    def crash(index):
+        raise RuntimeError("boom")
+
+    try:
+        (f,) = run_checks(build_document(*datong_2022()), only=["Z999"])
+        assert f.status == FindingStatus.NOT_CHECKABLE and "boom" in f.message_en
+    finally:
+        del _REGISTRY["Z999.crash"]
+
+
+def test_empty_document_yields_nothing() -> None:
+    assert run_checks(build_document()) == []
