@@ -6,8 +6,8 @@ import json
 import sys
 
 import pytest
-from conftest import CORPUS, FIXTURES, ROOT, parsed, requires_corpus
 
+from conftest import CORPUS, FIXTURES, ROOT, parsed, requires_corpus
 from extract.model import Document, DocumentStatus
 
 EXPECTED = json.loads((FIXTURES / "corpus_tables.json").read_text(encoding="utf-8"))

@@ -2,6 +2,9 @@
 
 from dataclasses import replace
 
+from extract.model import FindingStatus
+from extract.reconcile import registered_checks, run_checks
+from extract.reconcile.engine import _REGISTRY, check
 from reconcile_builders import (
     GRANT_EXPENDITURE_ROWS,
     SUMMARY_EXPENDITURE_ROWS,
@@ -12,10 +15,6 @@ from reconcile_builders import (
     build_document,
     datong_2022,
 )
-
-from extract.model import FindingStatus
-from extract.reconcile import registered_checks, run_checks
-from extract.reconcile.engine import _REGISTRY, check
 
 
 def _specs(**overrides: list) -> list[TableSpec]:

@@ -1,8 +1,7 @@
-from reconcile_builders import PanelSpec, TableSpec, build_document
-
 from extract.model import FindingStatus, Severity
 from extract.reconcile import run_checks
 from extract.reconcile.table_checks import subtotal_identities
+from reconcile_builders import PanelSpec, TableSpec, build_document
 
 COLUMNS = ["本年支出/小计", "本年支出/基本支出", "本年支出/项目支出"]
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SAMPLE, parsed
 
+from conftest import FIXTURES, SAMPLE, parsed
 from extract.tables.items import clean_name
 
 CASES = [

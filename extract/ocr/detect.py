@@ -12,7 +12,7 @@ A page needs OCR when its text layer cannot be trusted to hold what is printed:
   Chinese disclosure means a mojibake text layer.
 
 Thresholds are fractions of the non-whitespace characters, so they do not depend on
-page size; they are parameters of `needs_ocr` for tuning.
+page size; they are the fields of `OcrThresholds`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pymupdf
+
+from extract.parse.pdf import image_coverage
 
 PUA_RANGE = (0xE000, 0xF8FF)
 REPLACEMENT = "\ufffd"
@@ -73,66 +75,48 @@ def page_stats(page: pymupdf.Page) -> PageTextStats:
         n_cjk=sum(is_cjk(ch) for ch in chars),
         n_pua=sum(is_pua(ch) for ch in chars),
         n_replacement=chars.count(REPLACEMENT),
-        image_coverage=_image_coverage(page),
+        image_coverage=image_coverage(page),
         text_coverage=_text_coverage(page),
         ink_fraction=ink_fraction(page),
         n_letters=sum(ch.isalpha() for ch in chars),
     )
 
 
-def needs_ocr(
-    page: pymupdf.Page,
-    *,
-    min_chars: int = 10,
-    image_coverage: float = 0.5,
-    max_text_coverage_on_image: float = 0.03,
-    max_pua_fraction: float = 0.05,
-    max_replacement_fraction: float = 0.05,
-    min_cjk_fraction: float = 0.1,
-    min_letters_for_cjk_check: int = 30,
-    min_ink: float = 0.002,
-) -> OcrDecision:
+@dataclass(frozen=True)
+class OcrThresholds:
+    """Tuning knobs of the decision; fractions are of the non-whitespace characters."""
+
+    min_chars: int = 10
+    image_coverage: float = 0.5
+    max_text_coverage_on_image: float = 0.03
+    max_pua_fraction: float = 0.05
+    max_replacement_fraction: float = 0.05
+    min_cjk_fraction: float = 0.1
+    min_letters_for_cjk_check: int = 30
+    min_ink: float = 0.002
+
+
+def needs_ocr(page: pymupdf.Page, limits: OcrThresholds = OcrThresholds()) -> OcrDecision:
     """Return whether ``page`` needs OCR and why (see the module docstring)."""
-    return decide(
-        page_stats(page),
-        min_chars=min_chars,
-        image_coverage=image_coverage,
-        max_text_coverage_on_image=max_text_coverage_on_image,
-        max_pua_fraction=max_pua_fraction,
-        max_replacement_fraction=max_replacement_fraction,
-        min_cjk_fraction=min_cjk_fraction,
-        min_letters_for_cjk_check=min_letters_for_cjk_check,
-        min_ink=min_ink,
-    )
+    return decide(page_stats(page), limits)
 
 
-def decide(
-    stats: PageTextStats,
-    *,
-    min_chars: int = 10,
-    image_coverage: float = 0.5,
-    max_text_coverage_on_image: float = 0.03,
-    max_pua_fraction: float = 0.05,
-    max_replacement_fraction: float = 0.05,
-    min_cjk_fraction: float = 0.1,
-    min_letters_for_cjk_check: int = 30,
-    min_ink: float = 0.002,
-) -> OcrDecision:
+def decide(stats: PageTextStats, limits: OcrThresholds = OcrThresholds()) -> OcrDecision:
     """The decision rules of `needs_ocr`, on measured stats (pure, for tests and tuning)."""
     n = max(stats.n_chars, 1)
-    if stats.n_chars >= 3 and stats.n_pua / n > max_pua_fraction:
+    if stats.n_chars >= 3 and stats.n_pua / n > limits.max_pua_fraction:
         return OcrDecision(True, "private_use_glyphs", stats)
-    if stats.n_chars >= 3 and stats.n_replacement / n > max_replacement_fraction:
+    if stats.n_chars >= 3 and stats.n_replacement / n > limits.max_replacement_fraction:
         return OcrDecision(True, "replacement_chars", stats)
-    if stats.n_chars < min_chars:
-        drawn = stats.ink_fraction > min_ink
+    if stats.n_chars < limits.min_chars:
+        drawn = stats.ink_fraction > limits.min_ink
         return OcrDecision(drawn, "no_text_layer" if drawn else "blank", stats)
-    if stats.image_coverage >= image_coverage and stats.text_coverage <= max_text_coverage_on_image:
+    if stats.image_coverage >= limits.image_coverage and stats.text_coverage <= limits.max_text_coverage_on_image:
         return OcrDecision(True, "image_page", stats)
     # Against letters, not all characters: a continuation page of a table holds
     # mostly digits and is fine; a mojibake layer holds Latin-1 "letters".
     letters = stats.n_letters
-    if letters >= min_letters_for_cjk_check and stats.n_cjk / letters < min_cjk_fraction:
+    if letters >= limits.min_letters_for_cjk_check and stats.n_cjk / letters < limits.min_cjk_fraction:
         return OcrDecision(True, "too_few_cjk", stats)
     return OcrDecision(False, "ok", stats)
 
@@ -144,19 +128,6 @@ def ink_fraction(page: pymupdf.Page, dpi: int = 24) -> float:
     if samples.size == 0:
         return 0.0
     return float(np.count_nonzero(samples < 200)) / samples.size
-
-
-def _image_coverage(page: pymupdf.Page) -> float:
-    page_rect = page.rect
-    area = page_rect.width * page_rect.height
-    if area <= 0:
-        return 0.0
-    covered = 0.0
-    for info in page.get_image_info():
-        rect = pymupdf.Rect(info["bbox"]) & page_rect
-        if not rect.is_empty:
-            covered += rect.width * rect.height
-    return min(covered / area, 1.0)
 
 
 def _text_coverage(page: pymupdf.Page) -> float:

@@ -106,7 +106,7 @@ def read_page(page: pymupdf.Page) -> PageContent:
         rotation=page.rotation,
         chars=_chars(page, matrix),
         segments=_segments(page, matrix),
-        image_coverage=_image_coverage(page),
+        image_coverage=image_coverage(page),
     )
 
 
@@ -184,7 +184,7 @@ def _rect_segments(rect: pymupdf.Rect, stroked: bool) -> list[Segment]:
     ]
 
 
-def _image_coverage(page: pymupdf.Page) -> float:
+def image_coverage(page: pymupdf.Page) -> float:
     area = page.rect.width * page.rect.height or 1.0
     covered = 0.0
     for info in page.get_image_info():
