@@ -40,6 +40,8 @@ class TextLine(BaseModel):
     bbox: BBox
     font_size: float
     bold: bool = False
+    confidence: float | None = None
+    """OCR confidence (0–1) when the line was read from an image; None for a text layer."""
 
 
 class TextBlock(BaseModel):
@@ -106,6 +108,8 @@ class Cell(BaseModel):
     page: int
     bbox: BBox
     is_header: bool = False
+    confidence: float | None = None
+    """Lowest OCR confidence of the text in the cell; None for a text layer."""
 
 
 class Panel(BaseModel):

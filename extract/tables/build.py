@@ -263,7 +263,7 @@ def column_roles(rows: list[list[str]], header_rows: int, paths: list[str]) -> l
     return roles
 
 
-def find_panels(rows: list[list[str]], header_rows: int, roles: list[str], paths: list[str]) -> list[Panel]:
+def find_panels(rows: list[list[str]], header_rows: int, roles: list[str]) -> list[Panel]:
     starts = [0]
     for c in range(1, len(roles)):
         if roles[c] in ("label", "code") and roles[c - 1] in ("value", "index"):
@@ -272,17 +272,13 @@ def find_panels(rows: list[list[str]], header_rows: int, roles: list[str], paths
     if len(bounds) == 1:
         return [Panel(name="", col_start=0, col_end=len(roles))]
     panels = []
-    for start, end in bounds:
-        name = ""
-        if header_rows:
-            top = rows[0]
-            if (
-                all(top[k] == top[start] for k in range(start, end))
-                and top[start]
-                and (start == 0 or top[start - 1] != top[start])
-            ):
-                name = top[start]
-        panels.append(Panel(name=name or paths[start] or f"panel{len(panels) + 1}", col_start=start, col_end=end))
+    for k, (start, end) in enumerate(bounds):
+        # The group header over the panel ("收入", "人员经费"), if the header has one; a group
+        # header may also run on over the next panels (the 公用经费 columns of 基本支出明细表).
+        top = rows[0][start] if header_rows >= 2 else ""
+        own = rows[header_rows - 1][start] if header_rows else ""
+        name = top if top and top != own else f"panel{k + 1}"
+        panels.append(Panel(name=name, col_start=start, col_end=end))
     return panels
 
 
@@ -340,7 +336,7 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
     rows = [[normalize(t) for t in row] for row in table.grid()]
     table.column_paths = column_paths(rows, header_rows, n_cols)
     table.column_roles = column_roles(rows, header_rows, table.column_paths)
-    table.panels = find_panels(rows, header_rows, table.column_roles, table.column_paths)
+    table.panels = find_panels(rows, header_rows, table.column_roles)
     return table
 
 
