@@ -100,6 +100,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("y0", _F64),
             ("x1", _F64),
             ("y1", _F64),
+            ("confidence", _F64),
+            ("corrected_from", _STR),
         ]
     ),
     "findings": pa.schema(

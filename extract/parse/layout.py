@@ -24,6 +24,7 @@ def to_text_line(line: RawLine, page: int) -> TextLine:
         bbox=(line.x0, line.y0, line.x1, line.y1),
         font_size=round(line.size, 2),
         bold=line.bold,
+        confidence=line.confidence,
     )
 
 

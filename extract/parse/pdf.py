@@ -27,6 +27,8 @@ class Char:
     y1: float
     size: float
     bold: bool
+    confidence: float | None = None
+    """OCR confidence when the char was read from an image."""
 
     @property
     def cx(self) -> float:
@@ -69,6 +71,10 @@ class RawLine:
         visible = [c for c in self.chars if not c.text.isspace()]
         return bool(visible) and sum(c.bold for c in visible) > len(visible) / 2
 
+    @property
+    def confidence(self) -> float | None:
+        return min_confidence(self.chars)
+
 
 @dataclass(slots=True)
 class PageContent:
@@ -80,6 +86,12 @@ class PageContent:
     segments: list[Segment]
     image_coverage: float
     """Share of the page area covered by images (1.0 for a full-page scan)."""
+
+
+def min_confidence(chars: list[Char]) -> float | None:
+    """The weakest OCR confidence among the chars, or None when none was OCR'd."""
+    scores = [c.confidence for c in chars if c.confidence is not None]
+    return min(scores) if scores else None
 
 
 def join_chars(chars: list[Char]) -> str:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.model import Cell, Panel, Table
-from extract.parse.pdf import RawLine
+from extract.parse.pdf import RawLine, min_confidence
 from extract.tables.grid import Grid
 from extract.tables.text import CODE, CODE_PART, find_unit, normalize, parse_amount
 
@@ -316,6 +316,7 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
                     page=pt.page,
                     bbox=gc.bbox,
                     is_header=k == 0 and gc.row < header_rows,
+                    confidence=min_confidence(gc.chars),
                 )
             )
         row_offset += grid.n_rows - skip

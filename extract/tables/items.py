@@ -163,6 +163,7 @@ def table_line_items(table: Table) -> list[LineItem]:
                         col=c,
                         page=cell.page,
                         bbox=cell.bbox,
+                        confidence=cell.confidence,
                     )
                 )
     return items
