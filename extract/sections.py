@@ -36,7 +36,9 @@ def heading_of(block: TextBlock, body_size: float) -> tuple[int, str, str] | Non
         m = pattern.match(text)
         if m:
             title = text[m.end() :].strip()
-            if title and len(title) <= MAX_HEADING_CHARS and "。" not in title:
+            # A heading names a topic; a list item that states something has a clause break
+            # ("，") or a definition ("名词：解释") in it.
+            if title and len(title) <= MAX_HEADING_CHARS and not re.search(r"[。，,]|[:：].", title):
                 return rank, m.group(1), title
             return None
     emphasised = first.bold or first.font_size > body_size * 1.15

@@ -38,8 +38,9 @@ def _issuer(lines: list[str]) -> str | None:
             return name
     for text in lines[:12]:
         m = _ISSUER_BEFORE_YEAR.match(text)
-        if m and re.search(r"(决算|预算|绩效)", text) and not re.search(r"(目录|市级|区级|省级|县级)$", m.group(1)):
-            return re.sub(r"^第.部分", "", m.group(1))
+        name = re.sub(r"^第.部分", "", m.group(1)) if m else ""
+        if len(name) >= 3 and re.search(r"(决算|预算|绩效)", text) and not re.search(r"(目录|市级|区级|省级|县级)$", name):
+            return name
     for text in lines[:4]:  # a cover line naming the department alone, e.g. "大同市应急管理局[部门]"
         t = text.replace(" ", "")
         if re.search(r"(局|厅|委员会|办公室|办公厅|院|部|街道办事处|大学|中心|政府)$", t):
