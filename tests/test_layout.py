@@ -85,3 +85,10 @@ def test_digits_in_another_font_stay_on_their_line(drawer, tmp_path):
     doc = process(d.save(tmp_path / "fonts.pdf"))
     lines = [ln.text for ln in doc.pages[0].lines]
     assert "收入总计79,025,301.26元，增长10.53%。" in [t.replace(" ", "") for t in lines]
+
+
+def test_toc_continued_on_the_next_page():
+    lines = [_line("六、一般公共预算财政拨款基本支出决算情况说明……………12", y=60), _line("第四部分 名词解释…………………20", y=90)]
+    page = Page(number=3, width=595, height=842, blocks=make_blocks(lines))
+    assert read_toc(page) == []
+    assert [e.page_label for e in read_toc(page, continues_toc=True)] == ["12", "20"]

@@ -15,6 +15,11 @@ _PAGE_NUMBER = re.compile(r"^([-—–\s]*\d{1,4}[-—–\s]*|第\s*\d+\s*页(\s
 _TOC_TITLE = re.compile(r"^目\s*录$")
 _TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．。\-_ ]{2,}|\t)\s*(?P<page>\d{1,3})?\s*$")
 _DIGITS = re.compile(r"\d+")
+_TOC_LEADER = re.compile(r"[.…·．]{3,}\s*\d{0,3}\s*$")
+_ITEM_START = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、](?!\d))"
+)
+_SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
 
 
 def to_text_line(line: RawLine, page: int) -> TextLine:
@@ -61,20 +66,30 @@ def make_blocks(lines: list[TextLine]) -> list[TextBlock]:
     if not lines:
         return blocks
     right = max(ln.bbox[2] for ln in lines)
+    spacing = _line_spacing(lines)
     current: list[TextLine] = [lines[0]]
     for prev, line in itertools.pairwise(lines):
         size = max(prev.font_size, 1.0)
         gap = line.bbox[1] - prev.bbox[3]
         indented = line.bbox[0] - current[0].bbox[0] > 1.2 * size if len(current) > 1 else False
         short_prev = prev.bbox[2] < right - 3 * size
-        new_style = abs(line.font_size - prev.font_size) > 1.0 or line.bold != prev.bold
-        if gap > 0.9 * size or gap < -0.5 * size or indented or short_prev or new_style:
+        new_style = abs(line.font_size - prev.font_size) > 1.0
+        # A numbered item after a finished sentence starts a new block even without extra space.
+        new_item = bool(_ITEM_START.match(line.text) and _SENTENCE_END.search(prev.text))
+        if gap > max(0.9 * size, 1.5 * spacing) or gap < -0.5 * size or indented or short_prev or new_style or new_item:
             blocks.append(_block(current))
             current = [line]
         else:
             current.append(line)
     blocks.append(_block(current))
     return blocks
+
+
+def _line_spacing(lines: list[TextLine]) -> float:
+    """The usual gap between consecutive lines of the page (documents are often 1.5- or
+    double-spaced, so a fixed threshold would make every line a paragraph)."""
+    gaps = sorted(b.bbox[1] - a.bbox[3] for a, b in itertools.pairwise(lines) if 0 < b.bbox[1] - a.bbox[3] < 3 * a.font_size)
+    return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 def _block(lines: list[TextLine]) -> TextBlock:
@@ -90,11 +105,15 @@ def _block(lines: list[TextLine]) -> TextBlock:
     )
 
 
-def read_toc(page: Page) -> list[TocEntry]:
-    """TOC entries if this page is a table of contents (a 目录 title, entries with leaders)."""
+def read_toc(page: Page, continues_toc: bool = False) -> list[TocEntry]:
+    """TOC entries if this page is a table of contents: a 目录 title, or — on the page right
+    after a TOC page — most lines being entries with dot leaders and page numbers."""
     lines = page.lines
-    if not any(_TOC_TITLE.match(ln.text.replace(" ", "")) for ln in lines[:5]):
-        return []
+    titled = any(_TOC_TITLE.match(ln.text.replace(" ", "")) for ln in lines[:5])
+    if not titled:
+        led = sum(1 for ln in lines if _TOC_LEADER.search(ln.text))
+        if not (continues_toc and lines and led >= 0.6 * len(lines)):
+            return []
     entries = []
     for ln in lines:
         text = ln.text.strip()

@@ -209,27 +209,39 @@ def image_coverage(page: pymupdf.Page) -> float:
 def group_lines(chars: list[Char]) -> list[RawLine]:
     """Group chars into visual lines: same baseline band, close together horizontally.
 
-    A gap wider than three char widths starts a new line, so that columns of a borderless
-    layout stay apart while a label and its number in another font stay together.
+    Chars are first banded by vertical overlap (so digits drawn in a Latin font a point
+    higher or lower than the Chinese around them stay on their line), then each band is
+    cut where the horizontal gap exceeds three char widths, so that the columns of a
+    borderless layout stay apart.
     """
     lines: list[RawLine] = []
-    for ch in sorted(chars, key=lambda c: (round(c.cy), c.x0)):
-        if ch.text.isspace():
-            continue
-        target = None
-        for line in reversed(lines[-8:]):
-            height = min(line.y1 - line.y0, ch.y1 - ch.y0) or 1.0
-            overlap = min(line.y1, ch.y1) - max(line.y0, ch.y0)
-            if overlap >= 0.5 * height and ch.x0 - line.x1 <= 3 * ch.size and ch.x1 >= line.x0 - 3 * ch.size:
-                target = line
-                break
-        if target is None:
-            lines.append(RawLine([ch], ch.x0, ch.y0, ch.x1, ch.y1))
-        else:
-            target.chars.append(ch)
-            target.x0, target.y0 = min(target.x0, ch.x0), min(target.y0, ch.y0)
-            target.x1, target.y1 = max(target.x1, ch.x1), max(target.y1, ch.y1)
-    for line in lines:
-        line.chars.sort(key=lambda c: c.x0)
+    for band in _bands([c for c in chars if not c.text.isspace()]):
+        band.sort(key=lambda c: c.x0)
+        current: list[Char] = [band[0]]
+        for ch in band[1:]:
+            if ch.x0 - max(c.x1 for c in current) > 3 * ch.size:
+                lines.append(_raw_line(current))
+                current = []
+            current.append(ch)
+        lines.append(_raw_line(current))
     lines.sort(key=lambda ln: (round((ln.y0 + ln.y1) / 2 / 3), ln.x0))
     return lines
+
+
+def _bands(chars: list[Char]) -> list[list[Char]]:
+    bands: list[list[Char]] = []
+    top = bottom = 0.0
+    for ch in sorted(chars, key=lambda c: c.cy):
+        height = min(bottom - top, ch.y1 - ch.y0) or 1.0
+        if bands and min(bottom, ch.y1) - max(top, ch.y0) >= 0.5 * height:
+            bands[-1].append(ch)
+        else:
+            bands.append([ch])
+            top, bottom = ch.y0, ch.y1
+    return bands
+
+
+def _raw_line(chars: list[Char]) -> RawLine:
+    return RawLine(
+        chars, min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars)
+    )
