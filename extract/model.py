@@ -32,6 +32,15 @@ class DocumentStatus(StrEnum):
     REJECTED = "rejected"  # readable, but not a budget disclosure
 
 
+def join_wrapped(parts) -> str:
+    text = ""
+    for part in parts:
+        if text and text[-1].isascii() and text[-1].isalnum() and part[:1].isascii() and part[:1].isalnum():
+            text += " "
+        text += part
+    return text
+
+
 class TextLine(BaseModel):
     """One visual line of text: spans on the same baseline merged, whatever their font."""
 
@@ -51,7 +60,9 @@ class TextBlock(BaseModel):
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        """The paragraph as one string: wrapped lines joined without a break (Chinese text
+        wraps anywhere), with a space only between two Latin letters or digits."""
+        return join_wrapped(line.text for line in self.lines)
 
 
 class Page(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from extract.model import join_wrapped
 from extract.parse.pdf import Char, Segment, group_lines, join_chars
 
 SNAP = 2.0  # positions closer than this are the same ruling
@@ -53,13 +54,7 @@ class Grid:
 
 def cell_text(chars: list[Char]) -> str:
     """Text of a cell: its lines top to bottom, joined without a break (CJK wraps mid-word)."""
-    parts = [line.text for line in group_lines(chars)]
-    text = ""
-    for part in parts:
-        if text and text[-1].isascii() and text[-1].isalnum() and part[:1].isascii() and part[:1].isalnum():
-            text += " "
-        text += part
-    return text
+    return join_wrapped(line.text for line in group_lines(chars))
 
 
 def _merge_collinear(segments: list[Segment]) -> list[Segment]:
