@@ -1,0 +1,1 @@
+"""Narrative tagging: sentences with provenance, and (next) trained span/relation taggers."""

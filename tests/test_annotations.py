@@ -1,0 +1,80 @@
+"""The committed gold annotations validate, and the sentence splitter keeps offsets."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from extract.tag.sentences import split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "annotations" / "gold"
+
+
+def _load_script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+stats_mod = _load_script("annotation_stats")
+
+
+def _rows(split: str) -> list[dict]:
+    return [json.loads(line) for line in (GOLD / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_validator_passes_on_committed_files() -> None:
+    _, errors = stats_mod.collect(GOLD)
+    assert errors == []
+
+
+def test_splits_are_disjoint_by_document() -> None:
+    docs = {split: {r["doc_id"] for r in _rows(split)} for split in stats_mod.SPLITS}
+    assert not docs["train"] & docs["dev"]
+    assert not docs["train"] & docs["test"]
+    assert not docs["dev"] & docs["test"]
+
+
+def test_at_least_800_reviewed_sentences() -> None:
+    rows = [r for split in stats_mod.SPLITS for r in _rows(split)]
+    assert len(rows) >= 800
+    assert all(r.get("reviewed") is True for r in rows)
+
+
+@pytest.mark.parametrize("split", ["train", "dev", "test"])
+def test_every_label_in_every_split(split: str) -> None:
+    labels = {s["label"] for r in _rows(split) for s in r["spans"]}
+    assert labels == set(stats_mod.LABELS)
+
+
+def test_validator_catches_bad_offsets() -> None:
+    row = {
+        "doc_id": "d", "source": "s", "section_path": "", "page": None, "sentence_id": "d-1", "reviewed": True,
+        "text": "基本支出100万元", "spans": [{"start": 0, "end": 3, "label": "SUBJECT", "text": "基本支出", "attrs": {}}],
+        "relations": [{"head": 0, "tail": 5, "type": "value-of"}],
+    }
+    errors = stats_mod.validate_row(row)
+    assert any("offsets" in e for e in errors)
+    assert any("points at no span" in e for e in errors)
+
+
+def test_split_sentences_keeps_offsets_and_joins_wrapped_lines() -> None:
+    text = (
+        "2022年度收入合计78,897,760.75元，其中：\n财政拨款收入78,896,364.83元，占比100.00%；\n"
+        "主要原因是新增人员（含“三支一扶”；人员）增资。财政部下拨中央自\n然灾害救灾资金310万。"
+    )
+    sentences = split_sentences(text)
+    assert sentences[0].text == "2022年度收入合计78,897,760.75元，其中："
+    assert sentences[1].text == "财政拨款收入78,896,364.83元，占比100.00%；"
+    assert sentences[2].text == "主要原因是新增人员（含“三支一扶”；人员）增资。"
+    assert sentences[3].text == "财政部下拨中央自\n然灾害救灾资金310万。"
+    assert all(text[s.start : s.end] == s.text for s in sentences)
