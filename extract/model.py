@@ -189,6 +189,10 @@ class LineItem(BaseModel):
     col: int
     page: int
     bbox: BBox
+    confidence: float | None = None
+    """OCR confidence of the printed value; None when read from a text layer."""
+    corrected_from: str | None = None
+    """When table arithmetic corrected a misread digit: the text as read (`raw` holds the correction)."""
 
 
 class Evidence(BaseModel):
