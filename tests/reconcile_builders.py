@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.model import Cell, Document, LineItem, Panel, Table
+from extract.model import Cell, Document, LineItem, Page, Panel, Section, Table, TextBlock, TextLine
 from extract.reconcile.intervals import is_blank, parse_printed, unit_factor
 from extract.reconcile.views import bare_name
 
@@ -351,3 +351,38 @@ INCOME_COLUMNS = [
 ]
 EXPENDITURE_COLUMNS = ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
 GRANT_EXPENDITURE_COLUMNS = ["合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
+
+
+# -- printed text around the tables ------------------------------------------------------------
+
+
+def line(text: str, page: int = 1, y: float = 100.0) -> TextLine:
+    return TextLine(text=text, page=page, bbox=(60.0, y, 60.0 + 12 * len(text), y + 12), font_size=12)
+
+
+def page_with(number: int, *lines: TextLine) -> Page:
+    return Page(number=number, width=595, height=842, blocks=[TextBlock(page=number, bbox=(60, 60, 540, 800), lines=list(lines))])
+
+
+def heading(numbering: str, title: str, page: int = 1, children: list[Section] | None = None) -> Section:
+    bbox = (60.0, 80.0, 300.0, 92.0)
+    return Section(level=1, numbering=numbering, title=title, page_start=page, page_end=page, bbox=bbox, children=children or [])
+
+
+def grid_table(table_id: str, table_type: str, header: list[str], rows: list[list[str]], page: int = 3, **extra) -> Table:
+    """A plain grid (no line items): one header row, then `rows`; columns named by `header`."""
+    cells = [Cell(row=0, col=c, text=h, page=page, bbox=_bbox(0, c), is_header=True) for c, h in enumerate(header)]
+    for r, row in enumerate(rows, 1):
+        cells += [Cell(row=r, col=c, text=t, page=page, bbox=_bbox(r, c)) for c, t in enumerate(row) if t]
+    return Table(
+        table_id=table_id,
+        table_type=table_type,
+        pages=[page],
+        bbox=(40.0, 100.0, 560.0, 100.0 + 14 * (len(rows) + 1)),
+        n_rows=len(rows) + 1,
+        n_cols=len(header),
+        header_rows=1,
+        column_paths=header,
+        cells=cells,
+        **extra,
+    )

@@ -41,7 +41,8 @@ def _set(rows, name, raw, col=0):
 def test_seed_document_is_fully_consistent() -> None:
     findings = run_checks(build_document(*datong_2022()))
     assert findings and all(f.status == FindingStatus.CONSISTENT for f in findings)
-    assert {f.check_id for f in findings} == {s.check_id for s in registered_checks()}
+    arithmetic = {s.check_id for s in registered_checks() if s.check_id.startswith("T")}
+    assert {f.check_id for f in findings} == arithmetic
 
 
 # -- summary tables --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ Only pairs that must be equal whatever the department's funding mix are compared
 
 * 收入支出总表 本年收入合计 = 收入表 合计 row, total column;
 * 收入支出总表 本年支出合计 = 支出表 合计 row, total column;
+  (when the detailed table has a column for an adjustment of the summary — 上年结转,
+  使用非财政拨款结余, 结转下年 … — its 合计 includes them and is compared with 总计 instead);
 * 收入支出总表 支出 per 类 = 支出表 per 类 (total column);
 * 财政拨款收支总表 一般公共预算 column per 类 and 本年支出合计 = 一般公共预算财政拨款支出表 per 类 and 合计.
 
@@ -25,7 +27,7 @@ from extract.reconcile.summary_checks import (
     find_row,
     side_views,
 )
-from extract.reconcile.views import DocIndex, Operand, RowInfo, TableView, bare_name
+from extract.reconcile.views import DocIndex, Operand, RowInfo, TableView, bare_name, split_path
 
 _TOTAL_ROW = re.compile(r"^(?:合计|总计)$")
 _GENERAL_BUDGET_COLUMN = re.compile(r"一般公共预算")
@@ -100,11 +102,17 @@ def _year_total_vs_table(index: DocIndex, side: SideRules, kind: str) -> Iterato
         if summary is None or not details or s_col is None or d_col is None:
             yield _absent(kinds, family)
             continue
-        s_row, d_row = find_row(summary, side.year_total), _total_row(details[0])
+        s_total = side.grand_total if _includes_adjustments(details[0], side) else side.year_total
+        s_row, d_row = find_row(summary, s_total), _total_row(details[0])
         if s_row is None or d_row is None:
             yield Unavailable(*_labels(summary, details[0]), "未找到合计行", "no 合计 row found")
             continue
         yield _equal((summary, s_row, s_col), (details[0], d_row, d_col))
+
+
+def _includes_adjustments(detail: TableView, side: SideRules) -> bool:
+    """A detailed table with a 上年结转 / 使用非财政拨款结余 column totals more than the year's."""
+    return any(p.search(seg) for c in detail.columns for seg in split_path(c) for p in side.adjustments)
 
 
 def _labels(a: TableView, b: TableView) -> tuple[str, str]:
@@ -113,7 +121,10 @@ def _labels(a: TableView, b: TableView) -> tuple[str, str]:
 
 @check(
     "T040.summary_income_total_vs_income_table",
-    description="收入支出总表 本年收入合计 = 收入表 合计 row in its total column.",
+    description=(
+        "收入支出总表 本年收入合计 = 收入表 合计 row in its total column "
+        "(收入总计 when the 收入表 has 上年结转 / 使用非财政拨款结余 columns)."
+    ),
     inputs=("income_expenditure_summary", "income"),
 )
 def summary_income_total_vs_income_table(index: DocIndex) -> Iterator[Outcome]:

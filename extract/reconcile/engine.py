@@ -2,8 +2,9 @@
 
 A check is a small function registered with `@check(...)`. It reads a `DocIndex` and yields
 outcomes: a `SumCheck` (a printed value that must equal the sum of other printed values —
-an equality is a sum of one) or `Unavailable` (the identity applies but an input is missing
-or unreadable). The engine does the interval arithmetic, picks the status and severity and
+an equality is a sum of one), a `Verdict` (a rule that is not arithmetic: a table is
+present, a year matches, a placeholder is left) or `Unavailable` (the identity applies but
+an input is missing or unreadable). The engine does the interval arithmetic, picks the status and severity and
 writes the bilingual message, so every check reports the same way.
 """
 
@@ -45,7 +46,22 @@ class Unavailable:
     evidence: tuple[Operand, ...] = ()
 
 
-Outcome = SumCheck | Unavailable
+@dataclass(frozen=True)
+class Verdict:
+    """A rule that holds (`ok`) or not, with what was expected and what is printed."""
+
+    subject_zh: str
+    subject_en: str
+    ok: bool
+    expected: str
+    found: str
+    evidence: tuple[Evidence, ...] = ()
+    why_zh: str = ""
+    """Why the finding matters or what was seen, appended to the message when not ok."""
+    why_en: str = ""
+
+
+Outcome = SumCheck | Verdict | Unavailable
 CheckFn = Callable[[DocIndex], Iterable[Outcome]]
 
 
@@ -110,6 +126,8 @@ def _findings(spec: CheckSpec, outcomes: Iterable[Outcome]) -> Iterator[Finding]
     for outcome in outcomes:
         if isinstance(outcome, Unavailable):
             yield _not_checkable(spec, outcome)
+        elif isinstance(outcome, Verdict):
+            yield _judged(spec, outcome)
         elif not (outcome.found.blank and all(p.blank for p in outcome.parts)):
             yield _evaluate(spec, outcome)  # an identity between blanks says nothing
 
@@ -154,6 +172,27 @@ def _evaluate(spec: CheckSpec, sc: SumCheck) -> Finding:
         message_zh=zh,
         message_en=en,
         evidence=evidence,
+    )
+
+
+def _judged(spec: CheckSpec, v: Verdict) -> Finding:
+    if v.ok:
+        status, severity = FindingStatus.CONSISTENT, Severity.INFO
+        zh = f"{v.subject_zh}：符合要求（{v.found}）。"
+        en = f"{v.subject_en}: as expected ({v.found})."
+    else:
+        status, severity = FindingStatus.INCONSISTENT, spec.severity
+        zh = f"{v.subject_zh}：应为 {v.expected}，实为 {v.found}。{v.why_zh}".rstrip()
+        en = f"{v.subject_en}: expected {v.expected}, found {v.found}. {v.why_en}".rstrip()
+    return Finding(
+        check_id=spec.check_id,
+        severity=severity,
+        status=status,
+        expected=v.expected,
+        found=v.found,
+        message_zh=zh,
+        message_en=en,
+        evidence=list(v.evidence),
     )
 
 
