@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -15,17 +16,28 @@ from rich.tree import Tree
 from extract import __version__
 from extract.export import DatasetWriter
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
-from extract.pipeline import collect_inputs, process
+from extract.pipeline import Source, collect_inputs, process
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
 console = Console()
 err_console = Console(stderr=True)
 
 
-def _safe_process(path: Path) -> Document:
+class OcrChoice(StrEnum):
+    AUTO = "auto"
+    FORCE = "force"
+    OFF = "off"
+
+
+OCR_OPTION = typer.Option(
+    OcrChoice.AUTO, "--ocr", help="auto: OCR pages without a usable text layer; force: every page; off: never."
+)
+
+
+def _safe_process(path: Source, ocr: OcrChoice = OcrChoice.AUTO) -> Document:
     """A bug on one document must not stop a batch: record it as that document's error."""
     try:
-        return process(path)
+        return process(path, ocr=ocr.value)
     except Exception as exc:
         last = traceback.format_exception_only(exc)[-1].strip()
         return Document(doc_id="", path=str(path), status=DocumentStatus.FAILED, error=f"internal error: {last}")
@@ -33,8 +45,9 @@ def _safe_process(path: Path) -> Document:
 
 @app.command()
 def run(
-    inputs: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively)."),
+    inputs: list[Path] = typer.Argument(..., help="PDF files, page images (PNG/JPEG/TIFF) or folders (searched recursively)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the Parquet dataset."),
+    ocr: OcrChoice = OCR_OPTION,
 ) -> None:
     """Parse documents and write documents/sections/tables/cells/line_items.parquet and docs/<doc_id>.json."""
     files = collect_inputs(inputs)
@@ -56,7 +69,7 @@ def run(
         task = progress.add_task("parsing", total=len(files))
         for path in files:
             progress.update(task, description=f"parsing {path.name[:40]}")
-            doc = _safe_process(path)
+            doc = _safe_process(path, ocr)
             writer.add(doc)
             if doc.status != DocumentStatus.OK:
                 failed.append(doc)
@@ -80,9 +93,9 @@ def _section_tree(tree: Tree, sections: list[Section]) -> None:
 
 
 @app.command()
-def show(file: Path = typer.Argument(..., help="A PDF file.")) -> None:
+def show(file: Path = typer.Argument(..., help="A PDF file or page image."), ocr: OcrChoice = OCR_OPTION) -> None:
     """Print a readable outline of one document: metadata, sections, tables, counts."""
-    doc = _safe_process(file)
+    doc = _safe_process(file, ocr)
     if doc.status != DocumentStatus.OK:
         err_console.print(f"[red]{file}: {doc.status.value}: {doc.error}[/red]")
         raise typer.Exit(1)
@@ -91,6 +104,8 @@ def show(file: Path = typer.Argument(..., help="A PDF file.")) -> None:
     console.print(f"kind {m.kind.value} · year {m.year} · issuer {m.issuer} · unit {m.unit} · {len(doc.pages)} pages")
     if doc.toc:
         console.print(f"table of contents: {len(doc.toc)} entries on page {doc.toc[0].page}")
+    if ocr_pages := [p for p in doc.pages if p.ocr]:
+        console.print("OCR: " + ", ".join(f"p{p.number} ({p.ocr})" for p in ocr_pages))
     tree = Tree("[bold]sections[/bold]")
     _section_tree(tree, doc.sections)
     console.print(tree)
@@ -120,11 +135,12 @@ def show(file: Path = typer.Argument(..., help="A PDF file.")) -> None:
 
 @app.command()
 def check(
-    file: Path = typer.Argument(..., help="A PDF file."),
+    file: Path = typer.Argument(..., help="A PDF file or page image."),
     show_consistent: bool = typer.Option(False, "--all", help="Also list checks that passed."),
+    ocr: OcrChoice = OCR_OPTION,
 ) -> None:
     """Run the reconciliation checks on one document and print the findings, grouped by severity."""
-    doc = _safe_process(file)
+    doc = _safe_process(file, ocr)
     if doc.status != DocumentStatus.OK:
         err_console.print(f"[red]{file}: {doc.status.value}: {doc.error}[/red]")
         raise typer.Exit(1)

@@ -32,6 +32,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("error", _STR),
             ("n_tables", _INT),
             ("n_line_items", _INT),
+            ("n_ocr_pages", _INT),
             ("parser_version", _STR),
         ]
     ),
@@ -140,6 +141,7 @@ def document_row(doc: Document) -> dict:
         "error": doc.error,
         "n_tables": len(doc.tables),
         "n_line_items": len(doc.line_items),
+        "n_ocr_pages": sum(1 for p in doc.pages if p.ocr and not p.ocr.startswith("unavailable")),
         "parser_version": doc.parser_version,
     }
 

@@ -4,8 +4,9 @@ parse → tables → (tag → records → reconcile) → export all pass a `Docu
 Everything is a pydantic model so a Document round-trips through JSON without loss
 (`Document.model_dump_json()` / `Document.model_validate_json()`).
 
-Coordinates are PDF points in the page's unrotated space, origin top-left, as pymupdf
-reports them. Page numbers are 1-based, as printed in a viewer.
+Coordinates are PDF points of the page as displayed (a /Rotate'd page is made upright),
+origin top-left. A page read by OCR uses its upright, deskewed image scaled to points, and
+`Page.rotation` is the turn that was detected. Page numbers are 1-based, as in a viewer.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class Page(BaseModel):
     rotation: int = 0
     has_text_layer: bool = True
     """False when the page has no usable text (image-only, or garbage text layer)."""
+    ocr: str | None = None
+    """Why the page was read by OCR ("no_text_layer", "image_page", "too_few_cjk", …, or
+    "forced"); "unavailable: …" when it needed OCR that could not run; None for a text layer."""
     is_toc: bool = False
     blocks: list[TextBlock] = Field(default_factory=list)
     """Body text outside tables, in reading order. Running headers and footers are not here."""

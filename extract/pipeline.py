@@ -2,6 +2,12 @@
 
 `process` never raises for a bad document: the error is recorded on the Document (status
 "failed" or "rejected") so that a batch goes on.
+
+Inputs are PDF files and page images (PNG, JPEG, TIFF). An image file is a one-page
+document, except that images in one folder whose names differ only by a trailing page
+number (``name_p6.png``, ``name_p7.png``) are one document in page order; the rule is
+spelled out in `extract.ocr.images`. `collect_inputs` returns such a group as one
+`ImageGroup`, which `process` accepts like a path.
 """
 
 from __future__ import annotations
@@ -9,48 +15,75 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import Document, DocumentStatus
-from extract.parse.document import DocumentError, file_id, parse_pdf
+from extract.ocr.engine import OcrEngine
+from extract.ocr.images import IMAGE_SUFFIXES, ImageGroup, group_images, is_image
+from extract.parse.document import DocumentError, OcrMode, PageReader, file_id, parse_images, parse_pdf
 from extract.parse.meta import looks_like_budget
 from extract.reconcile import run_checks
 from extract.tables import type_tables
 
-SUPPORTED_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES}
+
+Source = Path | ImageGroup
+"""One document to process: a PDF or single image file, or a group of page images."""
 
 
-def _failed(path: Path, error: str, status: DocumentStatus = DocumentStatus.FAILED) -> Document:
+def _failed(source: Source, error: str, status: DocumentStatus = DocumentStatus.FAILED) -> Document:
     try:
-        doc_id = file_id(path.read_bytes())
+        doc_id = file_id(source.read_bytes())
     except OSError:
         doc_id = ""
-    return Document(doc_id=doc_id, path=str(path), status=status, error=error)
+    return Document(doc_id=doc_id, path=str(source), status=status, error=error)
 
 
-def process(path: str | Path) -> Document:
-    path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        return _failed(path, f"unsupported file type {path.suffix or '(none)'}: BudgetLens reads PDF files")
+def process(
+    source: str | Source,
+    *,
+    ocr: OcrMode = "auto",
+    engine: OcrEngine | None = None,
+    reader: PageReader | None = None,
+) -> Document:
+    """Parse, type and check one document. ``ocr``: see `extract.parse.document`; ``engine``
+    replaces the shared RapidOCR engine. A ``reader`` (optional) collects per-page OCR
+    reports (timings, orientation); when given, its own mode and engine are used."""
+    if isinstance(source, str):
+        source = Path(source)
+    if isinstance(source, Path) and source.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kinds = "PDF files and page images (PNG, JPEG, TIFF)"
+        return _failed(source, f"unsupported file type {source.suffix or '(none)'}: BudgetLens reads {kinds}")
+    reader = reader or PageReader(ocr, engine)
     try:
-        doc = parse_pdf(path)
+        if isinstance(source, ImageGroup) or is_image(source):
+            group = source if isinstance(source, ImageGroup) else ImageGroup((source,))
+            doc = parse_images(group, reader=reader)
+        else:
+            doc = parse_pdf(source, reader=reader)
     except DocumentError as exc:
-        return _failed(path, str(exc))
+        return _failed(source, str(exc))
     except OSError as exc:
-        return _failed(path, f"cannot read file: {exc}")
+        return _failed(source, f"cannot read file: {exc}")
     type_tables(doc)
     if not looks_like_budget(doc.pages, doc.tables):
         doc.status = DocumentStatus.REJECTED
         doc.error = "not a budget disclosure: no 预算/决算/绩效 wording and no budget tables found"
+        if missed := [f for f in doc.findings if f.check_id == "ocr_unavailable"]:
+            doc.error += f" ({missed[0].message_en})"
         return doc
-    doc.findings = run_checks(doc)
+    doc.findings = [*doc.findings, *run_checks(doc)]
     return doc
 
 
-def collect_inputs(inputs: list[Path]) -> list[Path]:
+def collect_inputs(inputs: list[Path]) -> list[Source]:
     """Files given directly are taken as they are (so a bad one is reported); folders are
-    searched recursively for supported files."""
+    searched recursively for supported files. Image files, given or found, are grouped
+    into documents by the page-number rule (`extract.ocr.images`)."""
     files: list[Path] = []
     for item in inputs:
         if item.is_dir():
             files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
         else:
             files.append(item)
-    return files
+    images = [f for f in files if is_image(f)]
+    group_of = {path: group for group in group_images(images) for path in group.paths}
+    sources = [group_of.get(f, f) for f in files]
+    return list(dict.fromkeys(sources))  # a group once, where its first file was listed

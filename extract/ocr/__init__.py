@@ -1,7 +1,13 @@
-"""OCR groundwork for scanned budget disclosures.
+"""OCR for scanned budget disclosures and page images.
 
-Nothing here imports rapidocr at module import time: `engine.RapidOcrEngine` loads it
-lazily, so the base package works without the `ocr` extra installed.
+`detect.needs_ocr_content` decides per page; `content.ocr_page_content` turns a page into
+the same `PageContent` (pseudo-chars + ruling segments) that the digital reader makes;
+`images` groups page-image files into documents. The parser (`extract.parse.document`)
+wires them in.
+
+Nothing here imports rapidocr, numpy or OpenCV at package import time (`content` and
+`page` need numpy and are imported where used; `engine.RapidOcrEngine` loads rapidocr
+lazily), so the base package works without the `ocr` extra installed.
 """
 
 from extract.ocr.detect import OcrDecision, needs_ocr

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pymupdf
 
-from extract.parse.pdf import image_coverage
+from extract.parse.pdf import PageContent, image_coverage
 
 PUA_RANGE = (0xE000, 0xF8FF)
 REPLACEMENT = "\ufffd"
@@ -124,10 +123,36 @@ def decide(stats: PageTextStats, limits: OcrThresholds = OcrThresholds()) -> Ocr
 def ink_fraction(page: pymupdf.Page, dpi: int = 24) -> float:
     """Share of pixels darker than light grey when the page is rendered small."""
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-    samples = np.frombuffer(pix.samples, dtype=np.uint8)
-    if samples.size == 0:
+    samples = bytes(pix.samples)
+    if not samples:
         return 0.0
-    return float(np.count_nonzero(samples < 200)) / samples.size
+    # Count grey levels below 200 with C-speed byte counting (no numpy in the base install).
+    dark = len(samples) - len(samples.translate(None, bytes(range(200))))
+    return dark / len(samples)
+
+
+def needs_ocr_content(page: pymupdf.Page, content: PageContent, limits: OcrThresholds = OcrThresholds()) -> OcrDecision:
+    """`needs_ocr` for a page already read by `extract.parse.pdf.read_page`.
+
+    Counts the chars the parser kept instead of extracting the text again, and only
+    renders (ink) or measures text boxes when the decision depends on it, so a digital
+    page costs next to nothing. ``ink_fraction`` is 0.0 unless the text layer is thin and
+    ``text_coverage`` 0.0 unless images cover the page: the rules do not look at them then.
+    """
+    chars = [c.text for c in content.chars if not c.text.isspace()]
+    thin = len(chars) < limits.min_chars
+    imaged = content.image_coverage >= limits.image_coverage
+    stats = PageTextStats(
+        n_chars=len(chars),
+        n_cjk=sum(is_cjk(ch) for ch in chars),
+        n_pua=sum(is_pua(ch) for ch in chars),
+        n_replacement=chars.count(REPLACEMENT),
+        image_coverage=content.image_coverage,
+        text_coverage=_text_coverage(page) if imaged and not thin else 0.0,
+        ink_fraction=ink_fraction(page) if thin else 0.0,
+        n_letters=sum(ch.isalpha() for ch in chars),
+    )
+    return decide(stats, limits)
 
 
 def _text_coverage(page: pymupdf.Page) -> float:

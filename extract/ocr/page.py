@@ -14,6 +14,7 @@ lines at 0.998 on gbc_shiquan_unit26_p6.png).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +35,8 @@ class PageTimings:
     rec: float = 0.0
     ocr: float = 0.0
     """Wall time of all engine reads, det and rec included."""
+    grid: float = 0.0
+    """Ruling detection and char building (`extract.ocr.content`)."""
 
 
 @dataclass
@@ -91,6 +94,63 @@ class OcrImageResult:
 
 def ocr_image(image: np.ndarray, engine: OcrEngine, *, fix_orientation: bool = True, max_skew: float = 2.0) -> OcrImageResult:
     """Deskew, orient and read an RGB image; boxes come back in its own pixel space."""
+    read = read_upright(image, engine, fix_orientation=fix_orientation, max_skew=max_skew)
+    return OcrImageResult(
+        image_lines=[read.prepared.map_line(line) for line in read.lines],
+        rotation=read.rotation,
+        skew=read.prepared.skew,
+        timings=read.timings,
+    )
+
+
+@dataclass
+class UprightRead:
+    """A read in the upright, deskewed frame: ``lines`` are in pixels of ``prepared.image``.
+
+    Table rulings are detected on the same ``prepared.image``, so text and rulings share
+    one frame in which rows are horizontal (`extract.ocr.content` works there).
+    """
+
+    prepared: PreparedImage
+    lines: list[OcrLine]
+    """In reading order."""
+    timings: PageTimings
+
+    @property
+    def rotation(self) -> int:
+        """Clockwise degrees the content was turned by (undone by ``rot90(image, rotation // 90)``)."""
+        return self.prepared.quarter_turns * 90
+
+
+@dataclass
+class CleanedEngine:
+    """An engine that reads ``clean(image)`` instead of ``image``."""
+
+    inner: OcrEngine
+    clean: Callable[[np.ndarray], np.ndarray]
+
+    def read(self, image: np.ndarray) -> list[OcrLine]:
+        return self.inner.read(self.clean(image))
+
+    @property
+    def last_timings(self) -> object:
+        return getattr(self.inner, "last_timings", None)
+
+
+def read_upright(
+    image: np.ndarray,
+    engine: OcrEngine,
+    *,
+    fix_orientation: bool = True,
+    max_skew: float = 2.0,
+    clean: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> UprightRead:
+    """Deskew ``image``, read it, and when the read does not look upright find the page
+    orientation, turn, deskew again and read again. ``clean`` (optional) maps the upright
+    image to what the engine reads (e.g. with table rulings erased); boxes stay valid
+    because it must not move pixels."""
+    if clean is not None:
+        engine = CleanedEngine(engine, clean)
     timings = PageTimings()
     prepared = PreparedImage.identity(image)
     start = time.perf_counter()
@@ -109,14 +169,7 @@ def ocr_image(image: np.ndarray, engine: OcrEngine, *, fix_orientation: bool = T
         timings.preprocess += time.perf_counter() - start
         if k:
             ocr_lines = _read(engine, prepared.image, timings)
-
-    mapped = [prepared.map_line(line) for line in sort_reading_order(ocr_lines)]
-    return OcrImageResult(
-        image_lines=mapped,
-        rotation=prepared.quarter_turns * 90,
-        skew=prepared.skew,
-        timings=timings,
-    )
+    return UprightRead(prepared=prepared, lines=sort_reading_order(ocr_lines), timings=timings)
 
 
 def render_page(page: pymupdf.Page, dpi: int) -> np.ndarray:

@@ -1,21 +1,44 @@
-"""Parse stage: a PDF file → a `Document` with pages, text blocks, TOC, section tree and
-(untyped) tables. Bad input raises `DocumentError` with a message meant for the user."""
+"""Parse stage: a PDF file (or a group of page images) → a `Document` with pages, text
+blocks, TOC, section tree and (untyped) tables. Bad input raises `DocumentError` with a
+message meant for the user.
+
+Scanned pages. Each page is read from its text layer first; `needs_ocr_content` then
+decides from that reading (no second extraction, a render only for near-empty pages)
+whether the text layer can be trusted. When it cannot, and ``ocr`` is ``"auto"`` (the
+default) or ``"force"`` (every page), the page is OCR'd into the same `PageContent`
+(`extract.ocr.content`) and everything after that is shared with digital pages. Such a
+page gets ``has_text_layer=False``. When OCR is needed but rapidocr is not installed, the
+document still parses from whatever text layer there is, and a warning finding
+``ocr_unavailable`` lists the pages that needed OCR and why.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import pymupdf
 
 from extract import __version__
-from extract.model import Document, Page
+from extract.model import Document, Evidence, Finding, FindingStatus, Page, Severity
+from extract.ocr.detect import needs_ocr_content
+from extract.ocr.images import ImageGroup, images_to_pdf
 from extract.parse.layout import make_blocks, read_toc, running_furniture, to_text_line
 from extract.parse.meta import read_meta
-from extract.parse.pdf import RawLine, group_lines, read_page
+from extract.parse.pdf import PageContent, RawLine, group_lines, read_page
 from extract.sections import build_sections
 from extract.tables.build import PageTable, assemble, describe, join_pages
 from extract.tables.grid import Grid, fill_grid, find_grids
+
+if TYPE_CHECKING:
+    from extract.ocr.content import OcrContent
+    from extract.ocr.engine import OcrEngine
+
+OcrMode = Literal["auto", "force", "off"]
+"""``auto``: OCR the pages whose text layer cannot be trusted; ``force``: every page; ``off``: none."""
 
 MAX_FILE_BYTES = 300 * 1024 * 1024
 MAX_PAGES = 3000
@@ -53,29 +76,124 @@ def open_pdf(path: Path) -> tuple[bytes, pymupdf.Document]:
     return data, pdf
 
 
-def parse_pdf(path: str | Path) -> Document:
+@dataclass
+class OcrPageReport:
+    """What happened on one page that needed (or was forced into) OCR."""
+
+    page: int
+    reason: str
+    """The `needs_ocr` reason (``no_text_layer``, ``image_page``, …) or ``forced``."""
+    done: bool
+    """False when OCR was needed but could not run (see ``error``)."""
+    error: str = ""
+    result: OcrContent | None = None
+    """Orientation, skew, render dpi and seconds per stage of the OCR read."""
+
+
+@dataclass
+class PageReader:
+    """Reads each page from its text layer or, when needed and possible, by OCR."""
+
+    mode: OcrMode = "auto"
+    engine: OcrEngine | None = None
+    dpi: int = 200
+    reports: list[OcrPageReport] = field(default_factory=list)
+    unavailable: str = ""
+    """Why OCR cannot run in this process, once a page found out."""
+
+    def read(self, pdf_page: pymupdf.Page) -> tuple[PageContent, bool]:
+        """The page content and whether its text layer is usable (`Page.has_text_layer`)."""
+        content = read_page(pdf_page)
+        if self.mode == "off":
+            visible = sum(1 for c in content.chars if not c.text.isspace())
+            return content, visible >= 20 or content.image_coverage < 0.5
+        decision = needs_ocr_content(pdf_page, content)
+        if not (decision.needs_ocr or self.mode == "force"):
+            return content, True
+        report = OcrPageReport(content.number, decision.reason if decision.needs_ocr else "forced", done=False)
+        self.reports.append(report)
+        report.result = self._ocr(pdf_page, report)
+        return (report.result.content if report.result else content), not decision.needs_ocr
+
+    def _ocr(self, pdf_page: pymupdf.Page, report: OcrPageReport) -> OcrContent | None:
+        if not self.unavailable:
+            try:
+                from extract.ocr.content import ocr_page_content_detailed
+                from extract.ocr.engine import OcrUnavailableError, default_engine
+            except ImportError as exc:  # numpy / OpenCV missing: the ocr extra is not installed
+                self.unavailable = f"OCR is not installed ({exc.name}); pip install 'budgetlens[ocr]'"
+            else:
+                try:
+                    result = ocr_page_content_detailed(pdf_page, self.engine or default_engine(), self.dpi)
+                except OcrUnavailableError as exc:
+                    self.unavailable = str(exc)
+                else:
+                    report.done = True
+                    return result
+        report.error = self.unavailable
+        return None
+
+
+def ocr_unavailable_findings(reports: Iterable[OcrPageReport]) -> list[Finding]:
+    """One warning listing the pages that needed OCR but were read without it."""
+    missed = [r for r in reports if not r.done]
+    if not missed:
+        return []
+    pages = ", ".join(str(r.page) for r in missed)
+    return [
+        Finding(
+            check_id="ocr_unavailable",
+            severity=Severity.WARNING,
+            status=FindingStatus.NOT_CHECKABLE,
+            message_zh=f"第 {pages} 页为扫描页或文字层不可用，需要 OCR，但 OCR 不可用：{missed[0].error}",
+            message_en=f"pages {pages} need OCR (no usable text layer) but OCR is unavailable: {missed[0].error}",
+            evidence=[Evidence(role="page", text=r.reason, page=r.page) for r in missed],
+        )
+    ]
+
+
+def parse_pdf(
+    path: str | Path, ocr: OcrMode = "auto", *, engine: OcrEngine | None = None, reader: PageReader | None = None
+) -> Document:
+    """Parse a PDF file; ``reader`` (optional) collects per-page OCR reports."""
     path = Path(path)
     data, pdf = open_pdf(path)
+    return parse_opened(pdf, file_id(data), str(path), reader or PageReader(ocr, engine))
+
+
+def parse_images(
+    group: ImageGroup, ocr: OcrMode = "auto", *, engine: OcrEngine | None = None, reader: PageReader | None = None
+) -> Document:
+    """Parse page images (one document by the rule of `extract.ocr.images`) as a scanned PDF."""
+    try:
+        data = group.read_bytes()
+        pdf = images_to_pdf(group)
+    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase) as exc:  # pymupdf's errors for unreadable images
+        raise DocumentError(f"cannot read image: {exc}") from exc
+    return parse_opened(pdf, file_id(data), str(group), reader or PageReader(ocr, engine))
+
+
+def parse_opened(pdf: pymupdf.Document, doc_id: str, label: str, reader: PageReader) -> Document:
+    """Parse an open PDF (closed here); ``label`` becomes `Document.path`."""
     pages: list[Page] = []
     page_raw_lines: list[list[RawLine]] = []
     page_grids: list[list[Grid]] = []
     try:
         for pdf_page in pdf:
-            content = read_page(pdf_page)
+            content, has_text_layer = reader.read(pdf_page)
             grids = find_grids(content.segments)
             outside = content.chars
             for grid in grids:
                 outside = fill_grid(grid, outside)
             page_grids.append(grids)
             page_raw_lines.append(group_lines(outside))
-            visible = sum(1 for c in content.chars if not c.text.isspace())
             pages.append(
                 Page(
                     number=content.number,
                     width=content.width,
                     height=content.height,
                     rotation=content.rotation,
-                    has_text_layer=visible >= 20 or content.image_coverage < 0.5,
+                    has_text_layer=has_text_layer,
                 )
             )
     except RuntimeError as exc:  # damaged content streams surface while reading pages
@@ -93,13 +211,16 @@ def parse_pdf(path: str | Path) -> Document:
         body = [page_raw_lines[p][i] for i in keep]
         page_tables.extend(describe(page.number, page_grids[p], body, page.height))
 
-    doc = Document(doc_id=file_id(data), path=str(path), pages=pages, parser_version=__version__)
+    for report in reader.reports:
+        pages[report.page - 1].ocr = report.reason if report.done else f"unavailable: {report.error}"
+    doc = Document(doc_id=doc_id, path=label, pages=pages, parser_version=__version__)
+    previous_is_toc = False
     for page in pages:
-        entries = read_toc(page)
-        if entries:
-            page.is_toc = True
-            doc.toc.extend(entries)
+        entries = read_toc(page, continues_toc=previous_is_toc)
+        page.is_toc = previous_is_toc = bool(entries)
+        doc.toc.extend(entries)
     doc.tables = [assemble(group, f"t{k + 1:02d}") for k, group in enumerate(join_pages(page_tables))]
     doc.sections = build_sections(pages)
     doc.meta = read_meta(pages, doc.tables)
+    doc.findings = ocr_unavailable_findings(reader.reports)
     return doc

@@ -33,7 +33,9 @@ def _issuer(lines: list[str]) -> str | None:
     lines = [re.sub(r"\s+|\[部门\]|（部门）", "", text) for text in lines]
     for text in lines:
         m = _ISSUER_FIELD.search(text)
-        name = m.group(1).strip("（）()") if m else ""
+        name = m.group(1) if m else ""
+        if name[:1] in "（(" and name[-1:] in "）)":  # "（盖章）"-style wrappers, not "某局（本级）"
+            name = name[1:-1]
         if len(name) >= 3 and not re.search(r"[X×*]{2}|盖章", name):
             return name
     for text in lines[:12]:
@@ -52,7 +54,11 @@ def read_meta(pages: list[Page], tables: list[Table]) -> DocumentMeta:
     front = [ln.text for page in pages[:3] for ln in page.lines + page.furniture]
     titles = [t.title for t in tables if t.title]
     text = "\n".join(front + titles)
-    years = Counter(int(m.group(1)) for m in _YEAR_NEAR_KIND.finditer(text))
+    # Table titles name the budget year ("2026年单位“三公”经费…预算表"); the narrative also
+    # cites the previous year, so it only decides when the titles carry no year.
+    years = Counter(int(m.group(1)) for title in titles for m in _YEAR.finditer(title))
+    if not years:
+        years = Counter(int(m.group(1)) for m in _YEAR_NEAR_KIND.finditer(text))
     if not years:
         years = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
     units = Counter(t.unit for t in tables if t.unit)

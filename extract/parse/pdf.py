@@ -242,6 +242,4 @@ def _bands(chars: list[Char]) -> list[list[Char]]:
 
 
 def _raw_line(chars: list[Char]) -> RawLine:
-    return RawLine(
-        chars, min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars)
-    )
+    return RawLine(chars, min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars))

@@ -1,0 +1,233 @@
+"""OCR a page into the same `PageContent` the digital reader makes, so that everything
+downstream (grids, cell text, line grouping, titles, tables, line items) is shared.
+
+Coordinate convention. All boxes and rulings are in PDF points of the *upright, deskewed*
+page: the page is rendered as displayed (``/Rotate`` applied), turned by the detected
+orientation and rotated by the detected skew (`extract.ocr.page.read_upright`); pixels of
+that image are scaled to points by ``page width in points / render width in pixels``. So
+``PageContent.width``/``height`` are those of the upright page (swapped for a page found
+turned by 90°/270°) and ``PageContent.rotation`` is the detected orientation (clockwise
+degrees the content was turned by on the displayed page), not the PDF's ``/Rotate``.
+
+Text. Each OCR text box becomes one pseudo-`Char` per character, the box split over its
+width in proportion to the character widths (full-width CJK 1, ASCII ½), vertically
+centred on the box with a size of ≈ 0.75 × box height (PP-OCR pads its boxes), each with
+the box's confidence. Cell assignment and line grouping then work unchanged, including a
+box that straddles a ruling. A box that reads as an amount is normalised first
+(`extract.ocr.numbers`): "1，234。56" → "1,234.56".
+
+Rulings. Found on the same upright raster with OpenCV morphology (as img2table does):
+adaptive threshold (faint grey lines survive it), opening with a long horizontal (resp.
+vertical) kernel keeps only long straight runs of ink, a closing joins the pieces of a
+broken line, and each connected component becomes a `Segment`. Pieces running inside an OCR
+text box are strokes of characters (一, 丨, underlines of a label), not rulings.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pymupdf
+
+from extract.ocr.engine import OcrEngine, OcrLine, PixelBBox
+from extract.ocr.numbers import normalize_amount
+from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
+from extract.parse.pdf import Char, PageContent, Segment, image_coverage
+
+MIN_DPI = 150
+"""Image pages are rendered at their own resolution (no upsampling beyond this floor)."""
+H_MIN_PT = 12.0
+"""Shortest horizontal ruling piece kept (points); narrower cells are rare and 类/款/项 columns are ≥ 20 pt."""
+V_MIN_PT = 7.0
+"""Shortest vertical ruling piece kept (points): one low table row; taller text strokes are filtered by box."""
+GAP_PT = 3.0
+"""Pieces of a ruling closer than this (points) are joined (faint, dashed or broken lines)."""
+ERASE_MIN_PT = 24.0
+"""Rulings at least this long (points) are erased before the text detector runs."""
+MAX_THICK_PT = 3.0
+"""Components thicker than this are bars or filled areas, not rulings."""
+_SEPARATOR = re.compile(r"[.,，。、·﹒‚]")
+
+
+@dataclass
+class OcrContent:
+    content: PageContent
+    rotation: int
+    skew: float
+    timings: PageTimings
+    dpi: int
+
+
+def ocr_page_content(page: pymupdf.Page, engine: OcrEngine, dpi: int = 200) -> PageContent:
+    """OCR ``page`` into chars and ruling segments (see the module docstring for the frame)."""
+    return ocr_page_content_detailed(page, engine, dpi).content
+
+
+def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 200, *, erase: bool = True) -> OcrContent:
+    """`ocr_page_content` with the orientation, skew, render dpi and time per stage."""
+    start = time.perf_counter()
+    render_dpi = raster_dpi(page, dpi)
+    image = render_page(page, render_dpi)
+    render_seconds = time.perf_counter() - start
+
+    px = image.shape[1] / page.rect.width
+    read = read_upright(image, engine, clean=(lambda upright: erase_rulings(upright, px)) if erase else None)
+    timings = read.timings
+    timings.render = render_seconds
+    start = time.perf_counter()
+    scale = page.rect.width / image.shape[1]
+    upright = read.prepared.image
+    chars = [ch for line in read.lines for ch in line_chars(line, scale)]
+    segments = detect_rulings(upright, [line.bbox for line in read.lines], scale)
+    timings.grid = time.perf_counter() - start
+    content = PageContent(
+        number=page.number + 1,
+        width=upright.shape[1] * scale,
+        height=upright.shape[0] * scale,
+        rotation=read.rotation,
+        chars=chars,
+        segments=segments,
+        image_coverage=image_coverage(page),
+    )
+    return OcrContent(content=content, rotation=read.rotation, skew=read.prepared.skew, timings=timings, dpi=render_dpi)
+
+
+def raster_dpi(page: pymupdf.Page, dpi: int) -> int:
+    """``dpi``, or less for a page whose largest image is coarser: rendering a 144-dpi scan
+    at 200 dpi only interpolates, and costs detection time (never below `MIN_DPI`)."""
+    native = 0.0
+    for info in page.get_image_info():
+        x0, y0, x1, y1 = info["bbox"]
+        side = max(x1 - x0, y1 - y0)  # the long sides match whether or not the image is turned
+        if side > 0 and info.get("width"):
+            native = max(native, max(info["width"], info["height"]) / (side / 72.0))
+    if native <= 0:
+        return dpi
+    return min(dpi, max(round(native), MIN_DPI))
+
+
+# --- text --------------------------------------------------------------------------
+
+
+def char_weight(ch: str) -> float:
+    """Relative advance width: full-width (CJK, full-width punctuation) 1, others ½."""
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
+
+
+def box_text(text: str) -> str:
+    """The box text, with an OCR'd amount put into the printed form ("1，234。56" → "1,234.56").
+
+    Digits-only reads (codes such as "2O80501") are repaired without adding separators.
+    """
+    stripped = text.strip()
+    amount = normalize_amount(stripped)
+    if amount.value is None or not amount.changed:
+        return stripped
+    integer, _, decimals = amount.text.lstrip("-").partition(".")
+    had_groups = len(_SEPARATOR.findall(stripped)) > (1 if decimals else 0)
+    body = f"{int(integer):,}" if had_groups else integer
+    return ("-" if amount.text.startswith("-") else "") + body + (f".{decimals}" if decimals else "")
+
+
+def line_chars(line: OcrLine, scale: float) -> list[Char]:
+    """One OCR box → pseudo-chars in points (see the module docstring)."""
+    text = box_text(line.text)
+    if not text:
+        return []
+    x0, y0, x1, y1 = (v * scale for v in line.bbox)
+    size = (y1 - y0) * FONT_SIZE_PER_BOX_HEIGHT
+    middle = (y0 + y1) / 2
+    weights = [char_weight(ch) for ch in text]
+    unit = (x1 - x0) / sum(weights)
+    chars: list[Char] = []
+    x = x0
+    for ch, weight in zip(text, weights, strict=True):
+        width = weight * unit
+        chars.append(Char(ch, x, middle - size / 2, x + width, middle + size / 2, size, False, line.confidence))
+        x += width
+    return chars
+
+
+# --- rulings -------------------------------------------------------------------------
+
+
+def detect_rulings(image: np.ndarray, text_boxes: list[PixelBBox], scale: float) -> list[Segment]:
+    """Horizontal and vertical rulings of an upright raster, in points (pixels × ``scale``)."""
+    ink = binarize(image)
+    px = 1.0 / scale  # pixels per point
+    segments: list[Segment] = []
+    for horizontal, min_pt in ((True, H_MIN_PT), (False, V_MIN_PT)):
+        mask = line_mask(ink, horizontal, max(3, round(min_pt * px)), max(1, round(GAP_PT * px)))
+        for box in line_boxes(mask, max(2, round(MAX_THICK_PT * px))):
+            if not any(is_text_stroke(box, text, max(2.0, px)) for text in text_boxes):
+                segments.append(to_segment(box, horizontal, scale))
+    return segments
+
+
+def erase_rulings(image: np.ndarray, px: float) -> np.ndarray:
+    """The image with long rulings painted white, for the text detector: a digit printed
+    against a cell border ("7|") is otherwise missed or read with the border as "1".
+    Lengths are well above any character stroke, so no text is erased."""
+    ink = binarize(image)
+    mask = line_mask(ink, True, round(ERASE_MIN_PT * px), 1) | line_mask(ink, False, round(ERASE_MIN_PT * px), 1)
+    cleaned = image.copy()
+    cleaned[mask > 0] = 255
+    return cleaned
+
+
+def binarize(image: np.ndarray) -> np.ndarray:
+    """Ink = 255, paper = 0; adaptive so faint grey rulings on a noisy scan survive."""
+    import cv2
+
+    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
+
+
+def line_mask(ink: np.ndarray, horizontal: bool, length: int, gap: int) -> np.ndarray:
+    """Ink in straight runs at least ``length`` px long; pieces up to ``gap`` px apart joined.
+
+    Only 1-px dropouts (JPEG, noise) are closed *before* the length test: closing wider
+    gaps first would glue a character stroke to a ruling it nearly touches.
+    """
+    import cv2
+
+    def kernel(n: int) -> np.ndarray:
+        return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if horizontal else (1, n))
+
+    mended = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel(3))
+    opened = cv2.morphologyEx(mended, cv2.MORPH_OPEN, kernel(length))
+    joined = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, kernel(gap))
+    # A 3-px band across the line keeps a slightly tilted or jagged line in one piece.
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if horizontal else (3, 1))
+    return cv2.dilate(joined, across)
+
+
+def line_boxes(mask: np.ndarray, max_thickness: int) -> list[PixelBBox]:
+    """Bounding boxes of the connected line pieces that are thin enough to be rulings."""
+    import cv2
+
+    n, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    boxes: list[PixelBBox] = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if min(w, h) <= max_thickness + 2:  # + the 3-px band added by `line_mask`
+            boxes.append((float(x), float(y), float(x + w), float(y + h)))
+    return boxes
+
+
+def is_text_stroke(box: PixelBBox, text: PixelBBox, slack: float) -> bool:
+    """Whether a line piece lies inside an OCR text box (give or take ``slack`` px): then it
+    is a stroke of the text (一, 丨, an underline), since a ruling runs on past the text it
+    separates — along a row or column, well beyond the box's padding."""
+    return box[0] >= text[0] - slack and box[1] >= text[1] - slack and box[2] <= text[2] + slack and box[3] <= text[3] + slack
+
+
+def to_segment(box: PixelBBox, horizontal: bool, scale: float) -> Segment:
+    x0, y0, x1, y1 = (v * scale for v in box)
+    if horizontal:
+        return Segment(True, (y0 + y1) / 2, x0, x1)
+    return Segment(False, (x0 + x1) / 2, y0, y1)

@@ -1,0 +1,187 @@
+"""Acceptance benchmark for scanned disclosures: digital vs scanned, through `process()`.
+
+For each corpus PDF: parse the digital file, choose its table pages (pages where a table
+with line items starts, up to --table-pages, most line items first) and one narrative
+page (most body text, no table, not a TOC), make a scanned copy of those pages
+(scripts/make_scans.py: 200 dpi, skew ≤ 1°, blur, noise, JPEG) and parse it with OCR.
+Then print
+
+(a) line items: the share of the digital items on the chosen table pages (of the tables
+    that start there) found on the scan with the same table_type, code, column and value
+    (multiset match);
+(b) CER of the narrative page's text (body and running lines and any table cells, in
+    reading order, whitespace removed) vs the same text of the digital parse;
+(c) seconds per page: wall time of `process()` on the scan divided by its pages, CPU
+    seconds per page (= s/page/core), and the OCR stages (render / prep / det / rec / grid).
+
+Then the page images /work/shared/corpus/pages/*.png (one document by the grouping rule)
+against gbc_shiquan_unit26_pages.json: CER per page and the tables found.
+
+    .venv/bin/python scripts/bench_scans.py                      # ≈ 5–10 min on 2 cores
+    .venv/bin/python scripts/bench_scans.py --docs 1 --table-pages 1 --skip-png
+    .venv/bin/python scripts/bench_scans.py --det-limit 0 --threads 1  # full-size detection, one core
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from extract.model import Document, LineItem  # noqa: E402
+from extract.ocr.engine import RapidOcrEngine  # noqa: E402
+from extract.ocr.images import group_images, page_numbers  # noqa: E402
+from extract.parse.document import PageReader  # noqa: E402
+from extract.pipeline import process  # noqa: E402
+from scripts.bench_ocr import cer, sort_boxes  # noqa: E402
+from scripts.make_scans import ScanOptions, make_scan  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus")
+DOCS = [
+    "gbc_上海市普陀区人民政府万里街道办事处24年预算.pdf",
+    "gbc_中共上海市普陀区委社会工作部 2024 年度部门决算.pdf",
+    "swu_21_swu_2023_final_accounts__download.jsp.pdf",
+    "gbc_shpt_sfj_2026_budget.pdf",
+    "ae86_江苏省人民检察院__2018年省检察院部门预算公开.pdf",
+]
+PNG_DIR = CORPUS / "pages"
+PNG_TRUTH = PNG_DIR / "gbc_shiquan_unit26_pages.json"
+STAGES = ("render", "preprocess", "det", "rec", "grid")
+
+
+@dataclass
+class Timing:
+    pages: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    stages: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Timing) -> None:
+        self.pages += other.pages
+        self.wall += other.wall
+        self.cpu += other.cpu
+        self.stages.update(other.stages)
+
+    def line(self) -> str:
+        n = max(self.pages, 1)
+        parts = "  ".join(f"{k} {self.stages[k] / n:.2f}" for k in STAGES)
+        return f"{self.wall / n:.2f} s/page wall, {self.cpu / n:.2f} CPU s/page  ({parts})"
+
+
+def timed_process(source: object, engine: RapidOcrEngine) -> tuple[Document, Timing]:
+    reader = PageReader("auto", engine)
+    wall, cpu = time.perf_counter(), time.process_time()
+    doc = process(source, reader=reader)  # type: ignore[arg-type]
+    timing = Timing(pages=len(doc.pages), wall=time.perf_counter() - wall, cpu=time.process_time() - cpu)
+    for report in reader.reports:
+        if report.result is not None:
+            t = report.result.timings
+            timing.stages.update({k: getattr(t, k) for k in STAGES})
+    return doc, timing
+
+
+def page_text(doc: Document, number: int) -> str:
+    """Everything read on the page: body and running lines and table cells, in reading order."""
+    page = doc.pages[number - 1]
+    boxes = [(line.bbox, line.text) for line in [*page.lines, *page.furniture]]
+    boxes += [(c.bbox, c.text) for t in doc.tables for c in t.cells if c.page == number and c.text]
+    return "\n".join(text for _, text in sort_boxes(boxes))
+
+
+def item_key(item: LineItem) -> tuple[str, str | None, str, float]:
+    return (item.table_type, item.code, item.column, round(item.value, 2))
+
+
+def choose_pages(doc: Document, max_tables: int) -> tuple[list[int], int | None]:
+    """Table pages (a table with line items starts there) and one narrative page."""
+    per_page = Counter(item.page for item in doc.line_items)
+    starts = {t.page_start for t in doc.tables if t.table_type != "other"}
+    table_pages = sorted((p for p in starts if per_page[p]), key=lambda p: -per_page[p])[:max_tables]
+    table_on = {p for t in doc.tables for p in t.pages}
+    prose = [p for p in doc.pages if p.number not in table_on and not p.is_toc]
+    narrative = max(prose, key=lambda p: sum(len(line.text) for line in p.lines), default=None)
+    return sorted(table_pages), narrative.number if narrative else None
+
+
+def bench_pdf(pdf: Path, engine: RapidOcrEngine, options: ScanOptions, max_tables: int, tmp: Path) -> tuple[int, int, Timing]:
+    digital = process(pdf)
+    table_pages, narrative = choose_pages(digital, max_tables)
+    pages = sorted({*table_pages, *([narrative] if narrative else [])})
+    scan_path = make_scan(pdf, tmp / f"{pdf.stem}_scan.pdf", options, [p - 1 for p in pages])
+    scanned, timing = timed_process(scan_path, engine)
+    to_digital = dict(enumerate(pages, start=1))
+
+    # Items of tables that start on a chosen page: a continuation whose title and header
+    # are on a page left out of the scan cannot be typed there.
+    starts = {t.table_id for t in digital.tables if t.page_start in table_pages}
+    expected = Counter(item_key(i) for i in digital.line_items if i.page in table_pages and i.table_id in starts)
+    found = Counter(item_key(i) for i in scanned.line_items if to_digital.get(i.page) in table_pages)
+    matched = sum((expected & found).values())
+    total = sum(expected.values())
+    print(f"## {pdf.name}: pages {pages} (tables {table_pages}, narrative {narrative})")
+    print(f"   line items: {matched}/{total} = {matched / max(total, 1):.1%} matched; scan has {sum(found.values())}")
+    missing = list((expected - found).elements())[:5]
+    if missing:
+        print(f"   first missing: {missing}")
+    if narrative:
+        index = pages.index(narrative) + 1
+        reference = page_text(digital, narrative)
+        print(f"   narrative p{narrative}: CER {cer(reference, page_text(scanned, index)):.4f} ({len(reference)} chars)")
+    print(f"   time: {timing.line()}")
+    return matched, total, timing
+
+
+def bench_png(engine: RapidOcrEngine) -> Timing:
+    truth = {item["page"]: item["text"] for item in json.loads(PNG_TRUTH.read_text("utf-8"))}
+    (group,) = group_images(sorted(PNG_DIR.glob("*.png")))
+    doc, timing = timed_process(group, engine)
+    print(f"## {group}: one document of {len(doc.pages)} pages, status {doc.status.value}, kind {doc.meta.kind.value}")
+    for index, number in enumerate(page_numbers(group), start=1):
+        tables = [f"{t.table_type} ({t.n_rows}×{t.n_cols})" for t in doc.tables if index in t.pages]
+        items = sum(1 for i in doc.line_items if i.page == index)
+        score = cer(truth.get(number, ""), page_text(doc, index))
+        print(f"   p{number:<3} CER {score:.4f}  tables: {', '.join(tables) or '-'}  line items: {items}")
+    print(f"   time: {timing.line()}")
+    return timing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=len(DOCS), help="how many of the corpus PDFs")
+    parser.add_argument("--table-pages", type=int, default=3, help="table pages per document")
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--det-limit", type=int, default=1600, help="cap on the detector input's long side (px; 0 = none)")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime intra-op threads")
+    parser.add_argument("--skip-png", action="store_true")
+    parser.add_argument("--skip-pdf", action="store_true")
+    args = parser.parse_args(argv)
+
+    engine = RapidOcrEngine(det_limit=args.det_limit or None, threads=args.threads)
+    print(f"engine: {engine}")
+    total = Timing()
+    if not args.skip_pdf:
+        matched = expected = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for k, name in enumerate(DOCS[: args.docs]):
+                options = ScanOptions(dpi=args.dpi, skew=1.0, seed=k)
+                m, e, timing = bench_pdf(CORPUS / "pdf" / name, engine, options, args.table_pages, Path(tmp))
+                matched, expected = matched + m, expected + e
+                total.add(timing)
+        print(f"# line items found on the scans: {matched}/{expected} = {matched / max(expected, 1):.1%}")
+    if not args.skip_png:
+        total.add(bench_png(engine))
+    print(f"# all OCR'd pages ({total.pages}): {total.line()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
