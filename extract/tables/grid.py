@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from extract.model import join_wrapped
 from extract.parse.pdf import Char, Segment, group_lines, join_chars
@@ -19,7 +20,7 @@ JOIN = 3.0  # collinear pieces with a gap smaller than this are one ruling
 COVER = 0.6  # a ruling separates two cells if it covers this share of their common edge
 
 
-@dataclass(slots=True)
+@dataclass
 class GridCell:
     row: int
     col: int
@@ -28,8 +29,9 @@ class GridCell:
     bbox: tuple[float, float, float, float]
     chars: list[Char] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """Read once the grid is filled (`fill_grid`); later stages ask for it many times."""
         return cell_text(self.chars)
 
 
