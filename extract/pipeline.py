@@ -21,6 +21,7 @@ from extract.parse.document import DocumentError, OcrMode, PageReader, file_id, 
 from extract.parse.meta import looks_like_budget
 from extract.reconcile import run_checks
 from extract.tables import type_tables
+from extract.tables.repair import repair_digits, repair_findings
 
 SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES}
 
@@ -69,6 +70,8 @@ def process(
         if missed := [f for f in doc.findings if f.check_id == "ocr_unavailable"]:
             doc.error += f" ({missed[0].message_en})"
         return doc
+    if any(page.ocr and not page.ocr.startswith("unavailable") for page in doc.pages):
+        doc.findings.extend(repair_findings(repair_digits(doc, apply=True, only_ocr=True)))
     doc.findings = [*doc.findings, *run_checks(doc)]
     return doc
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPUS, SAMPLE, parsed, requires_corpus
 from extract.model import Document, LineItem
 from extract.reconcile.intervals import parse_printed, unit_factor
-from extract.tables.repair import CONFUSIONS, Repair, alternative_readings, repair_digits
+from extract.tables.repair import CONFUSIONS, Repair, alternative_readings, repair_digits, repair_findings
 
 WANLI = CORPUS / "pdf" / "gbc_上海市普陀区人民政府万里街道办事处24年预算.pdf"
 
@@ -202,3 +202,31 @@ def test_corpus_budget_with_five_misread_cells(seed: int) -> None:
             assert original in {c.raw for c in repair.candidates if (c.table_id, c.row, c.col) == key}
     assert all(key in truth for key, r in flagged.items() if r.applied)
     assert sum(r.applied for r in repairs) >= 3
+
+
+def test_only_ocr_values_are_ever_changed() -> None:
+    """A wrong value printed in a text layer is the document's error, never 'repaired'."""
+    doc = _copy()
+    printed = _item(doc, "expenditure", "本年支出合计", code="2013810")
+    original = _corrupt(printed, "833413.29")
+    [repair] = [r for r in repair_digits(doc, apply=True, only_ocr=True) if r.row == printed.row]
+    assert repair.corrected_raw == original and not repair.applied
+    assert printed.raw == "833413.29" and printed.corrected_from is None
+
+    printed.confidence = 0.62  # the same slip, but read by OCR
+    [repair] = [r for r in repair_digits(doc, apply=True, only_ocr=True) if r.row == printed.row]
+    assert repair.applied and printed.raw == original and printed.corrected_from == "833413.29"
+
+
+def test_repairs_become_findings() -> None:
+    doc = _copy()
+    xiang = _item(doc, "expenditure", "本年支出合计", code="2013810")
+    _corrupt(xiang, "833413.29")
+    xiang.confidence = 0.5
+    lone = _item(doc, "general_budget_basic_expenditure", "人员经费/决算数", code="30305")
+    _corrupt(lone, "155,895.11")
+    findings = {f.check_id: f for f in repair_findings(repair_digits(doc, apply=True, only_ocr=True))}
+    corrected = findings["R001.ocr_digit_corrected"]
+    assert corrected.found == "833413.29" and corrected.evidence[0].page == xiang.page
+    suspect = findings["R002.ocr_digit_suspect"]
+    assert suspect.status == "inconsistent" and "155,395.11" in suspect.message_en

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from extract.model import BBox, Document, LineItem, Severity
+from extract.model import BBox, Document, Evidence, Finding, FindingStatus, LineItem, Severity
 from extract.reconcile import registered_checks
 from extract.reconcile.engine import SumCheck
 from extract.reconcile.intervals import (
@@ -128,13 +128,15 @@ def _interval(term: _Term, override: dict[Key, Interval]) -> Interval:
     return override.get(term.key, term.interval) if term.key is not None else term.interval
 
 
-def repair_digits(doc: Document, *, apply: bool) -> list[Repair]:
+def repair_digits(doc: Document, *, apply: bool, only_ocr: bool = False) -> list[Repair]:
     """Find cells that break table arithmetic and the readings that would mend it.
 
     With `apply=False` the document is not touched: unique readings come back with
     `corrected_raw` set and `applied=False`. With `apply=True` each unique reading is also
     written into its `LineItem` (`raw`, `value`, and `corrected_from` = what was read).
     Rival readings are never applied. The caller says which it wants: nothing is changed by default.
+    With `only_ocr=True` a value from a text layer (no OCR confidence) is never changed: it is
+    what the document prints, and a wrong printed value is a finding, not a misreading.
     """
     items = {_key(i): i for i in doc.line_items}
     identities = list(_identities(doc, items))
@@ -146,9 +148,13 @@ def repair_digits(doc: Document, *, apply: bool) -> list[Repair]:
     repairs = search.run(identities)
     if apply:
         for repair in repairs:
-            if repair.corrected_raw is not None and repair.corrected_value is not None:
-                _write(items[(repair.table_id, repair.row, repair.col)], repair.corrected_raw, repair.corrected_value)
-                repair.applied = True
+            item = items[(repair.table_id, repair.row, repair.col)]
+            if repair.corrected_raw is None or repair.corrected_value is None:
+                continue
+            if only_ocr and item.confidence is None:
+                continue
+            _write(item, repair.corrected_raw, repair.corrected_value)
+            repair.applied = True
     return repairs
 
 
@@ -454,3 +460,44 @@ def _confidence(item: LineItem) -> float:
     """Sort key: low OCR confidence first, text-layer cells (None) last."""
     confidence = item.confidence
     return confidence if confidence is not None else 2.0
+
+
+def repair_findings(repairs: list[Repair]) -> list[Finding]:
+    """Each repair as a finding: a correction (both readings kept) or a flag with its candidates."""
+    findings = []
+    for r in repairs:
+        where = f"{r.code or r.name} · {r.column}"
+        evidence = [
+            Evidence(role="cell", text=r.original_raw, value=r.original_value, page=r.page, bbox=r.bbox, table_id=r.table_id)
+        ]
+        if r.applied:
+            findings.append(
+                Finding(
+                    check_id="R001.ocr_digit_corrected",
+                    severity=Severity.WARNING,
+                    status=FindingStatus.CONSISTENT,
+                    expected=r.corrected_raw,
+                    found=r.original_raw,
+                    delta=(r.original_value - (r.corrected_value or 0.0)),
+                    message_zh=f"{where}：OCR 读作 {r.original_raw}，按表内勾稽关系唯一可能为 {r.corrected_raw}，"
+                    "已更正（原读数保留）。",
+                    message_en=f"{where}: OCR read {r.original_raw}; the table arithmetic admits only {r.corrected_raw}, "
+                    f"which was used (the reading is kept in corrected_from).",
+                    evidence=evidence,
+                )
+            )
+        else:
+            readings = ", ".join(c.raw for c in r.candidates) or "none"
+            findings.append(
+                Finding(
+                    check_id="R002.ocr_digit_suspect",
+                    severity=Severity.WARNING,
+                    status=FindingStatus.INCONSISTENT,
+                    found=r.original_raw,
+                    message_zh=f"{where}：读数 {r.original_raw} 与表内勾稽关系不符，可能的读数：{readings}；未更改。",
+                    message_en=f"{where}: {r.original_raw} breaks the table arithmetic; possible readings: {readings}; "
+                    "left unchanged.",
+                    evidence=evidence,
+                )
+            )
+    return findings
