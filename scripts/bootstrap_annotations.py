@@ -264,6 +264,27 @@ def select(rows: list[dict[str, Any]], seed: int = 7) -> list[dict[str, Any]]:
     return chosen
 
 
+REASON_CUE = re.compile(r"主要原因|原因是|由于|受.{1,12}影响|主要是|因[^此为]")
+
+
+def extend(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
+    """Second annotation round: sentences not selected yet that the first round under-sampled.
+
+    Every remaining sentence with a number or a reason cue from the dev and test documents (so that
+    held-out documents are annotated whole, apart from sentences without either), and every remaining
+    sentence with a reason cue from the train documents (REASON was rare in round one). Template
+    documents (no quota) stay out."""
+    chosen = []
+    for r in rows:
+        if r["sentence_id"] in taken or not (4 <= len(r["text"]) <= MAX_CHARS) or not _quota(r["source"]):
+            continue
+        numeric = re.search(r"\d", r["text"]) and not re.fullmatch(r"[\d\s|.%]+", r["text"])
+        cue = REASON_CUE.search(r["text"])
+        if cue or (numeric and split_of(r["source"]) != "train"):
+            chosen.append(r)
+    return chosen
+
+
 def bootstrap(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
@@ -386,10 +407,13 @@ def read_corrections(folder: Path) -> dict[str, list[list[str]]]:
 
 
 SPLITS: dict[str, tuple[str, ...]] = {
-    "test": ("001_", "swu_20", "swu_21"),
-    "dev": ("002_", "ae86_江苏省政协办公厅"),
+    "test": ("001_", "swu_20", "swu_21", "ae86_江苏省政协办公厅"),
+    "dev": ("002_", "ae86_江苏省委办公厅"),
 }
-"""Documents (by source-name prefix) of the dev and test splits; every other document is train."""
+"""Documents (by source-name prefix) of the dev and test splits; every other document is train.
+
+Re-split before any tagger was trained (second annotation round): 江苏省政协办公厅 moved from dev to
+test and 江苏省委办公厅 from train to dev, so that both held-out splits contain stated reasons."""
 
 
 def split_of(source: str) -> str:
@@ -434,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("select", help="select sentences and pre-annotate them with rules")
     sp.add_argument("--sentences", type=Path, default=ANN / "sentences.jsonl")
     sp.add_argument("--out", type=Path, default=WORK / "bootstrap.jsonl")
+    sp.add_argument("--extend", action="store_true",
+                    help="append the second-round sentences (see extend()) to an existing --out")
     ap_apply = sub.add_parser("apply", help="apply hand corrections and write gold splits")
     ap_apply.add_argument("--bootstrap", type=Path, default=WORK / "bootstrap.jsonl")
     ap_apply.add_argument("--corrections", type=Path, default=WORK / "corrections")
@@ -441,9 +467,15 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd == "select":
         rows = [json.loads(line) for line in args.sentences.read_text(encoding="utf-8").splitlines() if line.strip()]
-        out = bootstrap(select(rows))
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
+        if args.extend:
+            taken = {json.loads(line)["sentence_id"] for line in args.out.read_text(encoding="utf-8").splitlines() if line}
+            out = bootstrap(extend(rows, taken))
+            with args.out.open("a", encoding="utf-8") as f:
+                f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out))
+        else:
+            out = bootstrap(select(rows))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
         print(f"{len(out)} sentences → {args.out}")
     else:
         try:

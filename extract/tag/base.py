@@ -1,0 +1,85 @@
+"""The tagger interface, and where trained taggers live.
+
+A tagger turns sentences into spans (both layers, see `extract.tag.spans`). Three backends implement
+it, each in its own module with the same three functions:
+
+    DEFAULT_CONFIG: dict                       # hyper-parameters; train_taggers.py --set overrides them
+    train(train, dev, config) -> Tagger        # gold Examples in, a trained tagger out
+    load(path) -> Tagger                       # a tagger saved by Tagger.save(path)
+
+A saved tagger is a folder `models/tagger-<backend>/` holding its weights and `meta.json` (backend,
+version, config, training data, scores). Loading never touches the network.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from extract.tag.spans import REPO_ROOT, Span
+
+BACKENDS = {
+    "sklearn": "extract.tag.sklearn_tagger",
+    "spacy": "extract.tag.spacy_tagger",
+    "transformer": "extract.tag.transformer_tagger",
+}
+DEFAULT_BACKEND = "sklearn"
+"""The backend `budgetlens run` uses; chosen by scripts/eval_taggers.py on the test split (docs/benchmarks.md)."""
+
+MODELS_DIR = Path(os.environ.get("BUDGETLENS_MODELS", REPO_ROOT / "models"))
+
+
+class Tagger(Protocol):
+    backend: str
+    version: str
+
+    def predict(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Spans of every text, both layers, sorted by start."""
+        ...
+
+    def save(self, path: Path) -> None: ...
+
+
+class TaggerUnavailable(RuntimeError):
+    """The tagger's weights or its optional dependencies are missing."""
+
+
+def backend_module(backend: str) -> Any:
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown tagger backend {backend!r}; known: {', '.join(BACKENDS)}")
+    try:
+        return importlib.import_module(BACKENDS[backend])
+    except ImportError as exc:
+        raise TaggerUnavailable(f"the {backend} tagger needs an optional dependency: {exc}") from exc
+
+
+def model_dir(backend: str) -> Path:
+    return MODELS_DIR / f"tagger-{backend}"
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    return json.loads((path / "meta.json").read_text(encoding="utf-8"))
+
+
+def write_meta(path: Path, meta: dict[str, Any]) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+_LOADED: dict[Path, Tagger] = {}
+
+
+def load_tagger(name_or_path: str | Path | None = None) -> Tagger:
+    """A trained tagger by backend name ("sklearn"), by folder, or the default one; cached per process."""
+    name_or_path = name_or_path or DEFAULT_BACKEND
+    path = model_dir(str(name_or_path)) if str(name_or_path) in BACKENDS else Path(name_or_path)
+    path = path.resolve()
+    if path not in _LOADED:
+        if not (path / "meta.json").is_file():
+            raise TaggerUnavailable(f"no trained tagger in {path} (scripts/train_taggers.py builds it)")
+        _LOADED[path] = backend_module(read_meta(path)["backend"]).load(path)
+    return _LOADED[path]

@@ -1,0 +1,79 @@
+"""Train the narrative taggers on annotations/gold and save them under models/.
+
+    python scripts/train_taggers.py                      # every backend whose dependencies are installed
+    python scripts/train_taggers.py --backend sklearn    # one backend
+    python scripts/train_taggers.py --backend transformer --set epochs=40 --set device=cuda
+
+Training reads the train split (and the dev split for early stopping / model selection only); the
+test split is never read here. Each model folder gets a meta.json with the backend, version, config,
+training data (file names and sha256 of the gold files) and dev scores. Same data + same config +
+same seed → the same model (up to floating-point nondeterminism of multi-threaded BLAS/torch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from extract.tag.base import BACKENDS, TaggerUnavailable, backend_module, model_dir, read_meta, write_meta
+from extract.tag.metrics import score_spans
+from extract.tag.spans import GOLD_DIR, load_split
+
+
+def _parse_value(raw: str) -> object:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def train_one(backend: str, overrides: dict[str, object], out: Path) -> None:
+    module = backend_module(backend)
+    config = {**module.DEFAULT_CONFIG, **overrides}
+    train, dev = load_split("train"), load_split("dev")
+    t0 = time.perf_counter()
+    tagger = module.train(train, dev, config)
+    seconds = time.perf_counter() - t0
+    tagger.save(out)
+    dev_scores = score_spans([e.spans for e in dev], tagger.predict([e.text for e in dev]))
+    meta = read_meta(out)
+    meta.update({
+        "config": config,
+        "training_data": {name: hashlib.sha256((GOLD_DIR / f"{name}.jsonl").read_bytes()).hexdigest()[:16]
+                          for name in ("train", "dev")},
+        "train_sentences": len(train),
+        "train_seconds": round(seconds, 1),
+        "dev_f1": {label: round(s.f1, 4) for label, s in dev_scores.items()},
+    })
+    write_meta(out, meta)
+    print(f"{backend}: trained in {seconds:.0f} s → {out}; dev F1 " +
+          " ".join(f"{label}={s.f1:.3f}" for label, s in dev_scores.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backend", choices=sorted(BACKENDS), action="append", help="default: all installed")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config value (JSON or a plain string)")
+    ap.add_argument("--out", type=Path, help="output folder (one backend only); default models/tagger-<backend>")
+    args = ap.parse_args(argv)
+    overrides = {k: _parse_value(v) for k, _, v in (item.partition("=") for item in args.overrides)}
+    backends = args.backend or list(BACKENDS)
+    if args.out and len(backends) != 1:
+        ap.error("--out needs exactly one --backend")
+    failed = 0
+    for backend in backends:
+        try:
+            train_one(backend, overrides, args.out or model_dir(backend))
+        except TaggerUnavailable as exc:
+            print(f"{backend}: skipped ({exc})", file=sys.stderr)
+            failed += bool(args.backend)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
