@@ -21,7 +21,7 @@ bootstrap row; spans added on the same sentence are `#1`, `#2`, … in order of 
     SID ok                        reviewed, rules were right
     SID drop                      leave the sentence out of gold
     SID d 2 3                     delete spans 2 and 3 (their relations go too)
-    SID + LABEL TEXT[@K] k=v …    add a span on the K-th occurrence (1-based) of TEXT
+    SID + LABEL TEXT[@K] k=v …    add a span on the K-th occurrence (1-based) of TEXT (write a space in TEXT as ␣)
     SID t 2 TEXT[@K]              move span 2 onto TEXT
     SID L 2 LABEL                 relabel span 2
     SID a 2 k=v k=-               set / remove attributes of span 2
@@ -304,6 +304,7 @@ class CorrectionError(ValueError):
 
 
 def _locate(text: str, needle: str) -> tuple[int, int]:
+    needle = needle.replace("␣", " ")  # commands are split on whitespace: a space inside a span is written ␣
     k = 1
     m = re.fullmatch(r"(.*)@(\d+)", needle)
     if m:
@@ -319,7 +320,9 @@ def _locate(text: str, needle: str) -> tuple[int, int]:
 def _parse_attrs(items: list[str]) -> dict[str, str]:
     attrs = {}
     for it in items:
-        key, _, val = it.partition("=")
+        key, eq, val = it.partition("=")
+        if not eq:
+            raise CorrectionError(f"{it!r} is not key=value (a space inside a span's text is written ␣)")
         attrs[key] = val
     return attrs
 
