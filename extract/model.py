@@ -236,6 +236,67 @@ class Finding(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class NarrativeSentence(BaseModel):
+    """One sentence of a narrative section (情况说明, 绩效自评 report), as the taggers see it."""
+
+    sentence_id: str
+    section_path: str
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    """The union of the page lines the sentence was read from (its first page only)."""
+
+
+class Mention(BaseModel):
+    """A tagged span of a sentence: AMOUNT, PERCENT, QUANTITY, REASON, TARGET or SUBJECT."""
+
+    mention_id: str
+    sentence_id: str
+    label: str
+    start: int
+    end: int
+    """Character offsets into the sentence text (end exclusive)."""
+    text: str
+    confidence: float
+    tagger: str
+    """Backend and version of the tagger that produced it, e.g. "sklearn 1.0"."""
+
+
+class NarrativeRecord(BaseModel):
+    """One number stated in prose, with what it is about: the unit the reconciliation checks.
+
+    `value` is the number as printed (unsigned, in `unit`); `value_yuan` is the same amount in 元 for
+    AMOUNT records and `ratio` the fraction for PERCENT ("10.53%" → 0.1053); `decimals` is the printed
+    precision, which fixes the tolerance a check may allow."""
+
+    record_id: str
+    sentence_id: str
+    section_path: str
+    sentence: str
+    subject: str | None = None
+    metric: str | None = None
+    relation: str = "value-of"
+    label: str
+    raw: str
+    value: float | None = None
+    unit: str | None = None
+    decimals: int = 0
+    value_yuan: float | None = None
+    ratio: float | None = None
+    period: str | None = None
+    direction: str | None = None
+    base: str | None = None
+    """The whole a share is taken of, when printed (占本年支出合计的…)."""
+    reason: str | None = None
+    target: str | None = None
+    subject_from_context: bool = False
+    """The subject was carried over from an earlier sentence ("与上年相比增加…")."""
+    confidence: float = 1.0
+    page: int | None = None
+    bbox: BBox | None = None
+    mention_ids: list[str] = Field(default_factory=list)
+
+
 class DocumentMeta(BaseModel):
     issuer: str | None = None
     year: int | None = None
@@ -256,6 +317,9 @@ class Document(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     line_items: list[LineItem] = Field(default_factory=list)
+    sentences: list[NarrativeSentence] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+    records: list[NarrativeRecord] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     parser_version: str = ""
 
