@@ -17,6 +17,9 @@ from extract import __version__
 from extract.export import DatasetWriter
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
 from extract.pipeline import Source, collect_inputs, process
+from extract.records.build import TaggedSentence, document_records
+from extract.tag.base import BACKENDS, TaggerUnavailable, load_tagger
+from extract.tag.sentences import split_sentences
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
 console = Console()
@@ -49,7 +52,8 @@ def run(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the Parquet dataset."),
     ocr: OcrChoice = OCR_OPTION,
 ) -> None:
-    """Parse documents and write documents/sections/tables/cells/line_items.parquet and docs/<doc_id>.json."""
+    """Parse, tag and check documents; write documents/sections/tables/cells/line_items/sentences/mentions/
+    records/findings.parquet and docs/<doc_id>.json."""
     files = collect_inputs(inputs)
     if not files:
         err_console.print("[red]no input files found[/red]")
@@ -78,7 +82,7 @@ def run(
                 console.print(
                     f"[green]✓[/green] {path.name}: {doc.meta.kind.value} {doc.meta.year or ''} "
                     f"{doc.meta.issuer or ''} — {len(doc.pages)} pages, {len(doc.tables)} tables, "
-                    f"{len(doc.line_items)} line items"
+                    f"{len(doc.line_items)} line items, {len(doc.records)} narrative records"
                 )
             progress.advance(task)
     console.print(f"{len(files) - len(failed)}/{len(files)} documents parsed → {out}/")
@@ -163,6 +167,37 @@ def check(
             console.print(f"  [dim]{f.message_en}[/dim]")
     if by_status[FindingStatus.INCONSISTENT]:
         raise typer.Exit(3)
+
+
+@app.command()
+def tag(
+    text: str = typer.Argument(..., help="Narrative text, one or more sentences."),
+    tagger: str = typer.Option("default", "--tagger", help=f"default, a backend ({', '.join(BACKENDS)}) or a model folder."),
+) -> None:
+    """Tag a piece of narrative and print its spans and the records built from them."""
+    try:
+        model = load_tagger(None if tagger == "default" else tagger)
+    except TaggerUnavailable as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    sentences = [s.text.replace("\n", "") for s in split_sentences(text)]
+    tagged = [TaggedSentence(f"s{k + 1}", s, spans) for k, (s, spans) in enumerate(zip(sentences, model.predict(sentences),
+                                                                                     strict=True))]
+    spans = RichTable(title=f"spans ({model.backend} {model.version})")
+    for column in ("sentence", "label", "text", "offsets", "confidence"):
+        spans.add_column(column)
+    for sent in tagged:
+        for sp in sent.spans:
+            spans.add_row(sent.sentence_id, sp.label, sp.text, f"{sp.start}–{sp.end}", f"{sp.confidence:.2f}")
+    console.print(spans)
+    records = RichTable(title="records")
+    for column in ("subject", "metric", "value", "in 元 / ratio", "direction", "reason / target"):
+        records.add_column(column)
+    for r in document_records(tagged):
+        amount = f"{r.value_yuan:,.2f}" if r.value_yuan is not None else (f"{r.ratio:g}" if r.ratio is not None else "")
+        subject = (r.subject or "—") + (" [dim](from context)[/dim]" if r.subject_from_context else "")
+        records.add_row(subject, r.metric or "", r.raw, amount, r.direction or "", r.reason or r.target or "")
+    console.print(records)
 
 
 @app.command()

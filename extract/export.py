@@ -105,6 +105,64 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("corrected_from", _STR),
         ]
     ),
+    "sentences": pa.schema(
+        [
+            ("doc_id", _STR),
+            ("sentence_id", _STR),
+            ("section_path", _STR),
+            ("text", _STR),
+            ("page", _INT),
+            ("x0", _F64),
+            ("y0", _F64),
+            ("x1", _F64),
+            ("y1", _F64),
+        ]
+    ),
+    "mentions": pa.schema(
+        [
+            ("doc_id", _STR),
+            ("mention_id", _STR),
+            ("sentence_id", _STR),
+            ("label", _STR),
+            ("start", _INT),
+            ("end", _INT),
+            ("text", _STR),
+            ("confidence", _F64),
+            ("tagger", _STR),
+        ]
+    ),
+    "records": pa.schema(
+        [
+            ("doc_id", _STR),
+            ("record_id", _STR),
+            ("sentence_id", _STR),
+            ("section_path", _STR),
+            ("sentence", _STR),
+            ("subject", _STR),
+            ("metric", _STR),
+            ("relation", _STR),
+            ("label", _STR),
+            ("raw", _STR),
+            ("value", _F64),
+            ("unit", _STR),
+            ("decimals", _INT),
+            ("value_yuan", _F64),
+            ("ratio", _F64),
+            ("period", _STR),
+            ("direction", _STR),
+            ("base", _STR),
+            ("reason", _STR),
+            ("target", _STR),
+            ("subject_from_context", pa.bool_()),
+            ("confidence", _F64),
+            ("page", _INT),
+            ("x0", _F64),
+            ("y0", _F64),
+            ("x1", _F64),
+            ("y1", _F64),
+            ("mention_ids", pa.list_(_STR)),
+        ]
+    ),
     "findings": pa.schema(
         [
             ("doc_id", _STR),
@@ -214,6 +272,22 @@ def line_item_rows(doc: Document) -> list[dict]:
     return [{"doc_id": doc.doc_id, **item.model_dump(exclude={"bbox"}), **_bbox(item.bbox)} for item in doc.line_items]
 
 
+def _optional_bbox(b: tuple[float, float, float, float] | None) -> dict[str, float | None]:
+    return _bbox(b) if b else {"x0": None, "y0": None, "x1": None, "y1": None}
+
+
+def sentence_rows(doc: Document) -> list[dict]:
+    return [{"doc_id": doc.doc_id, **s.model_dump(exclude={"bbox"}), **_optional_bbox(s.bbox)} for s in doc.sentences]
+
+
+def mention_rows(doc: Document) -> list[dict]:
+    return [{"doc_id": doc.doc_id, **m.model_dump()} for m in doc.mentions]
+
+
+def record_rows(doc: Document) -> list[dict]:
+    return [{"doc_id": doc.doc_id, **r.model_dump(exclude={"bbox"}), **_optional_bbox(r.bbox)} for r in doc.records]
+
+
 def finding_rows(doc: Document) -> list[dict]:
     def text(value: float | str | None) -> str | None:
         return None if value is None else str(value)
@@ -243,6 +317,9 @@ ROWS = {
     "tables": table_rows,
     "cells": cell_rows,
     "line_items": line_item_rows,
+    "sentences": sentence_rows,
+    "mentions": mention_rows,
+    "records": record_rows,
     "findings": finding_rows,
 }
 

@@ -1,4 +1,4 @@
-"""The pipeline: parse → tables → reconcile (tag → records come next). One `Document` flows through.
+"""The pipeline: parse → tables → tag → records → reconcile. One `Document` flows through.
 
 `process` never raises for a bad document: the error is recorded on the Document (status
 "failed" or "rejected") so that a batch goes on.
@@ -20,8 +20,11 @@ from extract.ocr.images import IMAGE_SUFFIXES, ImageGroup, group_images, is_imag
 from extract.parse.document import DocumentError, OcrMode, PageReader, file_id, parse_images, parse_pdf
 from extract.parse.meta import looks_like_budget
 from extract.reconcile import run_checks
+from extract.records.build import build_records
 from extract.tables import type_tables
 from extract.tables.repair import repair_digits, repair_findings
+from extract.tag.base import Tagger, TaggerUnavailable, load_tagger
+from extract.tag.narrative import tag_document
 
 SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES}
 
@@ -43,10 +46,12 @@ def process(
     ocr: OcrMode = "auto",
     engine: OcrEngine | None = None,
     reader: PageReader | None = None,
+    tagger: Tagger | str | None = "default",
 ) -> Document:
-    """Parse, type and check one document. ``ocr``: see `extract.parse.document`; ``engine``
+    """Parse, type, tag and check one document. ``ocr``: see `extract.parse.document`; ``engine``
     replaces the shared RapidOCR engine. A ``reader`` (optional) collects per-page OCR
-    reports (timings, orientation); when given, its own mode and engine are used."""
+    reports (timings, orientation); when given, its own mode and engine are used. ``tagger``: a
+    Tagger, a backend name or model folder, "default", or None to skip the narrative stages."""
     if isinstance(source, str):
         source = Path(source)
     if isinstance(source, Path) and source.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -72,6 +77,13 @@ def process(
         return doc
     if any(page.ocr and not page.ocr.startswith("unavailable") for page in doc.pages):
         doc.findings.extend(repair_findings(repair_digits(doc, apply=True, only_ocr=True)))
+    if tagger is not None:
+        try:
+            tag_document(doc, load_tagger(None if tagger == "default" else tagger) if isinstance(tagger, str) else tagger)
+        except TaggerUnavailable as exc:
+            doc.error = f"narrative not tagged: {exc}"
+        else:
+            build_records(doc)
     doc.findings = [*doc.findings, *run_checks(doc)]
     return doc
 

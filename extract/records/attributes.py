@@ -1,0 +1,115 @@
+"""The metric, direction and period of a value span, read from the words just before it.
+
+"社会保障和就业支出年初预算559.63万元" → 预算数; "比上年增加7,527,902.32元" → 增减额 + 增加;
+"完成年初预算的163.3%" → 完成率; "占本年支出合计的54.2%" → 占比. The rules follow
+annotations/GUIDELINES.md §3 (no metric is guessed when the text gives no cue) and are measured
+against the gold attributes by scripts/eval_records.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extract.tag.spans import Span
+
+VALUE_LABELS = frozenset({"AMOUNT", "PERCENT", "QUANTITY", "TARGET"})
+
+INCREASE = "增加|增长|上升|提高|增幅|增支|多支出|增长了|增加了"
+DECREASE = "减少|下降|降低|降幅|节约|节省|压减|减支|少支出|缩减"
+_CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|变动率|变化率)")
+
+_CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    "AMOUNT": [
+        ("全年预算数", re.compile(r"全年预算(?:数|为|是)?")),
+        ("预算数", re.compile(r"年初预算(?:数)?|预算数|预算安排|安排预算|预算支出|预算总额|预算为|预算(?=为|是|[:：]|\s*$)")),
+        ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
+        ("执行数", re.compile(r"执行数|实际支出|已支付|实际使用|实际完成(?:支出)?|支出执行")),
+    ],
+    "PERCENT": [
+        ("占比", re.compile(r"占比|所占比重|比重|占[^，。；,]{0,20}(?:的)?\s*$")),
+        ("完成率", re.compile(r"完成(?:了)?(?:年初|全年)?(?:预算|计划)?(?:的)?|完成率")),
+        ("执行率", re.compile(r"执行率|执行进度")),
+        ("控制率", re.compile(r"控制率")),
+        ("调整率", re.compile(r"调整率")),
+    ],
+}
+
+WINDOW = 14
+"""How many characters before a value are searched for its cue."""
+
+
+@dataclass(frozen=True)
+class ValueAttributes:
+    metric: str | None = None
+    direction: str | None = None
+    period: str | None = None
+
+
+def _window(text: str, spans: Sequence[Span], span: Span) -> str:
+    """The text before `span`, back to the previous value span or sentence stop, at most WINDOW chars."""
+    start = max(0, span.start - WINDOW)
+    for other in spans:
+        if other.label in VALUE_LABELS and other.end <= span.start:
+            start = max(start, other.end)
+    before = text[start:span.start]
+    stop = max(before.rfind(c) for c in "。；;")
+    return before[stop + 1:]
+
+
+def _change(window: str, allow_gap: int) -> tuple[str, str] | None:
+    """(metric-free) direction of the change word closest to the value, if within `allow_gap` chars."""
+    best = None
+    for m in _CHANGE.finditer(window):
+        if len(window) - m.end() <= allow_gap:
+            best = m
+    if best is None:
+        return None
+    kind = best.lastgroup
+    return {"up": "增加", "down": "减少", "flat": "持平"}[kind], best.group()
+
+
+def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row: bool = False,
+                     report_year: int | None = None, budget: bool = False) -> ValueAttributes:
+    """Metric, direction and period of one AMOUNT / PERCENT / QUANTITY / TARGET span; `budget` is set
+    for sentences of a 部门预算 (where a classification line's amount is its budget)."""
+    if span.label == "TARGET":
+        return ValueAttributes(metric="指标值")
+    window = _window(text, spans, span)
+    tail = window.rstrip(" 　:：为是达到了约")
+    change = _change(tail, allow_gap=3)
+    period = _period(window, report_year) if span.label == "AMOUNT" else None
+    if span.label == "QUANTITY":
+        if not span.text.rstrip().endswith("分"):
+            return ValueAttributes()
+        if re.search(r"分值|权重|满分", window):
+            return ValueAttributes(metric="分值")
+        return ValueAttributes(metric="得分" if re.search(r"得(?:分)?\s*$", tail) else None)
+    if change and span.label in ("AMOUNT", "PERCENT"):
+        direction, word = change
+        metric = "增减额" if span.label == "AMOUNT" else "增减率"
+        if direction == "持平" and word != "持平" and not re.fullmatch(r"0+(?:\.0+)?\s*[%％]", span.text.strip()):
+            direction = None
+        return ValueAttributes(metric=metric, direction=direction, period=None)
+    best: tuple[int, str] | None = None
+    for metric, pattern in _CUES.get(span.label, []):
+        for m in pattern.finditer(tail):
+            if len(tail) - m.end() <= 6 and (best is None or m.end() > best[0]):
+                best = (m.end(), metric)
+    if best:
+        return ValueAttributes(metric=best[1], period=period)
+    if span.label == "PERCENT" and table_row:
+        return ValueAttributes(metric="实际完成值")
+    if budget and span.label == "AMOUNT" and re.search(r"[（(]项[）)]”?\s*$", tail):
+        return ValueAttributes(metric="预算数", period=period)  # a 项 line of a 部门预算 states its budget
+    return ValueAttributes(period=period)
+
+
+def _period(window: str, report_year: int | None) -> str | None:
+    if re.search(r"上年(?!结转|结余)", window) and not re.search(r"(?:比|较|与|同)上年", window):
+        return "上年"
+    m = re.search(r"((?:19|20)\d\d)\s*年(?!度?(?:部门|单位))", window)
+    if m and report_year and int(m.group(1)) != report_year:
+        return m.group(1)
+    return None

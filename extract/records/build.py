@@ -1,0 +1,143 @@
+"""Records from tagged sentences: one record per value (AMOUNT / PERCENT / QUANTITY / TARGET) with its
+subject, metric, direction, period, reason and target.
+
+Within a sentence the links come from `extract.records.link`. Across sentences two things are carried,
+because budget prose splits one statement over several sentences:
+* a change with no subject in its sentence ("与上年相比增加1,670.85万元，增长13.56%。") takes the
+  subject of the previous sentence's last record (flagged `subject_from_context`);
+* a sentence that only gives a reason ("主要原因是…") explains the change records of the sentence
+  before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from extract.model import BBox, Document, DocumentKind, NarrativeRecord
+from extract.records.attributes import VALUE_LABELS, ValueAttributes, value_attributes
+from extract.records.link import CHANGE_METRICS, link
+from extract.records.values import parse_value
+from extract.tag.spans import Relation, Span
+
+CARRIED_CONFIDENCE = 0.8
+"""Confidence factor of a record whose subject comes from an earlier sentence."""
+
+
+@dataclass
+class TaggedSentence:
+    sentence_id: str
+    text: str
+    spans: list[Span]
+    section_path: str = ""
+    page: int | None = None
+    bbox: BBox | None = None
+    origin: str = "narrative"
+    relations: list[Relation] | None = None
+    """Given relations (gold); None → linked by rules."""
+    attrs: dict[int, ValueAttributes] = field(default_factory=dict)
+    """Given value attributes (gold); missing → read by rules."""
+
+
+def mention_id(sentence_id: str, span: Span) -> str:
+    return f"{sentence_id}:{span.start}-{span.end}"
+
+
+def sentence_records(sent: TaggedSentence, report_year: int | None = None, budget: bool = False) -> list[NarrativeRecord]:
+    spans = sent.spans
+    table_row = sent.origin == "table_row" or " | " in sent.text
+    attrs = {i: sent.attrs.get(i) or value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year,
+                                                      budget=budget)
+             for i, s in enumerate(spans) if s.label in VALUE_LABELS}
+    relations = sent.relations if sent.relations is not None else link(sent.text, spans, attrs)
+    subject_of: dict[int, tuple[int, str]] = {}
+    base_of: dict[int, int] = {}
+    reasons: dict[int, int] = {}
+    for r in relations:
+        if r.type == "share-base":
+            base_of[r.head] = r.tail
+        elif r.type == "reason-for":
+            reasons.setdefault(r.tail, r.head)
+        else:
+            subject_of.setdefault(r.head, (r.tail, r.type))
+    target_of_subject = {t: spans[v].text for v, (t, kind) in subject_of.items() if kind == "target-of"}
+    records = []
+    for i, span in enumerate(spans):
+        if span.label not in VALUE_LABELS:
+            continue
+        a = attrs[i]
+        parsed = parse_value(span.text, span.label)
+        subject = subject_of.get(i)
+        involved = [span] + ([spans[subject[0]]] if subject else [])
+        records.append(NarrativeRecord(
+            record_id=mention_id(sent.sentence_id, span),
+            sentence_id=sent.sentence_id,
+            section_path=sent.section_path,
+            sentence=sent.text,
+            subject=spans[subject[0]].text if subject else None,
+            metric=a.metric,
+            relation=subject[1] if subject else "value-of",
+            label=span.label,
+            raw=span.text,
+            value=parsed.value if parsed else None,
+            unit=parsed.unit if parsed else None,
+            decimals=parsed.decimals if parsed else 0,
+            value_yuan=parsed.value_yuan if parsed else None,
+            ratio=parsed.ratio if parsed else None,
+            period=a.period,
+            direction=a.direction,
+            base=spans[base_of[i]].text if i in base_of else None,
+            reason=spans[reasons[i]].text if i in reasons else None,
+            target=target_of_subject.get(subject[0]) if subject and span.label != "TARGET" else None,
+            confidence=round(min(s.confidence for s in involved), 4),
+            page=sent.page,
+            bbox=sent.bbox,
+            mention_ids=[mention_id(sent.sentence_id, s) for s in involved],
+        ))
+    return records
+
+
+def document_records(sentences: Iterable[TaggedSentence], report_year: int | None = None,
+                     budget: bool = False) -> list[NarrativeRecord]:
+    """Records of a document's sentences in reading order, with subjects and reasons carried across."""
+    out: list[NarrativeRecord] = []
+    previous: list[NarrativeRecord] = []
+    previous_section = None
+    for sent in sentences:
+        records = sentence_records(sent, report_year, budget)
+        if sent.section_path != previous_section:
+            previous = []
+        for record in records:
+            if record.subject is None and record.metric in CHANGE_METRICS and previous:
+                donor = next((p for p in reversed(previous) if p.subject), None)
+                if donor:
+                    record.subject = donor.subject
+                    record.relation = "change-of"
+                    record.subject_from_context = True
+                    record.confidence = round(record.confidence * CARRIED_CONFIDENCE, 4)
+        reasons = [s for s in sent.spans if s.label == "REASON"]
+        if reasons and not records and previous:
+            for record in _explained(previous):
+                record.reason = record.reason or reasons[0].text
+        out.extend(records)
+        if records:
+            previous = records
+        previous_section = sent.section_path
+    return out
+
+
+def _explained(records: Sequence[NarrativeRecord]) -> list[NarrativeRecord]:
+    """The records a stand-alone reason sentence explains: the changes, else the last record."""
+    changes = [r for r in records if r.metric in CHANGE_METRICS]
+    return changes or list(records[-1:])
+
+
+def build_records(doc: Document) -> None:
+    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output)."""
+    by_sentence: dict[str, list[Span]] = {}
+    for m in doc.mentions:
+        by_sentence.setdefault(m.sentence_id, []).append(Span(m.start, m.end, m.label, m.text, m.confidence))
+    sentences = [TaggedSentence(s.sentence_id, s.text, by_sentence.get(s.sentence_id, []), s.section_path, s.page, s.bbox)
+                 for s in doc.sentences]
+    budget = doc.meta.kind in (DocumentKind.BUDGET, DocumentKind.UNIT_BUDGET)
+    doc.records = document_records(sentences, doc.meta.year, budget)

@@ -1,0 +1,99 @@
+"""Which subject each value, target and reason of a sentence belongs to.
+
+Rules (measured against the gold relations by scripts/eval_records.py):
+* a value links to the nearest SUBJECT on its left in the same sentence; a count written before its
+  noun ("抽调149名监管专员") links to the SUBJECT right after it;
+* "A、B…分别 x、y…" pairs subjects and values in order;
+* a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
+  lies between 占 and the percent;
+* the relation type follows the value's metric (增减额/增减率 → change-of, 占比 → share-of,
+  完成率/执行率 → rate-of, a TARGET → target-of, else value-of);
+* a REASON explains the change values of its sentence that lie outside it (reason-for).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extract.records.attributes import VALUE_LABELS, ValueAttributes
+from extract.tag.spans import Relation, Span
+
+RELATION_OF_METRIC = {"增减额": "change-of", "增减率": "change-of", "占比": "share-of", "完成率": "rate-of",
+                      "执行率": "rate-of", "指标值": "target-of"}
+CHANGE_METRICS = frozenset({"增减额", "增减率"})
+
+
+def relation_type(span: Span, attrs: ValueAttributes) -> str:
+    if span.label == "TARGET":
+        return "target-of"
+    return RELATION_OF_METRIC.get(attrs.metric or "", "value-of")
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and inner is not outer
+
+
+def _respectively(text: str, spans: Sequence[Span], values: list[int], subjects: list[int]) -> dict[int, int]:
+    """value index → subject index for "A、B分别为x、y" (same number of subjects before 分别 as values after)."""
+    pairs: dict[int, int] = {}
+    for m in re.finditer(r"分别|各(?=为|是|增|减|下|上|占)", text):
+        before = [i for i in subjects if spans[i].end <= m.start()]
+        after = [i for i in values if spans[i].start >= m.end()]
+        # the subjects listed right before 分别: the last run separated only by 、，和及与
+        run: list[int] = []
+        for i in reversed(before):
+            gap = text[spans[i].end:(spans[run[-1]].start if run else m.start())]
+            if run and not re.fullmatch(r"\s*[、，,和及与]\s*", gap):
+                break
+            if not run and len(gap) > 12:
+                break
+            run.append(i)
+        run.reverse()
+        if len(run) >= 2:
+            by_label: dict[str, list[int]] = {}
+            for v in after:
+                by_label.setdefault(spans[v].label, []).append(v)
+            for group in by_label.values():
+                if len(group) == len(run):
+                    pairs.update(zip(group, run, strict=True))
+    return pairs
+
+
+def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) -> list[Relation]:
+    """Relations of one sentence; `attrs` gives the attributes of every value span (by index)."""
+    subjects = [i for i, s in enumerate(spans) if s.label == "SUBJECT"]
+    values = [i for i, s in enumerate(spans) if s.label in VALUE_LABELS]
+    paired = _respectively(text, spans, values, subjects)
+    relations: list[Relation] = []
+    for v in values:
+        span = spans[v]
+        kind = relation_type(span, attrs[v])
+        if v in paired:
+            relations.append(Relation(v, paired[v], kind))
+            continue
+        left = [i for i in subjects if spans[i].end <= span.start]
+        right = [i for i in subjects if spans[i].start >= span.end]
+        if kind == "share-of":
+            zhan = text.rfind("占", 0, span.start)
+            base = [i for i in left if zhan >= 0 and spans[i].start > zhan]
+            part = [i for i in left if zhan < 0 or spans[i].end <= zhan]
+            if base:
+                relations.append(Relation(v, base[-1], "share-base"))
+            if part:
+                relations.append(Relation(v, part[-1], kind))
+            continue
+        if span.label == "QUANTITY" and right and spans[right[0]].start - span.end <= 1 and (
+                not left or not re.search(r"[为是:：]\s*$", text[spans[left[-1]].end:span.start])):
+            relations.append(Relation(v, right[0], kind))
+        elif left:
+            relations.append(Relation(v, left[-1], kind))
+        elif right and span.label != "TARGET":
+            relations.append(Relation(v, right[0], kind))
+    for r, reason in enumerate(spans):
+        if reason.label != "REASON":
+            continue
+        for v in values:
+            if attrs[v].metric in CHANGE_METRICS and not _inside(spans[v], reason) and spans[v].end <= reason.start:
+                relations.append(Relation(r, v, "reason-for"))
+    return relations

@@ -1,0 +1,84 @@
+"""The narrative sentences of a parsed Document, and the tag stage that fills `doc.mentions`.
+
+Narrative = the text of sections that are not table dumps, glossaries, appendices or a table of
+contents. Each sentence keeps its section path, its first page and the box of the page lines it
+was read from, so every mention and record points back at the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extract.model import BBox, Document, Mention, NarrativeSentence, Section, TextLine
+from extract.tag.base import Tagger
+from extract.tag.sentences import split_sentences
+
+SKIP_SECTION = re.compile(r"(?<!说明)表$|名词解释|附件|目\s*录")
+"""Sections whose text is table dumps, a glossary or a table of contents."""
+
+
+def section_paths(sections: list[Section], parents: tuple[str, ...] = ()) -> Iterator[tuple[str, Section]]:
+    for sec in sections:
+        label = f"{sec.numbering} {sec.title}".strip()
+        path = (*parents, label)
+        yield " > ".join(path), sec
+        yield from section_paths(sec.children, path)
+
+
+def _lines_of(doc: Document, sec: Section, sentence: str) -> list[TextLine]:
+    """The body lines (of the section's pages) that the sentence's text was read from, in order."""
+    first = sentence.split("\n", 1)[0].strip()[:12]
+    rest = [part.strip() for part in sentence.split("\n")[1:] if part.strip()]
+    for page in doc.pages[sec.page_start - 1 : sec.page_end]:
+        lines = [line for block in page.blocks for line in block.lines]
+        for k, line in enumerate(lines):
+            if len(first) >= 4 and first in line.text:
+                found = [line]
+                for part, nxt in zip(rest, lines[k + 1 :], strict=False):
+                    if part[:6] not in nxt.text:
+                        break
+                    found.append(nxt)
+                return found
+    return []
+
+
+def _union(lines: list[TextLine]) -> BBox | None:
+    lines = [ln for ln in lines if ln.page == lines[0].page] if lines else []
+    if not lines:
+        return None
+    return (min(ln.bbox[0] for ln in lines), min(ln.bbox[1] for ln in lines),
+            max(ln.bbox[2] for ln in lines), max(ln.bbox[3] for ln in lines))
+
+
+def narrative_sentences(doc: Document) -> list[NarrativeSentence]:
+    """Every narrative sentence in reading order; ids are `<doc_id[:16]>-<n>` numbered from 1."""
+    out = []
+    for section_path, sec in section_paths(doc.sections):
+        if not sec.text.strip() or SKIP_SECTION.search(sec.title):
+            continue
+        for s in split_sentences(sec.text):
+            lines = _lines_of(doc, sec, s.text)
+            out.append(NarrativeSentence(
+                sentence_id=f"{doc.doc_id[:16]}-{len(out) + 1:04d}",
+                section_path=section_path,
+                text=s.text.replace("\n", ""),
+                page=lines[0].page if lines else sec.page_start,
+                bbox=_union(lines),
+            ))
+    return out
+
+
+def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
+    """Fill `doc.sentences` and `doc.mentions`."""
+    doc.sentences = narrative_sentences(doc)
+    name = f"{tagger.backend} {tagger.version}"
+    doc.mentions = []
+    for k in range(0, len(doc.sentences), batch_size):
+        batch = doc.sentences[k : k + batch_size]
+        for sent, spans in zip(batch, tagger.predict([s.text for s in batch]), strict=True):
+            doc.mentions.extend(
+                Mention(mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}", sentence_id=sent.sentence_id, label=sp.label,
+                        start=sp.start, end=sp.end, text=sp.text, confidence=sp.confidence, tagger=name)
+                for sp in spans
+            )

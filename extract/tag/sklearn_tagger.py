@@ -1,0 +1,221 @@
+"""The scikit-learn tagger: a per-character logistic regression over window features, decoded with
+BIO constraints (Viterbi over the per-character log-probabilities, no learned transitions).
+
+Features of character i: the characters and bigrams in a ±3 window, coarse character classes, the
+surface patterns covering i-1..i+1 (`extract.tag.patterns`), and sentence context (a reason cue
+earlier in the sentence, the clause index). One model per layer: the flat labels, and REASON.
+
+Training uses scikit-learn; the saved model is plain arrays (`weights.npz` + `features.json`), so
+loading and predicting need only numpy — no pickle, no dependence on the scikit-learn version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from extract.tag.base import write_meta
+from extract.tag.bio import char_tags, spans_from_tags, tag_names
+from extract.tag.patterns import PATTERNS, char_class, pattern_marks
+from extract.tag.spans import FLAT_LABELS, NESTED_LABELS, Example, Span, layer
+
+VERSION = "1.0"
+DEFAULT_CONFIG: dict = {"C": 4.0, "min_count": 2, "max_iter": 300, "window": 3}
+LAYERS = {"flat": FLAT_LABELS, "reason": NESTED_LABELS}
+
+_CLAUSE_END = frozenset("，,；;。：:")
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """jieba words with their offsets (jieba is imported on first use: it builds its prefix dictionary then)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return [(w, s, e) for w, s, e in jieba.tokenize(text)]
+
+
+def char_features(text: str, window: int = 3) -> list[list[str]]:
+    """Feature names of every character of `text`."""
+    n = len(text)
+    word_at: list[tuple[int, int]] = [(0, 0)] * n
+    words = _words(text)
+    for k, (_, s, e) in enumerate(words):
+        for i in range(s, e):
+            word_at[i] = (k, i - s)
+    number_start = [m.start() for name in ("money", "percent", "count") for m in PATTERNS[name].finditer(text)]
+    pad = "␂" * window + text + "␃" * window
+    classes = [char_class(c) for c in text]
+    marks = pattern_marks(text)
+    cue = PATTERNS["reason_cue"]
+    cue_starts = [m.start() for m in cue.finditer(text)]
+    feats: list[list[str]] = []
+    clause = 0
+    for i in range(n):
+        j = i + window
+        f = ["bias", f"c={pad[j]}", f"cls={classes[i]}"]
+        for k in range(1, window + 1):
+            f.append(f"c-{k}={pad[j - k]}")
+            f.append(f"c+{k}={pad[j + k]}")
+        f.append(f"b-1={pad[j - 1:j + 1]}")
+        f.append(f"b+1={pad[j:j + 2]}")
+        f.append(f"b-2={pad[j - 2:j]}")
+        f.append(f"b+2={pad[j + 1:j + 3]}")
+        f.append(f"t-1={pad[j - 1:j + 2]}")
+        f.append(f"cls3={classes[i - 1] if i else '^'}|{classes[i]}|{classes[i + 1] if i + 1 < n else '$'}")
+        for offset in (-1, 0, 1):
+            if 0 <= i + offset < n:
+                f.extend(f"m{offset}={m}" for m in marks[i + offset])
+        before = [s for s in cue_starts if s <= i]
+        f.append("cue_before" if before else "no_cue_before")
+        if before:
+            gap = text[before[-1]:i]
+            f.append(f"cue_gap={min(len(gap) // 8, 6)}")
+            f.append(f"cue_stops={min(sum(ch in '。；;' for ch in gap), 2)}")
+        f.append(f"clause={min(clause, 4)}")
+        k, pos = word_at[i]
+        word, ws, we = words[k]
+        f.append(f"w={word}")
+        f.append(f"wpos={'S' if we - ws == 1 else 'B' if pos == 0 else 'E' if ws + pos == we - 1 else 'M'}")
+        f.append(f"w-1={words[k - 1][0] if k else '^'}")
+        f.append(f"w+1={words[k + 1][0] if k + 1 < len(words) else '$'}")
+        f.append(f"w+2={words[k + 2][0] if k + 2 < len(words) else '$'}")
+        ahead = [s - we for s in number_start if s >= we]
+        f.append(f"num_ahead={min(min(ahead), 12) // 3 if ahead else 'none'}")
+        if text[i] in _CLAUSE_END:
+            clause += 1
+        feats.append(f)
+    return feats
+
+
+def viterbi(log_probs: np.ndarray, tags: Sequence[str]) -> list[int]:
+    """The best tag path that never puts I-X after anything but B-X or I-X."""
+    n, k = log_probs.shape
+    allowed = np.zeros((k, k), dtype=bool)  # allowed[prev, cur]
+    start_ok = np.array([not t.startswith("I-") for t in tags])
+    for a, prev in enumerate(tags):
+        for b, cur in enumerate(tags):
+            allowed[a, b] = not cur.startswith("I-") or prev[2:] == cur[2:]
+    penalty = np.where(allowed, 0.0, -1e9)
+    score = log_probs[0] + np.where(start_ok, 0.0, -1e9)
+    back = np.zeros((n, k), dtype=np.int32)
+    for i in range(1, n):
+        total = score[:, None] + penalty
+        back[i] = total.argmax(axis=0)
+        score = total.max(axis=0) + log_probs[i]
+    path = [int(score.argmax())]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    return path[::-1]
+
+
+@dataclass
+class LinearLayer:
+    """One layer's model: a feature index, weights (features × tags) and biases."""
+
+    tags: list[str]
+    features: dict[str, int]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def log_probs(self, feats: list[list[str]]) -> np.ndarray:
+        scores = np.tile(self.bias, (len(feats), 1))
+        for i, names in enumerate(feats):
+            rows = [self.features[name] for name in names if name in self.features]
+            if rows:
+                scores[i] += self.weights[rows].sum(axis=0)
+        scores -= scores.max(axis=1, keepdims=True)
+        return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+
+    def predict(self, text: str, feats: list[list[str]]) -> list[Span]:
+        if not text:
+            return []
+        lp = self.log_probs(feats)
+        path = viterbi(lp, self.tags)
+        probs = np.exp(lp[np.arange(len(path)), path])
+        return spans_from_tags(text, [self.tags[t] for t in path], probs.tolist())
+
+
+class SklearnTagger:
+    backend = "sklearn"
+    version = VERSION
+
+    def __init__(self, layers: dict[str, LinearLayer], window: int) -> None:
+        self.layers = layers
+        self.window = window
+
+    def predict(self, texts: Sequence[str]) -> list[list[Span]]:
+        out = []
+        for text in texts:
+            feats = char_features(text, self.window)
+            spans = [s for model in self.layers.values() for s in model.predict(text, feats)]
+            out.append(sorted(spans, key=lambda s: (s.start, -s.end)))
+        return out
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        arrays = {}
+        for name, model in self.layers.items():
+            arrays[f"{name}_weights"] = model.weights.astype(np.float32)
+            arrays[f"{name}_bias"] = model.bias.astype(np.float32)
+            (path / f"{name}_features.json").write_text(
+                json.dumps(sorted(model.features, key=model.features.__getitem__), ensure_ascii=False), encoding="utf-8")
+        np.savez_compressed(path / "weights.npz", **arrays)
+        write_meta(path, {"backend": self.backend, "version": self.version, "window": self.window,
+                          "labels": [*FLAT_LABELS, *NESTED_LABELS],
+                          "layers": {name: model.tags for name, model in self.layers.items()}})
+
+
+def load(path: Path) -> SklearnTagger:
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    arrays = np.load(path / "weights.npz")
+    layers = {}
+    for name, tags in meta["layers"].items():
+        names = json.loads((path / f"{name}_features.json").read_text(encoding="utf-8"))
+        layers[name] = LinearLayer(tags, {n: i for i, n in enumerate(names)},
+                                   arrays[f"{name}_weights"], arrays[f"{name}_bias"])
+    return SklearnTagger(layers, meta["window"])
+
+
+def _fit_layer(examples: list[Example], labels: Sequence[str], config: dict) -> LinearLayer:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    tags = tag_names(labels)
+    tag_index = {t: i for i, t in enumerate(tags)}
+    all_feats: list[list[str]] = []
+    y: list[int] = []
+    for ex in examples:
+        feats = char_features(ex.text, config["window"])
+        all_feats.extend(feats)
+        y.extend(tag_index[t] for t in char_tags(ex.text, layer(ex.spans, labels)))
+    counts = Counter(name for names in all_feats for name in names)
+    index = {name: i for i, name in enumerate(sorted(n for n, c in counts.items() if c >= config["min_count"]))}
+    rows, cols = [], []
+    for r, names in enumerate(all_feats):
+        for name in names:
+            if name in index:
+                rows.append(r)
+                cols.append(index[name])
+    x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(all_feats), len(index)))
+    clf = LogisticRegression(C=config["C"], max_iter=config["max_iter"])
+    clf.fit(x, y)
+    weights = np.zeros((len(index), len(tags)), dtype=np.float32)
+    bias = np.full(len(tags), -1e4, dtype=np.float32)  # tags never seen in training are never predicted
+    for col, cls in enumerate(clf.classes_):
+        weights[:, cls] = clf.coef_[col] if len(clf.classes_) > 2 else (clf.coef_[0] if col else -clf.coef_[0]) / 2
+        bias[cls] = clf.intercept_[col] if len(clf.classes_) > 2 else (clf.intercept_[0] if col else -clf.intercept_[0]) / 2
+    return LinearLayer(tags, index, weights, bias)
+
+
+def train(train: list[Example], dev: list[Example], config: dict) -> SklearnTagger:
+    """Fit one logistic regression per layer on `train` (`dev` is not needed: no early stopping)."""
+    del dev
+    config = {**DEFAULT_CONFIG, **config}
+    layers = {name: _fit_layer(train, labels, config) for name, labels in LAYERS.items()}
+    return SklearnTagger(layers, config["window"])
+
