@@ -1,9 +1,9 @@
 """Sentences with provenance from the seed text files and corpus PDFs → JSONL.
 
 Each row: {doc_id, source, kind, section_path, page, sentence_id, text, start, end, origin}.
-`start`/`end` are character offsets of the sentence in its section's text (as built here for
-seeds, as `process()` returns it for PDFs); `text` is that slice with the layout line breaks
-removed (Chinese text wraps without spaces, so the join is exact). `origin` is "narrative" for
+`start`/`end` are character offsets of the sentence in its section's text (seeds only; PDF
+sentences come from `extract.tag.narrative`, as the pipeline tags them); `text` is that slice with the
+layout line breaks removed (Chinese text wraps without spaces, so the join is exact). `origin` is "narrative" for
 running text and "table_row" for a performance-indicator row of a seed table, whose cells are
 joined with " | " (then start/end are null).
 
@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extract.model import Document, Section  # noqa: E402
 from extract.pipeline import process  # noqa: E402
+from extract.tag.narrative import SKIP_SECTION, narrative_sentences  # noqa: E402
 from extract.tag.sentences import split_sentences  # noqa: E402
 
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
@@ -57,8 +57,6 @@ _NARRATIVE_CELL = re.compile(r"[，。；]")
 NARRATIVE_CELL_MIN = 15
 NO_HEADING = "（无标题）"
 """Section path of seed text before its first heading (the 晋中 自评表 has none at all)."""
-SKIP_SECTION = re.compile(r"(?<!说明)表$|名词解释|附件|目\s*录")
-"""Sections whose text is table dumps, a glossary or a table of contents."""
 
 
 @dataclass
@@ -155,38 +153,14 @@ def seed_rows(path: Path) -> Iterator[Row]:
                           "table_row")
 
 
-def _section_paths(sections: list[Section], parents: tuple[str, ...] = ()) -> Iterator[tuple[str, Section]]:
-    for sec in sections:
-        label = f"{sec.numbering} {sec.title}".strip()
-        path = (*parents, label)
-        yield " > ".join(path), sec
-        yield from _section_paths(sec.children, path)
-
-
-def _page_of(doc: Document, sec: Section, sentence: str) -> int:
-    """The page whose body lines hold the sentence's first line; the section start otherwise."""
-    probe = sentence.split("\n", 1)[0].strip()[:12]
-    if len(probe) >= 4:
-        for page in doc.pages[sec.page_start - 1 : sec.page_end]:
-            if any(probe in line.text for line in page.lines):
-                return page.number
-    return sec.page_start
-
-
 def pdf_rows(path: Path) -> Iterator[Row]:
-    doc = process(path)
+    doc = process(path, tagger=None)
     if doc.status != "ok":
         print(f"skip {path.name}: {doc.status} {doc.error}", file=sys.stderr)
         return
-    doc_id = doc.doc_id[:16]
-    n = 0
-    for section_path, sec in _section_paths(doc.sections):
-        if not sec.text.strip() or SKIP_SECTION.search(sec.title):
-            continue
-        for s in split_sentences(sec.text):
-            n += 1
-            yield Row(doc_id, path.name, str(doc.meta.kind), section_path, _page_of(doc, sec, s.text),
-                      f"{doc_id}-{n:04d}", _clean(s.text), s.start, s.end)
+    for sent in narrative_sentences(doc):
+        yield Row(doc.doc_id[:16], path.name, str(doc.meta.kind), sent.section_path, sent.page, sent.sentence_id, sent.text,
+                  None, None)
 
 
 def main(argv: list[str] | None = None) -> int:
