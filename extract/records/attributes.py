@@ -77,6 +77,10 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
     if span.label == "TARGET":
         return ValueAttributes(metric="指标值")
     window = _window(text, spans, span)
+    previous = [s for s in spans if s.label == span.label and s.end <= span.start]
+    if previous and re.fullmatch(r"\s*[、和及与]\s*", window):
+        # the second item of a list of values ("分别下降24.07%、97.64%") is read like the first
+        return value_attributes(text, spans, previous[-1], table_row=table_row, report_year=report_year, budget=budget)
     tail = window.rstrip(" 　:：为是达到了约")
     change = _change(tail, allow_gap=3)
     period = _period(window, report_year) if span.label == "AMOUNT" else None

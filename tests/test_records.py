@@ -1,0 +1,124 @@
+"""Record builder: values, attributes, links and cross-sentence carrying, on sentences as printed."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE, parsed
+
+from extract.records.attributes import value_attributes
+from extract.records.build import TaggedSentence, document_records, sentence_records
+from extract.records.values import parse_value
+from extract.tag.spans import Span
+
+
+def spans_of(text: str, *items: tuple[str, str]) -> list[Span]:
+    """Spans located by their text (first occurrence after the previous span)."""
+    out, pos = [], 0
+    for label, needle in items:
+        start = text.index(needle, pos if label != "REASON" else 0)
+        out.append(Span(start, start + len(needle), label, needle))
+        pos = start + len(needle) if label != "REASON" else pos
+    return sorted(out, key=lambda s: s.start)
+
+
+@pytest.mark.parametrize(("text", "label", "value", "unit", "decimals", "yuan", "ratio"), [
+    ("79,025,301.26元", "AMOUNT", 79025301.26, "元", 2, 79025301.26, None),
+    ("559.63 万元", "AMOUNT", 559.63, "万元", 2, 5596300.0, None),
+    ("310万", "AMOUNT", 310.0, "万元", 0, 3100000.0, None),
+    ("36.9亿元", "AMOUNT", 36.9, "亿元", 1, 3690000000.0, None),
+    ("10.53%", "PERCENT", 10.53, "%", 2, None, 0.1053),
+    ("16倍", "PERCENT", 16.0, "倍", 0, None, 16.0),
+    ("38辆", "QUANTITY", 38.0, "辆", 0, None, None),
+    ("≥95%", "TARGET", 95.0, "%", 0, None, 0.95),
+])
+def test_parse_value(text, label, value, unit, decimals, yuan, ratio) -> None:
+    parsed_value = parse_value(text, label)
+    assert parsed_value is not None
+    assert (parsed_value.value, parsed_value.unit, parsed_value.decimals) == (value, unit, decimals)
+    assert parsed_value.value_yuan == pytest.approx(yuan) if yuan else parsed_value.value_yuan is None
+    assert parsed_value.ratio == pytest.approx(ratio) if ratio else parsed_value.ratio is None
+
+
+@pytest.mark.parametrize(("text", "needle", "metric", "direction"), [
+    ("社会保障和就业支出年初预算559.63万元，决算数914.04万元", "559.63万元", "预算数", None),
+    ("社会保障和就业支出年初预算559.63万元，决算数914.04万元", "914.04万元", "决算数", None),
+    ("比上年增加7,527,902.32元，增长10.53%", "7,527,902.32元", "增减额", "增加"),
+    ("比上年增加7,527,902.32元，增长10.53%", "10.53%", "增减率", "增加"),
+    ("较上年减少1,985.18万元", "1,985.18万元", "增减额", "减少"),
+    ("完成年初预算的163.3%", "163.3%", "完成率", None),
+    ("占本年支出合计的68.84%", "68.84%", "占比", None),
+    ("基本支出1797.04万元", "1797.04万元", None, None),
+    ("三公经费变动率0%", "0%", "增减率", "持平"),
+])
+def test_value_attributes(text: str, needle: str, metric: str | None, direction: str | None) -> None:
+    label = "PERCENT" if needle.endswith("%") else "AMOUNT"
+    span = spans_of(text, (label, needle))[0]
+    got = value_attributes(text, [span], span)
+    assert (got.metric, got.direction) == (metric, direction)
+
+
+def records_of(text: str, *items: tuple[str, str]) -> list:
+    return sentence_records(TaggedSentence("s1", text, spans_of(text, *items)))
+
+
+def test_values_link_to_the_subject_on_their_left() -> None:
+    text = "2022年度收入总计79,025,301.26元，比上年增加7,527,902.32元，增长10.53%。"
+    records = records_of(text, ("SUBJECT", "收入总计"), ("AMOUNT", "79,025,301.26元"), ("AMOUNT", "7,527,902.32元"),
+                         ("PERCENT", "10.53%"))
+    assert [(r.subject, r.metric, r.relation, r.direction) for r in records] == [
+        ("收入总计", None, "value-of", None),
+        ("收入总计", "增减额", "change-of", "增加"),
+        ("收入总计", "增减率", "change-of", "增加"),
+    ]
+    assert records[1].value_yuan == pytest.approx(7527902.32)
+
+
+def test_share_has_its_part_and_its_base() -> None:
+    text = "基本支出40,013,500.91元，占本年支出合计的68.84%"
+    records = records_of(text, ("SUBJECT", "基本支出"), ("AMOUNT", "40,013,500.91元"), ("SUBJECT", "本年支出合计"),
+                         ("PERCENT", "68.84%"))
+    share = records[1]
+    assert (share.subject, share.base, share.metric, share.ratio) == ("基本支出", "本年支出合计", "占比", 0.6884)
+
+
+def test_respectively_pairs_subjects_and_values_in_order() -> None:
+    text = "火灾起数、直接财产损失数同比分别下降24.07%、97.64%。"
+    records = records_of(text, ("SUBJECT", "火灾起数"), ("SUBJECT", "直接财产损失数"), ("PERCENT", "24.07%"),
+                         ("PERCENT", "97.64%"))
+    assert [(r.subject, r.raw, r.direction) for r in records] == [("火灾起数", "24.07%", "减少"),
+                                                                   ("直接财产损失数", "97.64%", "减少")]
+
+
+def test_reason_in_the_sentence_explains_its_changes() -> None:
+    text = "公务接待费预算支出397.5万元，比上年预算减少15万元，主要原因是厉行节约、压缩支出。"
+    records = records_of(text, ("SUBJECT", "公务接待费"), ("AMOUNT", "397.5万元"), ("AMOUNT", "15万元"),
+                         ("REASON", "主要原因是厉行节约、压缩支出"))
+    assert records[0].reason is None and records[0].metric == "预算数"
+    assert records[1].reason == "主要原因是厉行节约、压缩支出" and records[1].direction == "减少"
+
+
+def test_subject_and_reason_carried_across_sentences() -> None:
+    texts = ["一般公共预算财政拨款支出13,990.49万元。", "与上年相比增加1,670.85万元，增长13.56%。", "主要原因是人员增资。"]
+    sentences = [
+        TaggedSentence("s1", texts[0], spans_of(texts[0], ("SUBJECT", "一般公共预算财政拨款支出"), ("AMOUNT", "13,990.49万元"))),
+        TaggedSentence("s2", texts[1], spans_of(texts[1], ("AMOUNT", "1,670.85万元"), ("PERCENT", "13.56%"))),
+        TaggedSentence("s3", texts[2], spans_of(texts[2], ("REASON", "主要原因是人员增资"))),
+    ]
+    records = document_records(sentences)
+    change = [r for r in records if r.sentence_id == "s2"]
+    assert all(r.subject == "一般公共预算财政拨款支出" and r.subject_from_context for r in change)
+    assert all(r.reason == "主要原因是人员增资" for r in change)
+    assert all(r.confidence < 1 for r in change)
+
+
+def test_pipeline_records_restate_the_sample_tables() -> None:
+    """The bundled sample's 情况说明 restates its 收入支出决算总表: the tagged records must carry the same
+    totals, in 元, on the page they are printed on."""
+    doc = parsed(SAMPLE)
+    assert doc.records and doc.mentions and doc.sentences
+    totals = {r.subject: r for r in doc.records if r.metric is None and r.label == "AMOUNT"}
+    table_total = next(i.value for i in doc.line_items if i.table_type.endswith("income_expenditure_summary")
+                       and i.name == "总计" and i.column.startswith("收入"))
+    assert totals["收入总计"].value_yuan == pytest.approx(table_total)
+    assert totals["收入总计"].page and totals["收入总计"].bbox
+    assert {m.label for m in doc.mentions} >= {"AMOUNT", "PERCENT", "SUBJECT", "REASON"}
