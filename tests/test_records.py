@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, parsed
 
+from conftest import SAMPLE, parsed
 from extract.records.attributes import value_attributes
 from extract.records.build import TaggedSentence, document_records, sentence_records
 from extract.records.values import parse_value

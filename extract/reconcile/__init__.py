@@ -8,6 +8,7 @@ from extract.reconcile import (  # noqa: F401 - registers
     completeness,
     cross_checks,
     dates,
+    narrative,
     performance,
     summary_checks,
     table_checks,

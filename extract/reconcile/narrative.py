@@ -1,0 +1,223 @@
+"""Narrative records (from the tag → records stages) checked against the tables and against themselves.
+
+N001  a stated amount whose subject names a table row must equal that row's main amount. A value
+      that matches no such row but lies within RESTATEMENT_SPAN of the nearest one is a restatement
+      gone wrong; one farther off is taken to describe another scope (no finding).
+N002  a change rate recomputed from the stated level and change amount: rate = change / (level ∓ change),
+      the sign from the stated direction (增加/减少), so a flipped comparison word is caught too.
+N003  a share recomputed: part / whole, the whole being the printed base (占本年支出合计的…) or the
+      nearest earlier 合计/总计 of the same section.
+N004  a completion or execution rate recomputed: 决算数 (执行数) / 预算数 of the same subject.
+
+Every comparison is between intervals: each printed number stands for ± half a unit of its last digit,
+and a ratio's interval is the quotient of its inputs' intervals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extract.model import Evidence, NarrativeRecord, Severity
+from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
+from extract.reconcile.intervals import Interval
+from extract.reconcile.views import DocIndex, Operand, bare_name, norm, split_table_type
+
+FISCAL_TABLES = frozenset({"fiscal_grant_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
+                           "three_public", "gov_fund", "state_capital"})
+"""Tables that cover 财政拨款 only; the others cover all funds."""
+_FISCAL_WORDS = re.compile(r"财政拨款|一般公共预算")
+
+RESTATEMENT_SPAN = 0.10
+"""N001 flags a stated amount within ±10% of the row it names (but outside rounding): a typo or a stale number."""
+
+LEVEL_METRICS = (None, "决算数", "预算数", "执行数", "全年预算数")
+_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+_LEVEL_MARK = re.compile(r"[(（](?:类|款|项|\d{3,7})[)）]")
+
+
+def _interval(record: NarrativeRecord) -> Interval | None:
+    """The interval a stated value stands for: in 元 for amounts, as a fraction for percents."""
+    half = 0.5 * 10 ** -record.decimals
+    if record.value_yuan is not None and record.unit in _YUAN:
+        return Interval.around(record.value_yuan, half * _YUAN[record.unit])
+    if record.ratio is not None and record.unit == "%":
+        return Interval.around(record.ratio, half / 100)
+    return None
+
+
+def _evidence(record: NarrativeRecord, role: str) -> Evidence:
+    value = record.value_yuan if record.value_yuan is not None else record.ratio
+    return Evidence(role=role, text=f"{record.raw} ← {record.sentence}", value=value, page=record.page, bbox=record.bbox)
+
+
+def _operand(record: NarrativeRecord) -> Operand | None:
+    interval = _interval(record)
+    if interval is None:
+        return None
+    label = f"{record.subject} · {record.metric or '说明'}"
+    return Operand(label, interval.mid, interval, _evidence(record, ""))
+
+
+def subject_key(subject: str) -> str:
+    """The row name a subject would have in a table: the last 类/款/项 segment, bare."""
+    parts = [p for p in _LEVEL_MARK.split(norm(subject)) if p.strip("”“\"")]
+    return bare_name(parts[-1] if parts else subject)
+
+
+def _level_records(index: DocIndex) -> list[NarrativeRecord]:
+    return [r for r in index.doc.records if r.label == "AMOUNT" and r.subject and r.metric in LEVEL_METRICS]
+
+
+def _comparable(record: NarrativeRecord, table_type: str) -> bool:
+    """Same family (决算数 vs 决算 tables, 预算数 vs 预算 tables) and same scope: an amount about
+    财政拨款 / 一般公共预算 money (said so in its section title or before it in its sentence) is compared
+    with the 财政拨款 tables only, any other with the all-funds tables."""
+    family, kind = split_table_type(table_type)
+    if record.metric not in ((None, "决算数") if family == "final" else (None, "预算数")):
+        return False
+    context = record.section_path.split(" > ")[-1] + record.sentence[: max(record.sentence.find(record.raw), 0)]
+    return (kind in FISCAL_TABLES) == bool(_FISCAL_WORDS.search(context))
+
+
+@check(
+    "N001.narrative_amount_matches_table",
+    description="An amount stated in the narrative for a named line equals that line's amount in the tables",
+    inputs=("narrative", "income_expenditure_summary", "income", "expenditure", "fiscal_grant_summary", "general_budget"),
+)
+def narrative_amount_matches_table(index: DocIndex) -> Iterator[Outcome]:
+    rows_by_name: dict[str, list[tuple]] = {}
+    for view in index.views:
+        column = view.main_column()
+        if column is None:
+            continue
+        for info in view.sorted_rows():
+            rows_by_name.setdefault(bare_name(info.name), []).append((view, info, column))
+    for record in _level_records(index):
+        found = _operand(record)
+        if found is None or record.period:
+            continue
+        candidates = []
+        for view, info, column in rows_by_name.get(subject_key(record.subject or ""), []):
+            if not _comparable(record, view.table_type):
+                continue
+            op = view.operand(info.row, column)
+            if op is not None and not op.blank:
+                candidates.append(op)
+        if not candidates:
+            continue
+        match = next((op for op in candidates if op.interval.meets(found.interval)), None)
+        nearest = match or min(candidates, key=lambda op: abs(op.value - found.value))
+        if match is None and abs(nearest.value - found.value) > RESTATEMENT_SPAN * max(abs(nearest.value), 1.0):
+            continue
+        yield SumCheck(
+            f"说明中“{record.subject}”的金额", f"the narrative amount of “{record.subject}”",
+            f"表中“{nearest.label}”", f"the table's “{nearest.label}”",
+            found, (nearest,), found_role="narrative", part_role="table",
+        )
+
+
+def _ratio_verdict(subject_zh: str, subject_en: str, stated: NarrativeRecord, expected: Interval,
+                   inputs: list[NarrativeRecord], how_zh: str, how_en: str) -> Verdict:
+    """Compare a stated percent with the ratio recomputed from stated numbers. A derived percent is printed
+    from unrounded inputs, rounded or cut off, so it is allowed one unit of its last digit either way."""
+    unit = 10 ** -stated.decimals / 100
+    interval = Interval.around(stated.ratio or 0.0, unit)
+    ok = interval.meets(expected)
+    return Verdict(
+        subject_zh, subject_en, ok,
+        expected=f"{expected.mid:.2%}（{how_zh}）",
+        found=stated.raw,
+        evidence=tuple([_evidence(stated, "stated"), *(_evidence(r, "input") for r in inputs)]),
+        why_zh="" if ok else f"按说明中的数字计算应为 {expected.lo:.2%}–{expected.hi:.2%}。",
+        why_en="" if ok else f"From the stated numbers ({how_en}) it should lie in {expected.lo:.2%}–{expected.hi:.2%}.",
+    )
+
+
+def _same_sentence(records: list[NarrativeRecord], record: NarrativeRecord, metrics: tuple) -> NarrativeRecord | None:
+    return next((r for r in records if r.sentence_id == record.sentence_id and r.subject == record.subject
+                 and r.metric in metrics and r.label == "AMOUNT" and r is not record), None)
+
+
+def _level_before(records: list[NarrativeRecord], k: int) -> NarrativeRecord | None:
+    """The level amount of record k's subject: in its sentence, or (for a carried subject) before it."""
+    record = records[k]
+    for r in reversed(records[:k]):
+        if r.section_path != record.section_path:
+            break
+        if r.subject == record.subject and r.label == "AMOUNT" and r.metric in LEVEL_METRICS and not r.period:
+            return r
+    return None
+
+
+@check(
+    "N002.change_rate_recomputed",
+    description="A stated change rate equals the stated change over the previous level (level ∓ change)",
+    inputs=("narrative",),
+)
+def change_rate_recomputed(index: DocIndex) -> Iterator[Outcome]:
+    records = index.doc.records
+    for k, rate in enumerate(records):
+        if rate.metric != "增减率" or rate.direction not in ("增加", "减少") or rate.unit != "%":
+            continue
+        change = next((r for r in reversed(records[:k]) if r.sentence_id == rate.sentence_id and r.subject == rate.subject
+                       and r.metric == "增减额"), None)
+        level = _level_before(records, records.index(change)) if change else None
+        if change is None or level is None or change.direction != rate.direction:
+            continue
+        level_i, change_i = _interval(level), _interval(change)
+        if level_i is None or change_i is None:
+            continue
+        previous = level_i - change_i if change.direction == "增加" else level_i + change_i
+        if previous.lo <= 0:
+            continue
+        yield _ratio_verdict(f"“{rate.subject}”的{rate.direction}幅度", f"change rate of “{rate.subject}”", rate,
+                             change_i / previous, [level, change], f"{change.raw}÷上年数", "change ÷ previous level")
+
+
+@check(
+    "N003.share_recomputed",
+    description="A stated share equals the part over the whole it is taken of",
+    inputs=("narrative",),
+    severity=Severity.WARNING,
+)
+def share_recomputed(index: DocIndex) -> Iterator[Outcome]:
+    records = index.doc.records
+    for k, share in enumerate(records):
+        if share.metric != "占比" or share.unit != "%" or not share.subject:
+            continue
+        part = _same_sentence(records, share, LEVEL_METRICS)
+        if part is None:
+            continue
+        earlier = [r for r in records[:k] if r.section_path == share.section_path and r.label == "AMOUNT"
+                   and r.metric in LEVEL_METRICS and r.subject and r is not part]
+        if share.base:
+            whole = next((r for r in reversed(earlier) if r.subject == share.base), None)
+        else:
+            whole = next((r for r in reversed(earlier) if re.search(r"合计|总计|总额", r.subject or "")), None)
+        part_i, whole_i = _interval(part), _interval(whole) if whole else None
+        if whole is None or part_i is None or whole_i is None or whole_i.lo <= 0 or part_i.hi > whole_i.hi * 1.000001:
+            continue
+        yield _ratio_verdict(f"“{share.subject}”占“{whole.subject}”的比重", f"share of “{share.subject}” in “{whole.subject}”",
+                             share, part_i / whole_i, [part, whole], f"{part.raw}÷{whole.raw}", "part ÷ whole")
+
+
+@check(
+    "N004.completion_rate_recomputed",
+    description="A stated completion / execution rate equals the actual (决算数/执行数) over the budget (预算数)",
+    inputs=("narrative",),
+)
+def completion_rate_recomputed(index: DocIndex) -> Iterator[Outcome]:
+    records = index.doc.records
+    for rate in records:
+        if rate.metric not in ("完成率", "执行率") or rate.unit != "%" or not rate.subject:
+            continue
+        budget = _same_sentence(records, rate, ("预算数", "全年预算数"))
+        actual = _same_sentence(records, rate, ("决算数", "执行数"))
+        if budget is None or actual is None:
+            continue
+        b, a = _interval(budget), _interval(actual)
+        if b is None or a is None or b.lo <= 0:
+            continue
+        yield _ratio_verdict(f"“{rate.subject}”的{rate.metric}", f"{rate.metric} of “{rate.subject}”", rate, a / b,
+                             [actual, budget], f"{actual.raw}÷{budget.raw}", "actual ÷ budget")
