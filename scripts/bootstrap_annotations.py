@@ -410,13 +410,15 @@ def read_corrections(folder: Path) -> dict[str, list[list[str]]]:
 
 
 SPLITS: dict[str, tuple[str, ...]] = {
-    "test": ("001_", "swu_20", "swu_21", "ae86_江苏省政协办公厅"),
-    "dev": ("002_", "ae86_江苏省委办公厅"),
+    "test": ("002_", "swu_20", "swu_21", "ae86_江苏省政协办公厅"),
+    "dev": ("ae86_江苏省委办公厅",),
 }
 """Documents (by source-name prefix) of the dev and test splits; every other document is train.
 
-Re-split before any tagger was trained (second annotation round): 江苏省政协办公厅 moved from dev to
-test and 江苏省委办公厅 from train to dev, so that both held-out splits contain stated reasons."""
+Re-split twice before any tagger was tuned: (1) 江苏省政协办公厅 to test and 江苏省委办公厅 to dev, so that
+held-out splits contain stated reasons; (2) 衡阳 001 (102 of the 141 TARGET spans) to train and 晋中 002
+to test, because with 衡阳 in test only 23 TARGETs were left to learn from. Test keeps a 决算 (swu_21),
+a 预算 (swu_20, 江苏政协) and a 绩效 document (晋中 002)."""
 
 
 def split_of(source: str) -> str:
