@@ -46,8 +46,8 @@ VERIFIED: dict[str, list[tuple[str, int, str]]] = {
     "seed000_final_2022.pdf": [
         ("P002", 65, "real as printed: 执行率 9.81 beside 31.102/52 (the seed prints 9.81 for 59.81)"),
         ("P002", 69, "real as printed: 执行率 3.63 beside 71.91/97.66 (73.63 in the source)"),
-        # T002 ×2 on p13–14 (310 资本性支出) are a known false alarm: the 公用经费 list is printed
-        # in three side-by-side panels of the same name and the view merges their rows.
+        # (T002 ×2 on p13–14, 310 资本性支出, were a false alarm of the table view, which merged the
+        # rows of the 公用经费 list printed on across three same-named panels; fixed in views.py.)
     ],
 }
 

@@ -9,7 +9,9 @@ with its ruling lines, title and notes.
 
 Kinds: cell_number, narrative_number, comparison_word, delete_table, title_year,
 section_swap, placeholder. The choice is deterministic for a given --seed; the PDFs go to
---out (outside the repository by default), one small JSON manifest per case to --manifests.
+--out (outside the repository by default) as caseNN/<the source's file name>, so that a
+corrupted copy keeps what its file name says (the year, the issuer) as the published file
+would; one small JSON manifest per case to --manifests.
 
     python scripts/inject_errors.py [--seed 7] [--cases 30] [--out /tmp/budgetlens-injected]
 """
@@ -289,14 +291,15 @@ def make_case(case: int, source: Path, seed: int, out: Path, parsed: Document) -
             if injected is not None:
                 errors.append(injected)
                 break
-    target = out / f"case{case:02d}.pdf"
+    target = out / f"case{case:02d}" / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
     pdf.subset_fonts()
     pdf.save(target, garbage=3, deflate=True)
     return {
         "case": case,
         "seed": seed,
         "source": os.path.relpath(source, ROOT),
-        "output": target.name,
+        "output": target.relative_to(out).as_posix(),
         "errors": [asdict(e) for e in errors],
     }
 

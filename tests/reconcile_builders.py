@@ -37,6 +37,9 @@ class TableSpec:
     """Also emit line items for blank cells (raw ""), as some parsers may."""
     drop_cells: set[tuple[int, int]] = field(default_factory=set)
     """(row, col) of cells the 'parser' failed to read: no cell, no line item."""
+    merged: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(row, col) → col_span of a cell printed across the next cells of its row (a label run
+    over a neighbouring panel); the cells it covers are not printed (no cell, no line item)."""
 
 
 def _bbox(row: int, col: int) -> tuple[float, float, float, float]:
@@ -51,16 +54,21 @@ def build_table(spec: TableSpec) -> tuple[Table, list[LineItem]]:
     panels: list[Panel] = []
     factor = unit_factor(spec.unit) or 1.0
     n_rows = 1 + max(len(p.rows) for p in spec.panels)
+    covered = {(r, c + k) for (r, c), span in spec.merged.items() for k in range(1, span)}
+    missing = spec.drop_cells | covered
 
     def add_cell(row: int, col: int, text: str, header: bool = False) -> None:
-        if (row, col) not in spec.drop_cells:
+        if (row, col) not in missing:
+            span = spec.merged.get((row, col), 1)
+            x0, y0, _, _ = _bbox(row, col)
             cells.append(
                 Cell(
                     row=row,
                     col=col,
+                    col_span=span,
                     text=text,
                     page=spec.page,
-                    bbox=_bbox(row, col),
+                    bbox=(x0, y0, _bbox(row, col + span - 1)[2], _bbox(row, col)[3]),
                     is_header=header,
                 )
             )
@@ -82,10 +90,7 @@ def build_table(spec: TableSpec) -> tuple[Table, list[LineItem]]:
             for column, raw in zip(panel.columns, raws, strict=True):
                 add_cell(i, col, raw)
                 number = parse_printed(raw)
-                keep = (number is not None or (spec.blank_items and is_blank(raw))) and (
-                    i,
-                    col,
-                ) not in spec.drop_cells
+                keep = (number is not None or (spec.blank_items and is_blank(raw))) and (i, col) not in missing
                 if keep:
                     value = float(number.value) * factor if number else 0.0
                     items.append(

@@ -213,3 +213,98 @@ def test_a_crashing_check_becomes_not_checkable() -> None:
 
 def test_empty_document_yields_nothing() -> None:
     assert run_checks(build_document()) == []
+
+
+# -- 江苏: 当年收入小计 / 收入合计, and the 支出 side printed by 功能分类 and by 支出用途 ------------
+# 江苏省政协办公厅 2019 部门预算, 公开01表 and 公开04表 (万元), some empty 类 rows left out. The
+# 支出 totals are printed once, their label run across both 支出 panels.
+
+JS_INCOME = [
+    (None, "一、财政拨款", ["13,297.11"]),
+    (None, "1.一般公共预算", ["13,297.11"]),
+    (None, "2.政府性基金预算", [""]),
+    (None, "二、财政专户管理资金", [""]),
+    (None, "三、其他资金", ["80.00"]),
+    (None, "当年收入小计", ["13,377.11"]),
+    (None, "上年结转资金", [""]),
+    (None, "收入合计", ["13,377.11"]),
+]
+JS_BY_FUNCTION = [
+    (None, "一、一般公共服务支出", ["10,271.56"]),
+    (None, "二、外交支出", [""]),
+    (None, "八、社会保障和就业支出", ["858.51"]),
+    (None, "十八、住房保障支出", ["2,247.04"]),
+    (None, "二十、其他支出", [""]),
+    (None, "当年支出小计", [""]),
+    (None, "结转下年资金", [""]),
+    (None, "支出合计", [""]),
+]
+JS_BY_USE = [
+    (None, "一、基本支出", ["6,522.75"]),
+    (None, "二、项目支出", ["4,968.34"]),
+    (None, "三、单位预留机动经费", ["1,886.02"]),
+    (None, "", [""]),
+    (None, "", [""]),
+    (None, "当年支出小计", ["13,377.11"]),
+    (None, "结转下年资金", [""]),
+    (None, "支出合计", ["13,377.11"]),
+]
+JS_GRANT_INCOME = [
+    (None, "一、一般公共预算", ["13,297.11"]),
+    (None, "二、政府性基金预算", [""]),
+    (None, "", [""]),
+    (None, "收入合计", ["13,297.11"]),
+]
+JS_GRANT_EXPENDITURE = [
+    (None, "一、基本支出", ["6,442.75"]),
+    (None, "二、项目支出", ["4,968.34"]),
+    (None, "三、单位预留机动经费", ["1,886.02"]),
+    (None, "支出合计", ["13,297.11"]),
+]
+
+
+def _jiangsu(by_function=JS_BY_FUNCTION) -> list[TableSpec]:
+    summary = TableSpec(
+        "t01",
+        "budget.income_expenditure_summary",
+        [
+            PanelSpec(["收入/金额"], JS_INCOME, name="收入", with_code=False),
+            PanelSpec(["支出/功能分类/金额"], by_function, name="支出", with_code=False),
+            PanelSpec(["支出/支出用途/金额"], JS_BY_USE, name="支出", with_code=False),
+        ],
+        unit="万元",
+        merged={(row, 2): 3 for row in (6, 7, 8)},  # 当年支出小计 … 支出合计 across both 支出 panels
+    )
+    grant = TableSpec(
+        "t04",
+        "budget.fiscal_grant_summary",
+        [
+            PanelSpec(["收入/金额"], JS_GRANT_INCOME, name="收入", with_code=False),
+            PanelSpec(["支出/支出用途/金额"], JS_GRANT_EXPENDITURE, name="支出", with_code=False),
+        ],
+        unit="万元",
+    )
+    return [summary, grant]
+
+
+def test_jiangsu_summary_identities_are_checkable() -> None:
+    res = _run("T03", _jiangsu())
+    assert not res[FindingStatus.NOT_CHECKABLE] and not res[FindingStatus.INCONSISTENT]
+    ok = res[FindingStatus.CONSISTENT]
+    counts = {c: sum(f.check_id.startswith(c) for f in ok) for c in ("T030", "T031", "T032", "T033", "T034")}
+    # 公开04表 prints 收入合计 alone: it is the total, and there is no composition to check
+    assert counts == {"T030": 2, "T031": 1, "T032": 1, "T033": 2, "T034": 3}
+    (income,) = [f for f in ok if f.check_id.startswith("T031")]
+    assert "当年收入小计 + 上年结转资金" in income.message_zh and income.found == 133_771_100.0
+    # each 支出 breakdown adds up to the one 当年支出小计, read where it is printed
+    year = [f for f in ok if f.check_id.startswith("T034") and f.evidence[0].table_id == "t01"]
+    assert sorted(len(f.evidence) for f in year) == [4, 6]
+    assert all(f.evidence[0].text == "13,377.11" and f.evidence[0].bbox == year[0].evidence[0].bbox for f in year)
+
+
+def test_jiangsu_breakdown_by_function_fails_alone() -> None:
+    rows = _set(JS_BY_FUNCTION, "八、社会保障和就业支出", "858.61")
+    res = _run("T03", _jiangsu(rows))
+    (bad,) = res[FindingStatus.INCONSISTENT]
+    assert bad.check_id.startswith("T034") and "功能分类" in bad.message_zh and bad.delta == -1000.0
+    assert not res[FindingStatus.NOT_CHECKABLE]

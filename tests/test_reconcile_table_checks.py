@@ -122,3 +122,53 @@ def test_subtotal_column_not_checkable_when_sibling_unreadable() -> None:
     res = _by_status(_doc(drop_cells={(6, 3)}), "T010")  # 221 基本支出 cell lost
     (nc,) = res[FindingStatus.NOT_CHECKABLE]
     assert "221" in nc.message_zh
+
+
+# -- a list printed on across same-named panels ------------------------------------------------
+# The 公用经费 list of a 基本支出表 printed in three side-by-side panels of one name (seed 000,
+# p13–14): 310 资本性支出 starts in the second panel and its 款 run on into the third. Rows of
+# different panels that share a printed line are different rows.
+
+PERSONNEL_ROWS = [("301", "工资福利支出", ["700.00"]), ("30101", "基本工资", ["700.00"]), ("303", "对个人和家庭的补助", [""])]
+PUBLIC_PANELS = [
+    [
+        ("302", "商品和服务支出", ["1,000.00"]),
+        ("30201", "办公费", ["600.00"]),
+        ("30211", "差旅费", [""]),
+        ("30299", "其他商品和服务支出", ["400.00"]),
+    ],
+    [
+        ("307", "债务利息及费用支出", [""]),
+        ("30701", "国内债务付息", [""]),
+        ("310", "资本性支出", ["300.00"]),
+        ("31002", "办公设备购置", ["100.00"]),
+    ],
+    [
+        ("31003", "专用设备购置", ["150.00"]),
+        ("31019", "其他交通工具购置", ["50.00"]),
+        ("399", "其他支出", [""]),
+        ("39999", "其他支出", [""]),
+    ],
+]
+
+
+def _run_on_doc(public=PUBLIC_PANELS):
+    panels = [PanelSpec(["人员经费/金额"], PERSONNEL_ROWS, name="人员经费")]
+    panels += [PanelSpec(["公用经费/金额"], rows, name="公用经费") for rows in public]
+    return build_document(TableSpec("t06", "final.general_budget_basic_expenditure", panels))
+
+
+def test_list_printed_on_across_same_named_panels_keeps_its_rows_apart() -> None:
+    res = _by_status(_run_on_doc(), "T002")
+    assert not res[FindingStatus.INCONSISTENT] and not res[FindingStatus.NOT_CHECKABLE]
+    by_class = {f.message_en.split(" row ")[1][:3]: f for f in res[FindingStatus.CONSISTENT]}
+    assert set(by_class) == {"301", "302", "310"}
+    # 310 in the second panel = its 款 in the second (31002) and third (31003, 31019) panels
+    assert [e.text for e in by_class["310"].evidence] == ["300.00", "100.00", "150.00", "50.00"]
+    assert [e.text for e in by_class["302"].evidence] == ["1,000.00", "600.00", "", "400.00"]
+
+
+def test_list_printed_on_across_panels_still_catches_a_wrong_kuan() -> None:
+    public = [PUBLIC_PANELS[0], PUBLIC_PANELS[1], _replace(PUBLIC_PANELS[2], "31019", 0, "60.00")]
+    (bad,) = _by_status(_run_on_doc(public), "T002")[FindingStatus.INCONSISTENT]
+    assert "310" in bad.message_zh and bad.found == 300.0 and bad.expected == 310.0

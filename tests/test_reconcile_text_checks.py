@@ -1,6 +1,7 @@
 """Completeness, dates, placeholders and 绩效 checks: a passing and a failing example each."""
 
 from extract.model import Document, DocumentKind, DocumentMeta, FindingStatus, Table, TocEntry
+from extract.parse.meta import read_meta
 from extract.reconcile import run_checks
 from reconcile_builders import (
     INCOME_ROWS,
@@ -118,6 +119,40 @@ def test_table_title_year() -> None:
     area = page_with(2, line("2021年度", page=2, y=80))
     untitled = titled.model_copy(update={"title": "政府性基金表"})
     assert _statuses(_final(untitled, pages=[page_with(1), area]), "D001") == [BAD]
+
+
+def _tables_only(*titles: str) -> tuple[list, list[Table]]:
+    """A file of 公开表 only (江苏政协 2019 预算公开表): the titles are all the text there is."""
+    tables = [
+        grid_table(f"t{k:02d}", "budget.other_info", ["项目", "金额"], [["合计", "1.00"]], page=k, title=title)
+        for k, title in enumerate(titles, 1)
+    ]
+    pages = [page_with(k, line(title, page=k, y=60)) for k, title in enumerate(titles, 1)]
+    return pages, tables
+
+
+def test_document_year_is_not_taken_from_one_wrong_title() -> None:
+    # the only year printed is in the last title, and it is wrong: the file name outvotes it
+    pages, tables = _tables_only("收支预算总表", "财政拨款收支预算总表", "2020年政府采购预算表")
+    meta = read_meta(pages, tables, source="/data/江苏省政协办公厅2019年预算公开表.pdf")
+    assert meta.year == 2019
+    doc = Document(doc_id="js", path="js.pdf", pages=pages, tables=tables, meta=meta)
+    (bad,) = run_checks(doc, only=["D001"])
+    assert bad.status == BAD and bad.found == "2020年" and bad.expected == "2019年"
+    # a file name that states no year (or two) has no say; the printed title is all there is
+    assert read_meta(pages, tables, source="/tmp/case04.pdf").year == 2020
+    assert read_meta(pages, tables, source="/tmp/2019-2020.pdf").year == 2020
+
+
+def test_document_year_majority_of_titles_outweighs_file_name_and_cover() -> None:
+    titles = ("2023年收支预算总表", "2023年收入预算总表", "2023年财政拨款收支预算总表", "2024年政府采购预算表")
+    pages, tables = _tables_only(*titles)
+    assert read_meta(pages, tables, source="x_2024_budget.pdf").year == 2023  # 3 titles against 1 + the name
+    assert read_meta(pages, tables, source="上海市某局24年预算.pdf").year == 2023
+    # a tie goes to the file name; a cover adds a vote, the first table's title on page 1 does not
+    pages[0] = page_with(1, line("2024年度部门预算", y=40), line("2023年收支预算总表", y=60))
+    assert read_meta(pages, tables, source="x_2024_budget.pdf").year == 2024  # cover + name + 1 title
+    assert read_meta(pages, tables, source="x_2023_budget.pdf").year == 2023
 
 
 def test_heading_year_allows_previous_year() -> None:

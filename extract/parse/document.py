@@ -221,6 +221,6 @@ def parse_opened(pdf: pymupdf.Document, doc_id: str, label: str, reader: PageRea
         doc.toc.extend(entries)
     doc.tables = [assemble(group, f"t{k + 1:02d}") for k, group in enumerate(join_pages(page_tables))]
     doc.sections = build_sections(pages)
-    doc.meta = read_meta(pages, doc.tables)
+    doc.meta = read_meta(pages, doc.tables, source=label)
     doc.findings = ocr_unavailable_findings(reader.reports)
     return doc

@@ -1,14 +1,17 @@
-"""Document metadata from the cover, the first pages and the table titles."""
+"""Document metadata from the cover, the first pages, the table titles and the file name."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import PurePath
 
 from extract.model import DocumentKind, DocumentMeta, Page, Table
 
 _YEAR_NEAR_KIND = re.compile(r"(20\d{2})\s*年\s*度?[^。\n]{0,14}?(决算|预算|绩效)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_NAME_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_NAME_SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年度?(?:区级|市级|省级)?(?:部门|单位)?(?:预算|决算)")
 _ISSUER_FIELD = re.compile(
     r"(?:预算主管部门|部门名称|编制部门|编制单位|单位名称|填报单位|主管部门|^部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|$|单位|金额|\d{4})"
 )
@@ -50,24 +53,55 @@ def _issuer(lines: list[str]) -> str | None:
     return None
 
 
-def read_meta(pages: list[Page], tables: list[Table]) -> DocumentMeta:
+def file_name_year(source: str | None) -> int | None:
+    """The year a file name states ("…2019年预算公开表.pdf", "shpt_2026_budget.pdf", "…24年预算.pdf"),
+    if it states exactly one."""
+    if not source:
+        return None
+    name = PurePath(source).name
+    years = {int(y) for y in _NAME_YEAR.findall(name)} or {2000 + int(y) for y in _NAME_SHORT_YEAR.findall(name)}
+    return years.pop() if len(years) == 1 else None
+
+
+def _document_year(pages: list[Page], titles: list[str], front: list[str], source: str | None) -> int | None:
+    """The year the document is about, by vote.
+
+    Table titles name the budget year ("2026年单位“三公”经费…预算表"), one vote per title; the
+    cover ("2019年度部门预算") and the file name add one vote each, so that one title printed
+    with a wrong year is outvoted even where it is the only year in the tables, and a tie goes
+    to the file name. The narrative also cites the previous year, so the text of the first pages
+    only decides when no title carries a year.
+    """
+    years = Counter(y for title in titles for y in {int(m.group(1)) for m in _YEAR.finditer(title)})
+    if years:
+        printed = {re.sub(r"\s+", "", t) for t in titles}  # a table title on page 1 is no cover
+        cover = "\n".join(ln.text for ln in pages[0].lines if re.sub(r"\s+", "", ln.text) not in printed) if pages else ""
+        years.update({int(m.group(1)) for m in _YEAR_NEAR_KIND.finditer(cover)})
+    else:
+        text = "\n".join(front)
+        years = Counter(int(m.group(1)) for m in _YEAR_NEAR_KIND.finditer(text))
+        if not years:
+            years = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
+    named = file_name_year(source)
+    if named is not None:
+        years[named] += 1
+    if not years:
+        return None
+    order = list(years)  # first seen wins a tie the file name does not settle
+    return min(years, key=lambda y: (-years[y], y != named, order.index(y)))
+
+
+def read_meta(pages: list[Page], tables: list[Table], source: str | None = None) -> DocumentMeta:
+    """`source`: the file's path or name, whose year (if it states one) votes for the document year."""
     front = [ln.text for page in pages[:3] for ln in page.lines + page.furniture]
     titles = [t.title for t in tables if t.title]
-    text = "\n".join(front + titles)
-    # Table titles name the budget year ("2026年单位“三公”经费…预算表"); the narrative also
-    # cites the previous year, so it only decides when the titles carry no year.
-    years = Counter(int(m.group(1)) for title in titles for m in _YEAR.finditer(title))
-    if not years:
-        years = Counter(int(m.group(1)) for m in _YEAR_NEAR_KIND.finditer(text))
-    if not years:
-        years = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
     units = Counter(t.unit for t in tables if t.unit)
     cover = [ln for ln in pages[0].lines] if pages else []
     title = max(cover, key=lambda ln: ln.font_size).text if cover else None
     kind_text = "\n".join([title or "", *front[:12], *titles])
     return DocumentMeta(
         issuer=_issuer(front + [ln.text for page in pages[3:] for ln in page.lines[:3]]),
-        year=years.most_common(1)[0][0] if years else None,
+        year=_document_year(pages, titles, front, source),
         kind=_kind(kind_text),
         unit=units.most_common(1)[0][0] if units else "元",
         title=title,

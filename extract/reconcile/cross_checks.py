@@ -24,7 +24,7 @@ from extract.reconcile.summary_checks import (
     EXPENDITURE,
     INCOME,
     SideRules,
-    find_row,
+    side_rows,
     side_views,
 )
 from extract.reconcile.views import DocIndex, Operand, RowInfo, TableView, bare_name, split_path
@@ -102,8 +102,9 @@ def _year_total_vs_table(index: DocIndex, side: SideRules, kind: str) -> Iterato
         if summary is None or not details or s_col is None or d_col is None:
             yield _absent(kinds, family)
             continue
-        s_total = side.grand_total if _includes_adjustments(details[0], side) else side.year_total
-        s_row, d_row = find_row(summary, s_total), _total_row(details[0])
+        s_rows = side_rows(summary, side)
+        s_row = s_rows.grand if _includes_adjustments(details[0], side) else s_rows.year
+        d_row = _total_row(details[0])
         if s_row is None or d_row is None:
             yield Unavailable(*_labels(summary, details[0]), "未找到合计行", "no 合计 row found")
             continue
@@ -161,7 +162,7 @@ def _per_class(summary: TableView, s_col: str, detail: TableView, d_col: str, wi
     if with_total:
         pairs.append(
             (
-                find_row(summary, EXPENDITURE.year_total) or RowInfo(-1, None, "本年支出合计"),
+                side_rows(summary, EXPENDITURE).year or RowInfo(-1, None, "本年支出合计"),
                 _total_row(detail),
             )
         )

@@ -1,8 +1,13 @@
 """Identities of the two summary tables (收入支出总表, 财政拨款收入支出总表).
 
 Each is printed as a 收入 panel beside a 支出 panel. Rows are found by name with tolerant
-patterns, because the wording varies by region and year (本年收入合计 / 收入合计,
-年初结转和结余 / 上年结转结余 / 年初财政拨款结转和结余 …):
+patterns, because the wording varies by region and year (本年收入合计 / 收入合计 / 当年收入小计,
+年初结转和结余 / 上年结转结余 / 上年结转资金 / 年初财政拨款结转和结余 …). A side without a
+总计 row closes with a 合计 below its year's subtotal (江苏: 当年收入小计 … 上年结转资金 …
+收入合计; 高校决算: 本年收入合计 … 合计); a side printing one total and no carry-over rows
+(收入合计 alone, or 收入总计 right under the numbered rows) has one row that is both. The 支出
+side may be printed twice, by 功能分类 and by 支出用途, with the totals printed once across
+both: each breakdown adds up to the same 当年支出小计.
 
     收入总计 = 支出总计
     收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 (+ 用事业基金弥补收支差额)
@@ -33,6 +38,8 @@ class SideRules:
     en: str
     grand_total: re.Pattern[str]
     year_total: re.Pattern[str]
+    closing_total: re.Pattern[str]
+    """The side's last 合计 when it prints no 总计 (only below the year total)."""
     adjustments: tuple[re.Pattern[str], ...]
 
 
@@ -41,10 +48,11 @@ INCOME = SideRules(
     zh="收入",
     en="income",
     grand_total=re.compile(r"^(?:收入)?总计$"),
-    year_total=re.compile(r"^本年收入(?:合计|小计)?$|^收入合计$"),
+    year_total=re.compile(r"^(?:本年|当年)收入(?:合计|小计)?$|^收入(?:合计|小计)$"),
+    closing_total=re.compile(r"^(?:收入)?合计$"),
     adjustments=(
         re.compile(r"^使用非财政拨款结余"),
-        re.compile(r"^(?:年初|上年)(?:财政拨款)?结转(?:和|及)?结余$|^(?:上年|年初)结转$"),
+        re.compile(r"^(?:年初|上年)(?:财政拨款)?结转(?:和|及)?结余$|^(?:上年|年初)结转(?:资金)?$"),
         re.compile(r"^用事业基金弥补收支差额$"),
     ),
 )
@@ -53,10 +61,11 @@ EXPENDITURE = SideRules(
     zh="支出",
     en="expenditure",
     grand_total=re.compile(r"^(?:支出)?总计$"),
-    year_total=re.compile(r"^本年支出(?:合计|小计)?$|^支出合计$"),
+    year_total=re.compile(r"^(?:本年|当年)支出(?:合计|小计)?$|^支出(?:合计|小计)$"),
+    closing_total=re.compile(r"^(?:支出)?合计$"),
     adjustments=(
         re.compile(r"^结余分配$"),
-        re.compile(r"^年末(?:财政拨款)?结转(?:和|及)?结余$|^结转下年$"),
+        re.compile(r"^年末(?:财政拨款)?结转(?:和|及)?结余$|^结转下年(?:资金)?$"),
     ),
 )
 
@@ -72,6 +81,43 @@ def side_views(index: DocIndex, kinds: tuple[str, ...] = SUMMARY_KINDS) -> Itera
 def find_row(view: TableView, pattern: re.Pattern[str]) -> RowInfo | None:
     rows = view.find_rows(pattern)
     return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class SideRows:
+    """The total rows of one side: 总计 (grand), 本年合计 (year) and the carry-over rows."""
+
+    grand: RowInfo | None
+    year: RowInfo | None
+    adjustments: tuple[RowInfo, ...]
+
+
+def side_rows(view: TableView, rules: SideRules) -> SideRows:
+    grand, year = find_row(view, rules.grand_total), find_row(view, rules.year_total)
+    adjustments = tuple(r for p in rules.adjustments if (r := find_row(view, p)) is not None)
+    if grand is None and year is not None:
+        below = [r for r in view.find_rows(rules.closing_total) if r.row > year.row]
+        grand = below[-1] if below else (None if adjustments else year)
+    elif year is None and grand is not None and not adjustments:
+        year = grand
+    return SideRows(grand, year, adjustments)
+
+
+def primary_sides(index: DocIndex, kinds: tuple[str, ...] = SUMMARY_KINDS) -> Iterator[tuple[TableView, SideRules]]:
+    """One view per table and side: a side printed in two panels (功能分类 | 支出用途) prints its
+    totals once; the panel where their amounts stand is the one to read them from."""
+    groups: dict[tuple[str, str], list[TableView]] = {}
+    rules_of = {INCOME.key: INCOME, EXPENDITURE.key: EXPENDITURE}
+    for view, rules in side_views(index, kinds):
+        groups.setdefault((view.table_id, rules.key), []).append(view)
+    for (_, key), views in groups.items():
+        rules = rules_of[key]
+
+        def native(view: TableView, rules: SideRules = rules) -> bool:
+            grand = side_rows(view, rules).grand
+            return grand is not None and not view.borrowed(grand.row)
+
+        yield next((v for v in views if native(v)), views[0]), rules
 
 
 def _subject(view: TableView, rules: SideRules, row: RowInfo, column: str) -> tuple[str, str]:
@@ -130,7 +176,7 @@ def _missing(view: TableView, rules: SideRules, names: str) -> Unavailable:
 )
 def summary_income_total_equals_expenditure_total(index: DocIndex) -> Iterator[Outcome]:
     sides: dict[str, dict[str, tuple[TableView, SideRules]]] = {}
-    for view, rules in side_views(index):
+    for view, rules in primary_sides(index):
         sides.setdefault(view.table_id, {})[rules.key] = (view, rules)
     for pair in sides.values():
         if len(pair) != 2:
@@ -161,22 +207,22 @@ def summary_income_total_equals_expenditure_total(index: DocIndex) -> Iterator[O
 
 
 def _grand_total(view: TableView, rules: SideRules) -> Operand | None:
-    row, column = find_row(view, rules.grand_total), view.main_column()
+    row, column = side_rows(view, rules).grand, view.main_column()
     return view.operand(row.row, column) if row and column else None
 
 
 def _composition(index: DocIndex, side: SideRules) -> Iterator[Outcome]:
-    for view, rules in side_views(index):
+    for view, rules in primary_sides(index):
         if rules is not side:
             continue
-        grand, year = (
-            find_row(view, rules.grand_total),
-            find_row(view, rules.year_total),
-        )
+        found = side_rows(view, rules)
+        grand, year = found.grand, found.year
         if grand is None or year is None:
             yield _missing(view, rules, "总计" if grand is None else f"本年{rules.zh}合计")
             continue
-        rows = [year] + [r for p in rules.adjustments if (r := find_row(view, p)) is not None]
+        if grand.row == year.row:
+            continue  # one total and no carry-over rows: the identity is not printed
+        rows = [year, *found.adjustments]
         names = " + ".join(r.name for r in rows)
         yield from _sum_of_rows(view, rules, grand, rows, (names, names))
 
@@ -201,7 +247,7 @@ def summary_expenditure_grand_total_composition(index: DocIndex) -> Iterator[Out
 
 def _year_items(view: TableView, rules: SideRules, total: RowInfo) -> list[RowInfo]:
     """Rows above 本年…合计 that make it up: numbered "一、…" rows or 类 (3-digit) rows."""
-    excluded = (rules.grand_total, rules.year_total, *rules.adjustments)
+    excluded = (rules.grand_total, rules.year_total, rules.closing_total, *rules.adjustments)
     out = []
     for row in view.sorted_rows():
         if row.row >= total.row or any(p.search(bare_name(row.name)) for p in excluded):
@@ -215,7 +261,7 @@ def _year_total(index: DocIndex, side: SideRules) -> Iterator[Outcome]:
     for view, rules in side_views(index):
         if rules is not side:
             continue
-        total = find_row(view, rules.year_total)
+        total = side_rows(view, rules).year
         if total is None:
             yield _missing(view, rules, f"本年{rules.zh}合计")
             continue

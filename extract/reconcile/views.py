@@ -4,6 +4,11 @@ Checks never look at positions: a value is found by (table, panel, row identity,
 header path). A `TableView` is one panel of one table. It also knows which cells are
 printed blank, so that a blank sibling counts as 0 (within its printed precision) while a
 cell the parser could not read makes the identity not checkable rather than wrong.
+
+Panels of one name are never merged row by row: a list printed on across same-named panels
+with the same columns (公用经费 in three panels) is one view whose rows are read panel after
+panel; same-named panels with other columns (支出 by 功能分类 | by 支出用途) are views of their
+own, each reading a total printed once across both where that total's amount stands.
 """
 
 from __future__ import annotations
@@ -117,6 +122,10 @@ class RowInfo:
         return f"{self.code} {self.name}" if self.code else self.name
 
 
+Span = tuple[int, int]
+"""A column range [start, end) of a table."""
+
+
 @dataclass
 class TableView:
     """One panel of one table: rows (with code and name) × amount columns (header paths)."""
@@ -126,75 +135,166 @@ class TableView:
     panel: str
     table: Table | None
     items: list[LineItem]
+    segments: tuple[Span, ...] = ()
+    """The column ranges read as this view, in reading order. Empty: the panel named `panel`
+    (else the whole table). Several: one list printed on in same-named side-by-side panels
+    with the same columns (the 公用经费 list of a 基本支出表 in three panels); each panel's
+    rows stay rows of their own, in reading order, never merged with their neighbours'."""
+    siblings: tuple[Span, ...] = ()
+    """Same-named panels beside this one with other columns (支出: 功能分类 | 支出用途)."""
+    spill: list[LineItem] = field(default_factory=list)
+    """The siblings' line items. A row whose label is printed across this panel's amount cell
+    (a 小计/合计 shared by both breakdowns) has its amount in the sibling's column of that name."""
     rows: dict[int, RowInfo] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     _at: dict[tuple[int, str], LineItem] = field(default_factory=dict)
     _ambiguous: set[tuple[int, str]] = field(default_factory=set)
-    _col_of: dict[str, int | None] = field(default_factory=dict)
+    _col_of: dict[tuple[int, str], int | None] = field(default_factory=dict)
     _cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     _blank_half: float = 0.0
+    _segs: list[range] = field(default_factory=list)
+    _stride: int = 0
+    _shared: dict[int, int] = field(default_factory=dict)
+    """Rows printed across several segments (a 合计 under the whole list) → their segment."""
+    _redirect: dict[tuple[int, str], int] = field(default_factory=dict)
+    _spill_at: dict[tuple[int, int], LineItem] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.items = [i for i in self.items if is_amount_path(i.column) and not _is_code_echo(i)]
+        self.spill = [i for i in self.spill if is_amount_path(i.column) and not _is_code_echo(i)]
+        self._segs = self._segment_ranges()
+        rows_seen = [i.row for i in self.items]
+        self._stride = max(self.table.n_rows, 1) if self.table is not None else max(rows_seen, default=0) + 1
         if self.table is not None:
             self._index_table(self.table)
+            if len(self._segs) > 1:
+                self._find_shared_rows(self.table)
         self._index_items()
         if self.table is not None:
             self._rows_from_grid(self.table)
+            if self.siblings:
+                self._index_redirects(self.table)
         self._blank_half = _modal_half_width(self.items)
 
     # -- construction -------------------------------------------------------------------
 
+    def _segment_ranges(self) -> list[range]:
+        if self.segments:
+            return [range(a, b) for a, b in self.segments]
+        table = self.table
+        if table is None:
+            return [range(0)]
+        panel = next((p for p in table.panels if p.name == self.panel), None)
+        return [range(panel.col_start, panel.col_end) if panel else range(table.n_cols)]
+
+    def _seg_of(self, col: int) -> int:
+        return next((k for k, seg in enumerate(self._segs) if col in seg), 0)
+
+    def _key(self, row: int, col: int) -> int:
+        """The view's row key of a table cell: the table row, or its place in the printed-on list."""
+        if len(self._segs) < 2:
+            return row
+        k = self._shared.get(row, self._seg_of(col))
+        return k * self._stride + row
+
+    def _origin(self, key: int) -> tuple[int, int]:
+        """(table row, segment) of a row key."""
+        if len(self._segs) < 2:
+            return key, 0
+        return key % self._stride, key // self._stride
+
+    def _roles(self, table: Table) -> list[str]:
+        return table.column_roles if len(table.column_roles) == table.n_cols else []
+
     def _index_items(self) -> None:
         for item in sorted(self.items, key=lambda i: (i.row, i.col)):
-            key = (item.row, "/".join(split_path(item.column)))
+            row = self._key(item.row, item.col)
+            key = (row, "/".join(split_path(item.column)))
             if key in self._at and self._at[key].col != item.col:
                 self._ambiguous.add(key)
             self._at.setdefault(key, item)
             if key[1] not in self.columns:
                 self.columns.append(key[1])
-            info = self.rows.get(item.row)
+            info = self.rows.get(row)
             if info is None or (info.code is None and item.code):
-                self.rows[item.row] = RowInfo(item.row, item.code, item.name)
-
-    def _panel_cols(self, table: Table) -> range:
-        panel = next((p for p in table.panels if p.name == self.panel), None)
-        return range(panel.col_start, panel.col_end) if panel else range(table.n_cols)
+                self.rows[row] = RowInfo(row, item.code, item.name)
 
     def _index_table(self, table: Table) -> None:
         for cell in table.cells:
             for r in range(cell.row, cell.row + cell.row_span):
                 for c in range(cell.col, cell.col + cell.col_span):
                     self._cells.setdefault((r, c), cell)
-        cols = self._panel_cols(table)
-        roles = table.column_roles if len(table.column_roles) == table.n_cols else []
-        for c in cols:
-            if c >= len(table.column_paths):
+        roles = self._roles(table)
+        for k, seg in enumerate(self._segs):
+            for c in seg:
+                if c >= len(table.column_paths):
+                    continue
+                path = "/".join(split_path(table.column_paths[c]))
+                if (roles and roles[c] != "value") or not is_amount_path(path):
+                    continue
+                # A path printed twice in one panel cannot be told apart: no blank lookups.
+                self._col_of[(k, path)] = None if (k, path) in self._col_of else c
+                if path not in self.columns:
+                    self.columns.append(path)
+
+    def _find_shared_rows(self, table: Table) -> None:
+        """Rows whose label runs over several segments (the list's 合计) belong to one of them:
+        the segment where their amounts are printed."""
+        for cell in table.cells:
+            k = self._seg_of(cell.col)
+            if cell.col not in self._segs[k] or cell.col + cell.col_span <= self._segs[k].stop:
                 continue
-            path = "/".join(split_path(table.column_paths[c]))
-            if (roles and roles[c] != "value") or not is_amount_path(path):
-                continue
-            # A path printed twice in one panel cannot be told apart: no blank lookups.
-            self._col_of[path] = None if path in self._col_of else c
-            if path not in self.columns:
-                self.columns.append(path)
+            for r in range(cell.row, cell.row + cell.row_span):
+                if r < table.header_rows:
+                    continue
+                amounts = [i.col for i in self.items if i.row == r]
+                self._shared[r] = self._seg_of(max(amounts)) if amounts else self._seg_of(cell.col + cell.col_span - 1)
 
     def _rows_from_grid(self, table: Table) -> None:
         """Rows with no line item (all blank) still have a code or name worth knowing."""
-        roles = table.column_roles if len(table.column_roles) == table.n_cols else []
-        label_cols = [c for c in self._panel_cols(table) if not roles or roles[c] in ("code", "label")]
+        roles = self._roles(table)
         known_codes = {info.code for info in self.rows.values() if info.code}
-        for r in range(table.header_rows, table.n_rows):
-            if r in self.rows:
+        for k, seg in enumerate(self._segs):
+            label_cols = [c for c in seg if not roles or roles[c] in ("code", "label")]
+            for r in range(table.header_rows, table.n_rows):
+                if self._shared.get(r, k) != k:
+                    continue
+                key = self._key(r, seg.start) if seg else r
+                if key in self.rows:
+                    continue
+                texts = [norm(self._cells[(r, c)].text) for c in label_cols if (r, c) in self._cells]
+                texts = [t for t in texts if t and (parse_printed(t) is None or is_code(t))]
+                if not texts or texts[0] == "栏次":
+                    continue
+                code = texts[0] if is_code(texts[0]) and texts[0] not in known_codes else None
+                name = next((t for t in texts if not is_code(t)), "")
+                if code or name:
+                    self.rows[key] = RowInfo(key, code, bare_name(name))
+
+    def _index_redirects(self, table: Table) -> None:
+        """Amount cells covered by a label printed across into a sibling panel: read the sibling's
+        amount column of the same name on that row instead."""
+        roles = self._roles(table)
+        own = self._segs[0]
+        sibling_cols = [
+            c for a, b in self.siblings for c in range(a, b) if c < len(table.column_paths) and (not roles or roles[c] == "value")
+        ]
+        for item in self.spill:
+            self._spill_at.setdefault((item.row, item.col), item)
+        for (_, path), col in self._col_of.items():
+            if col is None:
                 continue
-            texts = [norm(self._cells[(r, c)].text) for c in label_cols if (r, c) in self._cells]
-            texts = [t for t in texts if t and (parse_printed(t) is None or is_code(t))]
-            if not texts or texts[0] == "栏次":
-                continue
-            code = texts[0] if is_code(texts[0]) and texts[0] not in known_codes else None
-            name = next((t for t in texts if not is_code(t)), "")
-            if code or name:
-                self.rows[r] = RowInfo(r, code, bare_name(name))
+            for r in range(table.header_rows, table.n_rows):
+                cell = self._cells.get((r, col))
+                if cell is None or cell.col == col or cell.col not in own:
+                    continue
+                end = cell.col + cell.col_span
+                if end <= own.stop or (roles and roles[cell.col] not in ("code", "label")):
+                    continue
+                last = split_path(path)[-1]
+                target = next((c for c in sibling_cols if c >= end and split_path(table.column_paths[c])[-1:] == (last,)), None)
+                if target is not None:
+                    self._redirect[(r, path)] = target
 
     # -- queries ------------------------------------------------------------------------
 
@@ -212,15 +312,20 @@ class TableView:
         """Rows whose bare name matches `pattern` (searched, not anchored)."""
         return [info for info in self.sorted_rows() if pattern.search(bare_name(info.name))]
 
+    def borrowed(self, row: int) -> bool:
+        """Whether the row's amounts are printed in a sibling panel (a label run across)."""
+        return any(r == row for r, _ in self._redirect)
+
     def printed_label(self, row: int) -> str:
         """The row's code/label cells as printed (numbering kept), or "" without cells."""
         table = self.table
         if table is None:
             return ""
-        roles = table.column_roles if len(table.column_roles) == table.n_cols else []
+        roles = self._roles(table)
+        r, k = self._origin(row)
         texts = []
-        for c in self._panel_cols(table):
-            cell = self._cells.get((row, c))
+        for c in self._segs[k] if k < len(self._segs) else ():
+            cell = self._cells.get((r, c))
             if cell is None or (roles and roles[c] not in ("code", "label")):
                 continue
             text = norm(cell.text)
@@ -248,9 +353,16 @@ class TableView:
         item = self._at.get(key)
         if item is not None:
             return self._item_operand(item, label)
-        col = self._col_of.get(column)
-        cell = self._cells.get((row, col)) if col is not None else None
-        if cell is None or not is_blank(cell.text) or cell.row != row:
+        r, k = self._origin(row)
+        col = self._redirect.get(key)
+        if col is not None:
+            item = self._spill_at.get((r, col))
+            if item is not None:
+                return self._item_operand(item, label)
+        else:
+            col = self._col_of.get((k, column))
+        cell = self._cells.get((r, col)) if col is not None else None
+        if cell is None or not is_blank(cell.text) or cell.row != r:
             return None
         evidence = Evidence(
             role="",
@@ -306,8 +418,9 @@ class DocIndex:
             for panel in table.panels or []:
                 grouped.setdefault((table.table_id, panel.name), [])
         self.views = [
-            TableView(table_id, types[table_id], panel, tables.get(table_id), items)
+            view
             for (table_id, panel), items in grouped.items()
+            for view in panel_views(table_id, types[table_id], panel, tables.get(table_id), items)
         ]
         self.table_types = set(types.values())
 
@@ -325,3 +438,30 @@ class DocIndex:
 
     def has_table(self, family: str, kind: str) -> bool:
         return f"{family}.{kind}" in self.table_types
+
+
+def _panel_columns(table: Table, span: Span) -> list[tuple[str, str]]:
+    paths, roles = table.column_paths, table.column_roles
+    return [(paths[c] if c < len(paths) else "", roles[c] if c < len(roles) else "") for c in range(*span)]
+
+
+def panel_views(table_id: str, table_type: str, panel: str, table: Table | None, items: list[LineItem]) -> list[TableView]:
+    """The view(s) of the panel(s) named `panel`.
+
+    Several panels of one name are never merged row by row: with the same columns they are one
+    list printed on from panel to panel (read in order); with other columns (支出 by 功能分类 |
+    by 支出用途) each is a view of its own.
+    """
+    same = [(p.col_start, p.col_end) for p in (table.panels if table else []) if p.name == panel]
+    if table is None or len(same) < 2:
+        return [TableView(table_id, table_type, panel, table, items)]
+    first = _panel_columns(table, same[0])
+    if all(_panel_columns(table, span) == first for span in same[1:]):
+        return [TableView(table_id, table_type, panel, table, items, segments=tuple(same))]
+    views = []
+    for span in same:
+        inside = [i for i in items if span[0] <= i.col < span[1]]
+        others = [i for i in items if not span[0] <= i.col < span[1]]
+        siblings = tuple(s for s in same if s != span)
+        views.append(TableView(table_id, table_type, panel, table, inside, segments=(span,), siblings=siblings, spill=others))
+    return views
