@@ -129,6 +129,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("text", _STR),
             ("confidence", _F64),
             ("tagger", _STR),
+            ("page", _INT),
+            ("x0", _F64),
+            ("y0", _F64),
+            ("x1", _F64),
+            ("y1", _F64),
         ]
     ),
     "records": pa.schema(
@@ -281,7 +286,7 @@ def sentence_rows(doc: Document) -> list[dict]:
 
 
 def mention_rows(doc: Document) -> list[dict]:
-    return [{"doc_id": doc.doc_id, **m.model_dump()} for m in doc.mentions]
+    return [{"doc_id": doc.doc_id, **m.model_dump(exclude={"bbox"}), **_optional_bbox(m.bbox)} for m in doc.mentions]
 
 
 def record_rows(doc: Document) -> list[dict]:

@@ -260,6 +260,9 @@ class Mention(BaseModel):
     confidence: float
     tagger: str
     """Backend and version of the tagger that produced it, e.g. "sklearn 1.0"."""
+    page: int | None = None
+    bbox: BBox | None = None
+    """The page line the span is printed on (the sentence's box when it cannot be placed)."""
 
 
 class NarrativeRecord(BaseModel):

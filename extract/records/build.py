@@ -141,3 +141,8 @@ def build_records(doc: Document) -> None:
                  for s in doc.sentences]
     budget = doc.meta.kind in (DocumentKind.BUDGET, DocumentKind.UNIT_BUDGET)
     doc.records = document_records(sentences, doc.meta.year, budget)
+    placed = {m.mention_id: m for m in doc.mentions if m.bbox}
+    for record in doc.records:  # point at the value's own line rather than the whole sentence
+        value = placed.get(record.mention_ids[0])
+        if value is not None:
+            record.page, record.bbox = value.page, value.bbox

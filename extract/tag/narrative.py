@@ -51,34 +51,48 @@ def _union(lines: list[TextLine]) -> BBox | None:
             max(ln.bbox[2] for ln in lines), max(ln.bbox[3] for ln in lines))
 
 
-def narrative_sentences(doc: Document) -> list[NarrativeSentence]:
-    """Every narrative sentence in reading order; ids are `<doc_id[:16]>-<n>` numbered from 1."""
-    out = []
+def _sentences_with_lines(doc: Document) -> list[tuple[NarrativeSentence, list[TextLine]]]:
+    out: list[tuple[NarrativeSentence, list[TextLine]]] = []
     for section_path, sec in section_paths(doc.sections):
         if not sec.text.strip() or SKIP_SECTION.search(sec.title):
             continue
         for s in split_sentences(sec.text):
             lines = _lines_of(doc, sec, s.text)
-            out.append(NarrativeSentence(
+            out.append((NarrativeSentence(
                 sentence_id=f"{doc.doc_id[:16]}-{len(out) + 1:04d}",
                 section_path=section_path,
                 text=s.text.replace("\n", ""),
                 page=lines[0].page if lines else sec.page_start,
                 bbox=_union(lines),
-            ))
+            ), lines))
     return out
+
+
+def narrative_sentences(doc: Document) -> list[NarrativeSentence]:
+    """Every narrative sentence in reading order; ids are `<doc_id[:16]>-<n>` numbered from 1."""
+    return [sentence for sentence, _ in _sentences_with_lines(doc)]
+
+
+def _place(text: str, lines: list[TextLine], sentence: NarrativeSentence) -> tuple[int | None, BBox | None]:
+    """The page and box of the first of the sentence's lines that prints `text` (spaces ignored)."""
+    needle = "".join(text.split())
+    for line in lines:
+        if needle and needle in "".join(line.text.split()):
+            return line.page, line.bbox
+    return sentence.page, sentence.bbox
 
 
 def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
     """Fill `doc.sentences` and `doc.mentions`."""
-    doc.sentences = narrative_sentences(doc)
+    with_lines = _sentences_with_lines(doc)
+    doc.sentences = [sentence for sentence, _ in with_lines]
     name = f"{tagger.backend} {tagger.version}"
     doc.mentions = []
-    for k in range(0, len(doc.sentences), batch_size):
-        batch = doc.sentences[k : k + batch_size]
-        for sent, spans in zip(batch, tagger.predict([s.text for s in batch]), strict=True):
-            doc.mentions.extend(
-                Mention(mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}", sentence_id=sent.sentence_id, label=sp.label,
-                        start=sp.start, end=sp.end, text=sp.text, confidence=sp.confidence, tagger=name)
-                for sp in spans
-            )
+    for k in range(0, len(with_lines), batch_size):
+        batch = with_lines[k : k + batch_size]
+        for (sent, lines), spans in zip(batch, tagger.predict([s.text for s, _ in batch]), strict=True):
+            for sp in spans:
+                page, bbox = _place(sp.text, lines, sent)
+                doc.mentions.append(Mention(
+                    mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}", sentence_id=sent.sentence_id, label=sp.label,
+                    start=sp.start, end=sp.end, text=sp.text, confidence=sp.confidence, tagger=name, page=page, bbox=bbox))
