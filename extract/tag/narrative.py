@@ -27,19 +27,26 @@ def section_paths(sections: list[Section], parents: tuple[str, ...] = ()) -> Ite
 
 
 def _lines_of(doc: Document, sec: Section, sentence: str) -> list[TextLine]:
-    """The body lines (of the section's pages) that the sentence's text was read from, in order."""
-    first = sentence.split("\n", 1)[0].strip()[:12]
-    rest = [part.strip() for part in sentence.split("\n")[1:] if part.strip()]
+    """The body lines (of the section's pages) that the sentence's text was read from, in order: the
+    line where it starts, then following lines until its length is covered."""
+    flat = "".join(sentence.split())
+    probe = flat[:12]
+    if len(probe) < 4:
+        return []
     for page in doc.pages[sec.page_start - 1 : sec.page_end]:
         lines = [line for block in page.blocks for line in block.lines]
         for k, line in enumerate(lines):
-            if len(first) >= 4 and first in line.text:
-                found = [line]
-                for part, nxt in zip(rest, lines[k + 1 :], strict=False):
-                    if part[:6] not in nxt.text:
-                        break
-                    found.append(nxt)
-                return found
+            text = "".join(line.text.split())
+            at = text.find(probe)
+            if at < 0:
+                continue
+            found, covered = [line], len(text) - at
+            for nxt in lines[k + 1 :]:
+                if covered >= len(flat):
+                    break
+                found.append(nxt)
+                covered += len("".join(nxt.text.split()))
+            return found
     return []
 
 
