@@ -6,16 +6,11 @@ from conftest import SAMPLE, parsed
 from extract.model import Document, FindingStatus
 from extract.reconcile import run_checks
 from extract.records.build import TaggedSentence, document_records
-from extract.tag.spans import Span
+from span_helpers import spans_of
 
 
 def tagged(sentence_id: str, text: str, *items: tuple[str, str], section: str = "一、收入支出决算总体情况说明") -> TaggedSentence:
-    spans, pos = [], 0
-    for label, needle in items:
-        start = text.index(needle, pos)
-        spans.append(Span(start, start + len(needle), label, needle))
-        pos = start + len(needle)
-    return TaggedSentence(sentence_id, text, spans, section)
+    return TaggedSentence(sentence_id, text, spans_of(text, *items), section)
 
 
 def statuses(doc: Document, prefix: str) -> list[FindingStatus]:

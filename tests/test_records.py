@@ -8,17 +8,7 @@ from conftest import SAMPLE, parsed
 from extract.records.attributes import value_attributes
 from extract.records.build import TaggedSentence, document_records, sentence_records
 from extract.records.values import parse_value
-from extract.tag.spans import Span
-
-
-def spans_of(text: str, *items: tuple[str, str]) -> list[Span]:
-    """Spans located by their text (first occurrence after the previous span)."""
-    out, pos = [], 0
-    for label, needle in items:
-        start = text.index(needle, pos if label != "REASON" else 0)
-        out.append(Span(start, start + len(needle), label, needle))
-        pos = start + len(needle) if label != "REASON" else pos
-    return sorted(out, key=lambda s: s.start)
+from span_helpers import spans_of
 
 
 @pytest.mark.parametrize(("text", "label", "value", "unit", "decimals", "yuan", "ratio"), [

@@ -11,23 +11,13 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-import numpy as np
-
 from extract.tag import transformer_tagger as tt
 from extract.tag.base import load_tagger, model_dir, read_meta
-from extract.tag.spans import FLAT_LABELS, Span, load_split
+from extract.tag.spans import FLAT_LABELS, load_split
+from span_helpers import by_label, exact
 
 MODEL = model_dir("transformer")
 requires_model = pytest.mark.skipif(not (MODEL / "meta.json").is_file(), reason="models/tagger-transformer is not trained")
-
-
-def by_label(spans: list[Span], label: str) -> list[tuple[int, int, str]]:
-    return [(s.start, s.end, s.text) for s in spans if s.label == label]
-
-
-def exact(text: str, part: str, after: int = 0) -> tuple[int, int, str]:
-    start = text.index(part, after)
-    return (start, start + len(part), part)
 
 
 @pytest.fixture(scope="module")
@@ -50,47 +40,6 @@ def test_windows_cover_long_text_with_overlap() -> None:
     assert spans[0] == (0, 254) and spans[-1][1] == 600
     assert all(e - s == 254 for s, e in spans)
     assert all(b[0] < a[1] for a, b in pairwise(spans))  # consecutive windows overlap
-
-
-def test_viterbi_never_opens_a_span_with_i() -> None:
-    tags = tt.FLAT_TAGS
-    logp = np.log(np.full((3, len(tags)), 0.01))
-    logp[:, tags.index("I-AMOUNT")] = np.log(0.9)  # argmax would be I I I
-    logp[0, tags.index("B-AMOUNT")] = np.log(0.05)
-    path = tt.viterbi(logp, tt._allowed(tags), tt._start_allowed(tags))
-    assert [tags[i] for i in path] == ["B-AMOUNT", "I-AMOUNT", "I-AMOUNT"]
-
-
-@requires_model
-def test_committed_model_meta() -> None:
-    meta = read_meta(MODEL)
-    assert meta["backend"] == "transformer"
-    assert set(meta["labels"]) == {*FLAT_LABELS, "REASON"}
-    assert (MODEL / "model.safetensors").is_file() and (MODEL / "vocab.json").is_file()
-    size = sum(p.stat().st_size for p in MODEL.rglob("*") if p.is_file())
-    assert size < 50 * 1024 * 1024
-
-
-@requires_model
-def test_amounts_and_percent_with_exact_offsets(tagger: tt.TransformerTagger) -> None:
-    text = "社会保障和就业支出年初预算559.63万元，决算数914.04万元，完成年初预算的163.3%。"
-    (spans,) = tagger.predict([text])
-    assert by_label(spans, "AMOUNT") == [exact(text, "559.63万元"), exact(text, "914.04万元")]
-    assert by_label(spans, "PERCENT") == [exact(text, "163.3%")]
-    assert exact(text, "社会保障和就业支出") in by_label(spans, "SUBJECT")
-    assert spans == sorted(spans, key=lambda s: s.start)
-    assert all(text[s.start : s.end] == s.text and 0.0 < s.confidence <= 1.0 for s in spans)
-
-
-@requires_model
-def test_reason_and_change(tagger: tt.TransformerTagger) -> None:
-    text = "一般公共预算财政拨款支出较上年增加36.5万元，增长12.3%，主要原因是新增人员工资及社保缴费基数调整。"
-    (spans,) = tagger.predict([text])
-    reasons = [s for s in spans if s.label == "REASON"]
-    assert [(s.start, s.end) for s in reasons] == [(text.index("主要原因是"), text.index("。"))]
-    assert 0.5 <= reasons[0].confidence <= 1.0
-    assert exact(text, "36.5万元") in by_label(spans, "AMOUNT")
-    assert exact(text, "12.3%") in by_label(spans, "PERCENT")
 
 
 @requires_model

@@ -6,6 +6,9 @@ token for the scikit-learn and transformer taggers (spaCy works on its own token
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from extract.tag.spans import Span
 
@@ -55,3 +58,32 @@ def spans_from_tags(text: str, tags: Sequence[str], scores: Sequence[float] | No
     if label:
         close(len(tags))
     return spans
+
+
+@lru_cache(maxsize=8)
+def _constraints(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Transition penalties [prev, next] (an I-X only after B-X or I-X) and start penalties (no I- first)."""
+    allowed = np.array([[not cur.startswith("I-") or (prev != OUTSIDE and prev[2:] == cur[2:]) for cur in tags]
+                        for prev in tags])
+    start = np.array([not t.startswith("I-") for t in tags])
+    return np.where(allowed, 0.0, -1e9), np.where(start, 0.0, -1e9)
+
+
+def viterbi(log_probs: np.ndarray, tags: Sequence[str]) -> list[int]:
+    """The best tag path (indexes into `tags`) for per-character log-probabilities of shape (n, len(tags))
+    under the BIO constraints, so that no span opens with an I- tag. Used by the taggers that score each
+    character independently (scikit-learn, transformer)."""
+    n = log_probs.shape[0]
+    if n == 0:
+        return []
+    transition, start = _constraints(tuple(tags))
+    score = log_probs[0] + start
+    back = np.zeros((n, len(tags)), dtype=np.int64)
+    for i in range(1, n):
+        total = score[:, None] + transition
+        back[i] = total.argmax(axis=0)
+        score = total.max(axis=0) + log_probs[i]
+    path = [int(score.argmax())]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    return path[::-1]

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from extract.tag.base import write_meta
-from extract.tag.bio import char_tags, spans_from_tags, tag_names
+from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
 from extract.tag.patterns import PATTERNS, char_class, pattern_marks
 from extract.tag.spans import FLAT_LABELS, NESTED_LABELS, Example, Span, layer
 
@@ -90,27 +90,6 @@ def char_features(text: str, window: int = 3) -> list[list[str]]:
             clause += 1
         feats.append(f)
     return feats
-
-
-def viterbi(log_probs: np.ndarray, tags: Sequence[str]) -> list[int]:
-    """The best tag path that never puts I-X after anything but B-X or I-X."""
-    n, k = log_probs.shape
-    allowed = np.zeros((k, k), dtype=bool)  # allowed[prev, cur]
-    start_ok = np.array([not t.startswith("I-") for t in tags])
-    for a, prev in enumerate(tags):
-        for b, cur in enumerate(tags):
-            allowed[a, b] = not cur.startswith("I-") or prev[2:] == cur[2:]
-    penalty = np.where(allowed, 0.0, -1e9)
-    score = log_probs[0] + np.where(start_ok, 0.0, -1e9)
-    back = np.zeros((n, k), dtype=np.int32)
-    for i in range(1, n):
-        total = score[:, None] + penalty
-        back[i] = total.argmax(axis=0)
-        score = total.max(axis=0) + log_probs[i]
-    path = [int(score.argmax())]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i, path[-1]]))
-    return path[::-1]
 
 
 @dataclass

@@ -46,7 +46,7 @@ from transformers import BertConfig, BertModel, BertPreTrainedModel
 from transformers.utils import logging as hf_logging
 
 from extract.tag.base import write_meta
-from extract.tag.bio import OUTSIDE, char_tags, spans_from_tags, tag_names
+from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
 from extract.tag.metrics import score_spans
 from extract.tag.patterns import PATTERNS, char_class, pattern_marks
 from extract.tag.spans import FLAT_LABELS, LABELS, NESTED_LABELS, REPO_ROOT, Example, Span, layer
@@ -299,38 +299,6 @@ def resolve_device(device: str) -> str:
 # ---------------------------------------------------------------------------------------------- decoding
 
 
-def _allowed(tags: Sequence[str]) -> np.ndarray:
-    """Transition mask [prev, next]: an I-X only after B-X or I-X."""
-    ok = np.ones((len(tags), len(tags)), dtype=bool)
-    for j, tag in enumerate(tags):
-        if tag.startswith("I-"):
-            for i, prev in enumerate(tags):
-                ok[i, j] = prev != OUTSIDE and prev[2:] == tag[2:]
-    return ok
-
-
-def _start_allowed(tags: Sequence[str]) -> np.ndarray:
-    return np.array([not t.startswith("I-") for t in tags])
-
-
-def viterbi(logp: np.ndarray, allowed: np.ndarray, start_ok: np.ndarray) -> list[int]:
-    """Best tag path under the BIO constraints; `logp` is (n, tags)."""
-    n = logp.shape[0]
-    if n == 0:
-        return []
-    trans = np.where(allowed, 0.0, -1e9)
-    score = np.where(start_ok, logp[0], -1e9)
-    back = np.zeros((n, logp.shape[1]), dtype=np.int64)
-    for i in range(1, n):
-        total = score[:, None] + trans  # prev × next
-        back[i] = total.argmax(axis=0)
-        score = total.max(axis=0) + logp[i]
-    path = [int(score.argmax())]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i, path[-1]]))
-    return path[::-1]
-
-
 class TransformerTagger:
     backend = BACKEND
 
@@ -342,10 +310,6 @@ class TransformerTagger:
         self.device = device
         self.version = version or f"{FORMAT_VERSION}+untrained"
         self.training: dict[str, Any] = {}
-        self._constraints = {
-            "flat": (_allowed(FLAT_TAGS), _start_allowed(FLAT_TAGS)),
-            "reason": (_allowed(REASON_TAGS), _start_allowed(REASON_TAGS)),
-        }
 
     @property
     def max_chars(self) -> int:
@@ -387,10 +351,8 @@ class TransformerTagger:
 
     def _decode(self, text: str, probs: torch.Tensor, tags: Sequence[str], which: str) -> list[Span]:
         p = probs.numpy().astype(np.float64)
-        if self.config.get("viterbi", True):
-            path = viterbi(np.log(np.maximum(p, 1e-9)), *self._constraints[which])
-        else:
-            path = p.argmax(-1).tolist()
+        use_viterbi = self.config.get("viterbi", True)
+        path = viterbi(np.log(np.maximum(p, 1e-9)), tags) if use_viterbi else p.argmax(-1).tolist()
         scores = p[np.arange(len(path)), path].tolist() if path else []
         spans = spans_from_tags(text, [tags[t] for t in path], scores)
         shortest = int(self.config.get("min_reason_chars" if which == "reason" else "min_chars", 1))
