@@ -176,7 +176,7 @@ def tag(
 ) -> None:
     """Tag a piece of narrative and print its spans and the records built from them."""
     try:
-        model = load_tagger(None if tagger == "default" else tagger)
+        model = load_tagger(tagger)
     except TaggerUnavailable as exc:
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

@@ -79,7 +79,7 @@ def process(
         doc.findings.extend(repair_findings(repair_digits(doc, apply=True, only_ocr=True)))
     if tagger is not None:
         try:
-            tag_document(doc, load_tagger(None if tagger == "default" else tagger) if isinstance(tagger, str) else tagger)
+            tag_document(doc, load_tagger(tagger) if isinstance(tagger, str) else tagger)
         except TaggerUnavailable as exc:
             doc.error = f"narrative not tagged: {exc}"
         else:

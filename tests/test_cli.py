@@ -52,6 +52,11 @@ def test_run_writes_the_dataset_and_reports_bad_files(tmp_path, bad_inputs):
     assert {t["table_type"] for t in tables} >= {"final.income_expenditure_summary", "final.three_public"}
     assert pq.read_table(out / "sections.parquet").num_rows > 5
     assert pq.read_table(out / "cells.parquet").num_rows > len(items)
+    records = pq.read_table(out / "records.parquet").to_pylist()
+    mentions = pq.read_table(out / "mentions.parquet").to_pylist()
+    assert {r["doc_id"] for r in records} == {m["doc_id"] for m in mentions} == {by_name["sample_final_2023.pdf"]["doc_id"]}
+    assert any(r["subject"] == "收入总计" and r["value_yuan"] for r in records)
+    assert all(r["page"] and r["x1"] > r["x0"] for r in records if r["x0"] is not None)
     findings = pq.read_table(out / "findings.parquet").to_pylist()
     assert findings and all(json.loads(f["evidence_json"]) for f in findings)
     saved = json.loads((out / "docs" / f"{sample_id}.json").read_text(encoding="utf-8"))
@@ -76,3 +81,17 @@ def test_check_on_a_consistent_document():
     result = runner.invoke(app, ["check", str(SAMPLE)])
     assert result.exit_code == 0, result.output
     assert "0 inconsistent" in result.output
+
+
+def test_tag_prints_spans_and_records() -> None:
+    text = "社会保障和就业支出年初预算559.63万元，决算数914.04万元，完成年初预算的163.3%。"
+    result = runner.invoke(app, ["tag", text], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    for expected in ("559.63万元", "914.04万元", "163.3%", "预算数", "决算数", "完成率", "5,596,300.00"):
+        assert expected in result.output
+
+
+def test_tag_with_an_unknown_model_folder_fails_clearly(tmp_path) -> None:
+    result = runner.invoke(app, ["tag", "基本支出100万元。", "--tagger", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no trained tagger" in result.output

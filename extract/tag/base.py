@@ -74,8 +74,10 @@ _LOADED: dict[Path, Tagger] = {}
 
 
 def load_tagger(name_or_path: str | Path | None = None) -> Tagger:
-    """A trained tagger by backend name ("sklearn"), by folder, or the default one; cached per process."""
-    name_or_path = name_or_path or DEFAULT_BACKEND
+    """A trained tagger by backend name ("sklearn"), by folder, or the default one (None or "default");
+    cached per process."""
+    if name_or_path in (None, "default"):
+        name_or_path = DEFAULT_BACKEND
     path = model_dir(str(name_or_path)) if str(name_or_path) in BACKENDS else Path(name_or_path)
     path = path.resolve()
     if path not in _LOADED:
