@@ -290,6 +290,8 @@ class NarrativeRecord(BaseModel):
     direction: str | None = None
     base: str | None = None
     """The whole a share is taken of, when printed (占本年支出合计的…)."""
+    part_of: str | None = None
+    """record_id of the whole this amount is listed under ("支出…万元，其中：教育支出…"); see extract.records.parts."""
     reason: str | None = None
     target: str | None = None
     subject_from_context: bool = False

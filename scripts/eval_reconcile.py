@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ROOT / "tests/fixtures/injected"
 TABLE_KINDS = ("cell_number", "delete_table", "title_year", "section_swap", "placeholder")
 NARRATIVE_KINDS = ("narrative_number", "comparison_word")
-"""Checked through the tagged narrative records (N001–N004)."""
+"""Checked through the tagged narrative records (N001–N008)."""
 MARGIN = 2.0
 
 VERIFIED: dict[str, list[tuple[str, int, str]]] = {
@@ -48,10 +48,24 @@ VERIFIED: dict[str, list[tuple[str, int, str]]] = {
         ("N002", 26, "real: 一般行政管理事务 增加21.8万元, 21.8 ÷ 3,644.2 (previous level) = 0.60%, printed 0.06 %"),
         ("N002", 26, "real: 检察监督支出 减少134万元, 134 ÷ 2,029 (previous level) = 6.60%, printed 0.66 %"),
     ],
+    "gbc_shpt_sfj_2026_budget.pdf": [
+        ("N002", 9, "real as printed: 其他司法支出 执行数 43,269.3 → 预算 3,845.49万元 called 增加17.62% (it is −91.11%)"),
+        ("N002", 9, "real as printed: 职业年金缴费 77.99 → 91.97万元 = +17.93%, printed 增加17.66%"),
+        ("N002", 9, "real as printed: 住房公积金 198.34 → 201.50万元 = +1.59%, printed 增加5.27%"),
+    ],
+    "gbc_上海市普陀区人民政府万里街道办事处24年预算.pdf": [
+        ("N002", 9, "real as printed: 住房公积金 348.52 → 352.67万元 = +1.19%, printed 增加0.53%"),
+    ],
+    "tbx_1770007475548-818404804.pdf": [
+        ("N002", 6, "real as printed: 群众团体 一般行政管理事务 11.67 → 45.41万元 = +289.12%, printed 增加314.82%"),
+        ("N002", 7, "real as printed: 职业年金缴费 132.59 → 441.25万元 = +232.79%, printed 增加60.54%"),
+    ],
     "seed000_final_2022.pdf": [
         ("P002", 65, "real as printed: 执行率 9.81 beside 31.102/52 (the seed prints 9.81 for 59.81)"),
         ("P002", 69, "real as printed: 执行率 3.63 beside 71.91/97.66 (73.63 in the source)"),
         ("N002", 20, "real as printed: 农林水支出 减少67.83万元, 67.83 ÷ 341.91 = 19.84%, printed 下降19.80%"),
+        ("N005", 20, "real as printed: 公用经费 3,315,011.55元 but the 16 items it 主要包括 add up to 3,315,274.05元 "
+                     "(262.50元 more)"),
         # (T002 ×2 on p13–14, 310 资本性支出, were a false alarm of the table view, which merged the
         # rows of the 公用经费 list printed on across three same-named panels; fixed in views.py.)
     ],

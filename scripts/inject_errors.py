@@ -68,30 +68,50 @@ class Injected:
 # -- re-typesetting ---------------------------------------------------------------------------
 
 
-def _span_at(page: pymupdf.Page, rect: pymupdf.Rect) -> dict | None:
-    spans = [s for b in page.get_text("dict")["blocks"] for ln in b.get("lines", []) for s in ln["spans"]]
-    hits = [s for s in spans if pymupdf.Rect(s["bbox"]).intersects(rect) and s["text"].strip()]
-    return max(hits, key=lambda s: (pymupdf.Rect(s["bbox"]) & rect).get_area(), default=None)
+def _chars_at(page: pymupdf.Page, rect: pymupdf.Rect) -> tuple[dict | None, list[tuple[str, tuple, float]]]:
+    """The span printing `rect` and its characters as (char, origin, size)."""
+    spans = [s for b in page.get_text("rawdict")["blocks"] for ln in b.get("lines", []) for s in ln["spans"]]
+    hits = [s for s in spans if pymupdf.Rect(s["bbox"]).intersects(rect) and "".join(c["c"] for c in s["chars"]).strip()]
+    span = max(hits, key=lambda s: (pymupdf.Rect(s["bbox"]) & rect).get_area(), default=None)
+    return span, [(c["c"], tuple(c["origin"]), span["size"]) for c in span["chars"]] if span else []
+
+
+def _write(page: pymupdf.Page, x: float, baseline: float, text: str, size: float, width: float | None = None) -> None:
+    """Write `text` from (x, baseline), condensed to `width` when it would be wider (an overlap would
+    reorder the characters of the line when the page is read back)."""
+    natural = FONT.text_length(text, fontsize=size)
+    squeeze = min(1.0, width / natural) if width and natural else 1.0
+    writer = pymupdf.TextWriter(page.rect)
+    writer.append((x, baseline), text, font=FONT, fontsize=size)
+    writer.write_text(page, morph=(pymupdf.Point(x, baseline), pymupdf.Matrix(squeeze, 1)))
 
 
 def retype(page: pymupdf.Page, clip: BBox, old: str, new: str, align_right: bool = False) -> BBox | None:
-    """Replace the first `old` inside `clip` by `new`, same baseline and size. Returns its rect."""
+    """Replace the first `old` inside `clip` by `new`, same baseline and size. Returns its rect.
+
+    Some fonts' text is re-flowed by the redaction (the rest of the span moves into the gap); then the
+    rest of the span is written back where it was printed."""
     hits = page.search_for(old, clip=pymupdf.Rect(clip) + pymupdf.Rect(-2, -2, 2, 2))
     if not hits:
         return None
     rect = hits[0]
-    span = _span_at(page, rect)
+    span, before = _chars_at(page, rect)
     if span is None:
         return None
     size, baseline = span["size"], span["origin"][1]
     inner = pymupdf.Rect(rect.x0 + 0.3, rect.y0 + rect.height * 0.2, rect.x1 - 0.3, rect.y1 - rect.height * 0.2)
     page.add_redact_annot(inner)
     page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
-    width = FONT.text_length(new, fontsize=size)
-    x = rect.x1 - width if align_right else rect.x0
-    writer = pymupdf.TextWriter(page.rect)
-    writer.append((x, baseline), new, font=FONT, fontsize=size)
-    writer.write_text(page)
+    kept = [(c, o, sz) for c, o, sz in before if not inner.contains(pymupdf.Point(o[0] + 0.5 * sz * 0.5, o[1] - 0.3 * sz))]
+    _, after = _chars_at(page, pymupdf.Rect(span["bbox"]))
+    if [(c, round(o[0], 1)) for c, o, _ in after] != [(c, round(o[0], 1)) for c, o, _ in kept]:
+        page.add_redact_annot(pymupdf.Rect(span["bbox"]))
+        page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+        for c, o, sz in kept:
+            _write(page, o[0], o[1], c, sz)
+    natural = FONT.text_length(new, fontsize=size)
+    x = rect.x1 - min(natural, rect.width) if align_right else rect.x0
+    _write(page, x, baseline, new, size, rect.width)
     return (rect.x0, rect.y0, rect.x1, rect.y1)
 
 

@@ -9,6 +9,7 @@ from extract.reconcile import (  # noqa: F401 - registers
     cross_checks,
     dates,
     narrative,
+    narrative_lists,
     performance,
     summary_checks,
     table_checks,

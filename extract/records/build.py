@@ -11,12 +11,13 @@ because budget prose splits one statement over several sentences:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.model import BBox, Document, DocumentKind, NarrativeRecord
 from extract.records.attributes import VALUE_LABELS, ValueAttributes, value_attributes
 from extract.records.link import CHANGE_METRICS, link
+from extract.records.parts import link_parts
 from extract.records.values import parse_value
 from extract.tag.spans import Relation, Span
 
@@ -97,7 +98,7 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, budge
     return records
 
 
-def document_records(sentences: Iterable[TaggedSentence], report_year: int | None = None,
+def document_records(sentences: Sequence[TaggedSentence], report_year: int | None = None,
                      budget: bool = False) -> list[NarrativeRecord]:
     """Records of a document's sentences in reading order, with subjects and reasons carried across."""
     out: list[NarrativeRecord] = []
@@ -123,6 +124,7 @@ def document_records(sentences: Iterable[TaggedSentence], report_year: int | Non
         if records:
             previous = records
         previous_section = sent.section_path
+    link_parts(sentences, out)
     return out
 
 

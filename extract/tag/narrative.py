@@ -28,26 +28,35 @@ def section_paths(sections: list[Section], parents: tuple[str, ...] = ()) -> Ite
 
 def _lines_of(doc: Document, sec: Section, sentence: str) -> list[TextLine]:
     """The body lines (of the section's pages) that the sentence's text was read from, in order: the
-    line where it starts, then following lines until its length is covered."""
+    line where it starts (its opening may run over a line break), then following lines until its length
+    is covered."""
     flat = "".join(sentence.split())
-    probe = flat[:12]
-    if len(probe) < 4:
+    if len(flat) < 4:
         return []
+    pages = []
     for page in doc.pages[sec.page_start - 1 : sec.page_end]:
         lines = [line for block in page.blocks for line in block.lines]
-        for k, line in enumerate(lines):
-            text = "".join(line.text.split())
-            at = text.find(probe)
-            if at < 0:
-                continue
-            found, covered = [line], len(text) - at
-            for nxt in lines[k + 1 :]:
-                if covered >= len(flat):
-                    break
-                found.append(nxt)
-                covered += len("".join(nxt.text.split()))
-            return found
+        pages.append((lines, ["".join(line.text.split()) for line in lines]))
+    # the longest opening found wins: budget prose repeats openings ("2025年当年预算执行数为…") line after line
+    for probe in dict.fromkeys((flat[:40], flat[:20], flat[:12])):
+        for lines, texts in pages:
+            at = "".join(texts).find(probe)
+            if at >= 0:
+                return _covering(lines, texts, at, len(flat))
     return []
+
+
+def _covering(lines: list[TextLine], texts: list[str], at: int, length: int) -> list[TextLine]:
+    """The lines holding `length` characters from offset `at` of their joined (space-free) texts."""
+    found, covered = [], -at
+    for line, text in zip(lines, texts, strict=True):
+        covered += len(text)
+        if covered <= 0:
+            continue
+        found.append(line)
+        if covered >= length:
+            break
+    return found
 
 
 def _union(lines: list[TextLine]) -> BBox | None:
