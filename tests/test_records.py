@@ -112,3 +112,56 @@ def test_pipeline_records_restate_the_sample_tables() -> None:
     assert totals["收入总计"].value_yuan == pytest.approx(table_total)
     assert totals["收入总计"].page and totals["收入总计"].bbox
     assert {m.label for m in doc.mentions} >= {"AMOUNT", "PERCENT", "SUBJECT", "REASON"}
+
+
+def _sentences(*rows: tuple[str, tuple]) -> list[TaggedSentence]:
+    return [TaggedSentence(f"s{k}", text, spans_of(text, *items)) for k, (text, items) in enumerate(rows, 1)]
+
+
+def _part_of(records, raw: str) -> str | None:
+    whole = next(r for r in records if r.raw == raw).part_of
+    return next(r.raw for r in records if r.record_id == whole) if whole else None
+
+
+def test_parts_inline_list_runs_over_semicolon_clauses() -> None:
+    """"支出…，其中：A…；B…。" — the list runs on after "；" and ends with "。"; the next sentence is not in it."""
+    records = document_records(_sentences(
+        ("支出预算557,259.13万元，其中：教育支出434,334.99万元，占77.94%；",
+         (("SUBJECT", "支出"), ("AMOUNT", "557,259.13万元"), ("SUBJECT", "教育支出"), ("AMOUNT", "434,334.99万元"),
+          ("PERCENT", "77.94%"))),
+        ("结转下年88,480.06万元，占15.88%。", (("SUBJECT", "结转下年"), ("AMOUNT", "88,480.06万元"), ("PERCENT", "15.88%"))),
+        ("机关运行经费171.01万元。", (("SUBJECT", "机关运行经费"), ("AMOUNT", "171.01万元"))),
+    ))
+    assert _part_of(records, "434,334.99万元") == "557,259.13万元"
+    assert _part_of(records, "88,480.06万元") == "557,259.13万元"
+    assert _part_of(records, "171.01万元") is None
+    assert _part_of(records, "557,259.13万元") is None
+
+
+def test_parts_numbered_items_skip_nested_levels_and_stop_at_a_sibling() -> None:
+    """"（一）收入…。包括：" then 1. 2. items; a nested （1） item is a part of item 1, not of the whole; （二) ends it."""
+    records = document_records(_sentences(
+        ("（一）收入预算总计13,377.11万元。", (("SUBJECT", "收入预算总计"), ("AMOUNT", "13,377.11万元"))),
+        ("包括：", ()),
+        ("1.财政拨款收入预算总计13,297.11万元。", (("SUBJECT", "财政拨款收入预算总计"), ("AMOUNT", "13,297.11万元"))),
+        ("（1）一般公共预算收入预算13,297.11万元。", (("SUBJECT", "一般公共预算收入"), ("AMOUNT", "13,297.11万元"))),
+        ("2.其他资金收入预算总计80万元。", (("SUBJECT", "其他资金收入预算总计"), ("AMOUNT", "80万元"))),
+        ("（二）支出预算总计13,377.11万元。", (("SUBJECT", "支出预算总计"), ("AMOUNT", "13,377.11万元"))),
+    ))
+    by_sentence = {r.sentence_id: r for r in records}
+    whole = by_sentence["s1"].record_id
+    assert by_sentence["s3"].part_of == whole and by_sentence["s5"].part_of == whole
+    assert by_sentence["s4"].part_of != whole and by_sentence["s6"].part_of is None
+
+
+def test_parts_whole_named_before_zhong_and_changes_listed_under_changes() -> None:
+    """"X预算中，A…增加…；" — levels are parts of X's level, changes parts of X's change."""
+    records = document_records(_sentences(
+        ("财政拨款支出预算9628.22万元，比上年预算增加793.14万元。",
+         (("SUBJECT", "财政拨款支出"), ("AMOUNT", "9628.22万元"), ("AMOUNT", "793.14万元"))),
+        ("财政拨款支出预算中，一般公共预算拨款支出预算9628.22万元，比上年预算增加793.14万元；",
+         (("SUBJECT", "一般公共预算拨款支出"), ("AMOUNT", "9628.22万元"), ("AMOUNT", "793.14万元"))),
+    ))
+    level, change = [r for r in records if r.sentence_id == "s1"]
+    part_level, part_change = [r for r in records if r.sentence_id == "s2"]
+    assert (part_level.part_of, part_change.part_of) == (level.record_id, change.record_id)

@@ -8,6 +8,8 @@ N006  the changes listed under a change ("减少23,616.80万元。其中：财�
       direction word makes it add up — then that word is the error; otherwise the list may be partial.
 N007  a comparison stated in words ("决算数小于预算数") holds for the 决算数 and 预算数 just stated.
 N008  an amount stated twice for the same line (same scope, same family) is stated the same way.
+N009  a reason that ends by restating the direction of the spending ("…基数调整，支出增加") agrees with the
+      change it explains.
 """
 
 from __future__ import annotations
@@ -55,26 +57,35 @@ def _yuan(interval: Interval) -> str:
 )
 def listed_parts_within_whole(index: DocIndex) -> Iterator[Outcome]:
     by_id = {r.record_id: r for r in index.doc.records}
-    for whole_id, parts in _parts(index.doc.records, "level").items():
-        whole = by_id[whole_id]
-        if "收支" in (whole.subject or ""):
-            continue  # a 收支 total is listed twice, once per side
-        intervals = [stated_interval(p) for p in parts]
-        whole_i = stated_interval(whole)
-        if whole_i is None or any(i is None for i in intervals):
+    groups = [(by_id[whole_id], parts) for whole_id, parts in _parts(index.doc.records, "level").items()]
+    for whole, all_parts in groups:
+        if "收支" not in (whole.subject or ""):
+            yield from _within_whole(index, whole, all_parts)
             continue
-        total = interval_sum(i for i in intervals if i is not None)
-        complete = _shares_make_whole(index.doc.records, parts)
-        ok = total.meets(whole_i) if complete else total.lo <= whole_i.hi
-        names = "、".join(p.subject or p.raw for p in parts)
-        yield Verdict(
-            f"“{whole.subject}”下所列各项（{names}）", f"the parts listed under “{whole.subject}” ({names})", ok,
-            expected=f"合计不超过 {whole.raw}", found=f"合计 {_yuan(total)}",
-            evidence=(record_evidence(whole, "whole"), *(record_evidence(p, "part") for p in parts)),
-            why_zh="所列各项之和超过了总数。" if total.lo > whole_i.hi else "各项占比合计100%，金额之和却与总数不符。",
-            why_en="The listed parts add up to more than the whole." if total.lo > whole_i.hi
-            else "The parts' shares add up to 100% but their amounts do not add up to the whole.",
-        )
+        by_side: dict[str, list[NarrativeRecord]] = defaultdict(list)
+        for part in all_parts:  # a 收支 total is listed once per side, one clause each ("…；…。")
+            by_side[part.sentence_id].append(part)
+        for parts in by_side.values():
+            yield from _within_whole(index, whole, parts)
+
+
+def _within_whole(index: DocIndex, whole: NarrativeRecord, parts: list[NarrativeRecord]) -> Iterator[Outcome]:
+    intervals = [stated_interval(p) for p in parts]
+    whole_i = stated_interval(whole)
+    if whole_i is None or any(i is None for i in intervals):
+        return
+    total = interval_sum(i for i in intervals if i is not None)
+    complete = _shares_make_whole(index.doc.records, parts)
+    ok = total.meets(whole_i) if complete else total.lo <= whole_i.hi
+    names = "、".join(p.subject or p.raw for p in parts)
+    yield Verdict(
+        f"“{whole.subject}”下所列各项（{names}）", f"the parts listed under “{whole.subject}” ({names})", ok,
+        expected=f"合计不超过 {whole.raw}", found=f"合计 {_yuan(total)}",
+        evidence=(record_evidence(whole, "whole"), *(record_evidence(p, "part") for p in parts)),
+        why_zh="所列各项之和超过了总数。" if total.lo > whole_i.hi else "各项占比合计100%，金额之和却与总数不符。",
+        why_en="The listed parts add up to more than the whole." if total.lo > whole_i.hi
+        else "The parts' shares add up to 100% but their amounts do not add up to the whole.",
+    )
 
 
 def _shares_make_whole(records: list[NarrativeRecord], parts: list[NarrativeRecord]) -> bool:
@@ -242,3 +253,32 @@ def restated_amount_matches(index: DocIndex) -> Iterator[Outcome]:
                 why_zh="同一项目在说明中前后两处金额不一致。",
                 why_en="The narrative states two different amounts for the same line.",
             )
+
+
+_REASON_SAYS = re.compile(r"(?:支出|经费|费用)(?:相应)?(增加|减少)等?$")
+"""A reason that ends by restating the direction of the spending it explains ("…基数调整，支出增加。")."""
+
+
+@check(
+    "N009.reason_direction_matches",
+    description="A reason that restates the direction of the change it explains (…，支出增加) agrees with that change",
+    inputs=("narrative",),
+)
+def reason_direction_matches(index: DocIndex) -> Iterator[Outcome]:
+    seen: set[tuple[str, str]] = set()
+    for record in index.doc.records:
+        if record.metric != "增减额" or record.direction not in _DIRECTION_SIGN or not record.reason:
+            continue
+        said = _REASON_SAYS.search(record.reason.rstrip("。；;. "))
+        if said is None or (record.sentence_id, record.reason) in seen:
+            continue
+        seen.add((record.sentence_id, record.reason))
+        where = [sentence_evidence(s) for s in index.doc.sentences if record.reason in s.text][:1]
+        yield Verdict(
+            f"“{record.subject}”变动的原因说明", f"the reason given for the change of “{record.subject}”",
+            said.group(1) == record.direction,
+            expected=f"原因中的方向与{record.direction}{record.raw}一致", found=said.group(0),
+            evidence=(record_evidence(record, "change"), *sentence_of(index, record), *where),
+            why_zh=f"变动为{record.direction}，原因却说“{said.group(0)}”。",
+            why_en=f"The change is a {record.direction} but its reason says “{said.group(0)}”.",
+        )

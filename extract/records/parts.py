@@ -90,7 +90,11 @@ def link_parts(sentences: Sequence[TaggedSentence], records: Sequence[NarrativeR
             if not wholes:
                 continue
             inline = [r for r in own if start(r) > m.end()]
-            if inline:
+            level = item_style(sent.text[m.end():].lstrip("：:，, "))
+            if inline and level is not None:  # "其中：（一）…。（二）…。": the first item opens the numbered list
+                first = [r for r in inline if kind_of(r)][:1]
+                _attach(wholes, [*first, *_item_run(sentences, i, by_sentence, level)])
+            elif inline:
                 _attach(wholes, _clause_run(sentences, i, by_sentence, m.end()))
             else:
                 _attach(wholes, _item_run(sentences, i, by_sentence))
@@ -119,11 +123,10 @@ def _clause_run(sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[s
 
 
 def _item_run(sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[str, list[NarrativeRecord]],
-              limit: int = 20) -> list[NarrativeRecord]:
+              level: int | None = None, limit: int = 20) -> list[NarrativeRecord]:
     """The first amount of each numbered item after sentence i at the level of the first one; deeper items
     (a nested list) are skipped, a higher one ends the list."""
     out: list[NarrativeRecord] = []
-    level = None
     for sent in sentences[i + 1: i + 1 + limit]:
         if sent.section_path != sentences[i].section_path:
             break
