@@ -1,12 +1,16 @@
-"""Narrative records (from the tag → records stages) checked against the tables and against themselves.
+"""Narrative records (from the tag → records stages) checked against the tables and against themselves
+(the checks that need no table, N005–N009, are in `narrative_lists`).
 
 N001  a stated amount whose subject names a table row must equal that row's main amount. A value
       that matches no such row but lies within RESTATEMENT_SPAN of the nearest one is a restatement
       gone wrong; one farther off is taken to describe another scope (no finding).
 N002  a change rate recomputed from the stated level and change amount: rate = change / (level ∓ change),
-      the sign from the stated direction (增加/减少), so a flipped comparison word is caught too.
-N003  a share recomputed: part / whole, the whole being the printed base (占本年支出合计的…) or the
-      nearest earlier 合计/总计 of the same section.
+      the sign from the stated direction (增加/减少), so a flipped comparison word is caught too; or, with
+      no change amount, from two stated levels (current − base) / base, the base being the one the
+      comparison names ("比2022年预算执行数…"). A change called 增加 in its amount and 下降 in its rate is
+      inconsistent on its face.
+N003  a share recomputed: part / whole, the whole being the printed base (占本年支出合计的…), the whole the
+      part is listed under (`part_of`), or the nearest earlier 合计/总计 of the same section.
 N004  a completion or execution rate recomputed: 决算数 (执行数) / 预算数 of the same subject.
 
 Every comparison is between intervals: each printed number stands for ± half a unit of its last digit,

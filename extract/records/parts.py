@@ -3,9 +3,10 @@
 Budget prose lists the parts of a total after 其中 / 包括, or after "X中，" naming the whole
 ("财政拨款支出预算中，一般公共预算拨款支出预算…"). A list runs
 * inline, to the end of the Chinese sentence: clauses split at "；" continue it, "。" ends it;
-* or, when the marker closes its sentence ("其中：" / "包括："), over the following numbered items of one
-  style ("（一）…（二）…" or "1.…2.…"): the first amount of each item is a part; an unnumbered sentence
-  in between (a nested "其中：", a reason) is skipped, an item of another style ends the list.
+* or, when the marker closes its sentence ("其中：" / "包括：") or is followed by a numbered item
+  ("其中：（一）…"), over the numbered items of that level ("（一）…（二）…" or "1.…2.…"): the first amount of
+  each item is a part; unnumbered sentences and deeper items (a nested "其中：", "（1）" under "1.")
+  are skipped, a higher-level item ("（二）" after "1.") ends the list.
 Levels are parts of a level, changes (增减额) parts of a change: each record gets `part_of`, the
 record_id of the last amount of its own kind before the marker. A nested marker inside a list starts a
 list of its own, which ends with its clause.
