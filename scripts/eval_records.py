@@ -19,6 +19,7 @@ from extract.records.attributes import VALUE_LABELS, value_attributes
 from extract.records.build import TaggedSentence, document_records
 from extract.tag.base import BACKENDS, DEFAULT_BACKEND, load_tagger
 from extract.tag.metrics import Score
+from extract.tag.refine import refine
 from extract.tag.spans import Example, load_split
 
 TRIPLE_RELATIONS = ("value-of", "change-of", "share-of", "rate-of", "target-of")
@@ -53,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     examples = load_split(args.split)
     texts = [e.text for e in examples]
-    spans = [e.spans for e in examples] if args.spans == "gold" else load_tagger(args.backend).predict(texts)
+    if args.spans == "gold":
+        spans = [e.spans for e in examples]
+    else:
+        tagged = load_tagger(args.backend).predict(texts)
+        spans = [refine(p, e.text, e.kind, e.section_path) for p, e in zip(tagged, examples, strict=True)]
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(examples):
         by_doc[e.doc_id].append(i)

@@ -5,6 +5,9 @@ and tagging speed.
     python scripts/eval_taggers.py --split dev --backend sklearn
     python scripts/eval_taggers.py --errors sklearn  # also list its wrong spans
 
+Predictions get the rules that `budgetlens run` applies after the tagger (`extract/tag/refine.py`: a count
+in the work-plan section of a budget is a TARGET; a printed computation "a/b*100%=c%" is one PERCENT);
+--raw scores the bare tagger.
 Speed is measured on this machine's CPU: all sentences of the split tagged in one call after a
 warm-up call, best of --repeat runs, single process.
 """
@@ -17,6 +20,7 @@ import time
 
 from extract.tag.base import BACKENDS, TaggerUnavailable, load_tagger, model_dir
 from extract.tag.metrics import Score, score_spans, score_table
+from extract.tag.refine import refine
 from extract.tag.spans import Example, load_split
 
 
@@ -51,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", choices=sorted(BACKENDS), action="append")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--errors", choices=sorted(BACKENDS), help="list the wrong spans of this backend")
+    ap.add_argument("--raw", action="store_true",
+                    help="score the bare tagger, without the rules the pipeline applies after it (extract/tag/refine.py)")
     args = ap.parse_args(argv)
     examples = load_split(args.split)
     texts = [e.text for e in examples]
@@ -67,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{backend}: {exc}", file=sys.stderr)
             continue
         predicted, speeds[backend] = timed_predict(tagger, texts, args.repeat)
+        if not args.raw:
+            predicted = [refine(p, e.text, e.kind, e.section_path) for p, e in zip(predicted, examples, strict=True)]
         results[backend] = score_spans(gold, predicted)
         if args.errors == backend:
             print_errors(examples, predicted)

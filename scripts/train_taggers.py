@@ -4,10 +4,12 @@
     python scripts/train_taggers.py --backend sklearn    # one backend
     python scripts/train_taggers.py --backend transformer --set epochs=40 --set device=cuda
 
-Training reads the train split (and the dev split for early stopping / model selection only); the
-test split is never read here. Each model folder gets a meta.json with the backend, version, config,
-training data (file names and sha256 of the gold files) and dev scores. Same data + same config +
-same seed → the same model (up to floating-point nondeterminism of multi-threaded BLAS/torch).
+Training reads the train split plus the made-up sentences of annotations/synthetic/ (planned counts
+as TARGET, `scripts/make_synthetic_sentences.py`; --no-synthetic leaves them out), and the dev split
+for early stopping / model selection only; the test split is never read here. Each model folder
+gets a meta.json with the backend, version, config, training data (file names and sha256 of the gold
+and synthetic files) and dev scores. Same data + same config + same seed → the same model (up to
+floating-point nondeterminism of multi-threaded BLAS/torch).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from extract.tag.base import BACKENDS, TaggerUnavailable, backend_module, model_dir, read_meta, write_meta
 from extract.tag.metrics import score_spans
-from extract.tag.spans import GOLD_DIR, load_split
+from extract.tag.spans import GOLD_DIR, SYNTHETIC_DIR, load_split, load_training
 
 
 def _parse_value(raw: str) -> object:
@@ -31,10 +33,10 @@ def _parse_value(raw: str) -> object:
         return raw
 
 
-def train_one(backend: str, overrides: dict[str, object], out: Path) -> None:
+def train_one(backend: str, overrides: dict[str, object], out: Path, synthetic: bool = True) -> None:
     module = backend_module(backend)
     config = {**module.DEFAULT_CONFIG, **overrides}
-    train, dev = load_split("train"), load_split("dev")
+    train, dev = (load_training() if synthetic else load_split("train")), load_split("dev")
     t0 = time.perf_counter()
     tagger = module.train(train, dev, config)
     seconds = time.perf_counter() - t0
@@ -43,8 +45,8 @@ def train_one(backend: str, overrides: dict[str, object], out: Path) -> None:
     meta = read_meta(out)
     meta.update({
         "config": config,
-        "training_data": {name: hashlib.sha256((GOLD_DIR / f"{name}.jsonl").read_bytes()).hexdigest()[:16]
-                          for name in ("train", "dev")},
+        "training_data": {str(path.relative_to(GOLD_DIR.parents[1])): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+                          for path in training_files(synthetic)},
         "train_sentences": len(train),
         "train_seconds": round(seconds, 1),
         "dev_f1": {label: round(s.f1, 4) for label, s in dev_scores.items()},
@@ -54,11 +56,18 @@ def train_one(backend: str, overrides: dict[str, object], out: Path) -> None:
           " ".join(f"{label}={s.f1:.3f}" for label, s in dev_scores.items()))
 
 
+def training_files(synthetic: bool) -> list[Path]:
+    files = [GOLD_DIR / "train.jsonl", GOLD_DIR / "dev.jsonl"]
+    return files + (sorted(SYNTHETIC_DIR.glob("*.jsonl")) if synthetic else [])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backend", choices=sorted(BACKENDS), action="append", help="default: all installed")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config value (JSON or a plain string)")
+    ap.add_argument("--no-synthetic", action="store_true",
+                    help="train on the gold train split only, without annotations/synthetic/*.jsonl")
     ap.add_argument("--out", type=Path, help="output folder (one backend only); default models/tagger-<backend>")
     args = ap.parse_args(argv)
     overrides = {k: _parse_value(v) for k, _, v in (item.partition("=") for item in args.overrides)}
@@ -68,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for backend in backends:
         try:
-            train_one(backend, overrides, args.out or model_dir(backend))
+            train_one(backend, overrides, args.out or model_dir(backend), synthetic=not args.no_synthetic)
         except TaggerUnavailable as exc:
             print(f"{backend}: skipped ({exc})", file=sys.stderr)
             failed += bool(args.backend)

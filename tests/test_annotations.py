@@ -82,3 +82,17 @@ def test_split_sentences_keeps_offsets_and_joins_wrapped_lines() -> None:
     assert sentences[2].text == "主要原因是新增人员（含“三支一扶”；人员）增资。"
     assert sentences[3].text == "财政部下拨中央自\n然灾害救灾资金310万。"
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_synthetic_sentences_are_reproducible_valid_and_train_only(tmp_path: Path) -> None:
+    synth = _load_script("make_synthetic_sentences")
+    assert synth.main(["--out", str(tmp_path / "plans.jsonl")]) == 0
+    committed = ROOT / "annotations" / "synthetic" / "plans.jsonl"
+    assert (tmp_path / "plans.jsonl").read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in committed.read_text(encoding="utf-8").splitlines()]
+    assert [e for row in rows for e in stats_mod.validate_row(row)] == []
+    labels = {(row["kind"], s["label"]) for row in rows for s in row["spans"]}
+    assert ("部门预算", "TARGET") in labels and ("部门决算", "QUANTITY") in labels
+    assert ("部门决算", "TARGET") not in labels  # reports of completed work never state targets
+    gold_docs = {r["doc_id"] for split in stats_mod.SPLITS for r in _rows(split)}
+    assert synth.DOC_ID not in gold_docs

@@ -207,3 +207,18 @@ def test_n005_numbered_list_opened_by_its_first_item() -> None:
 
     assert statuses(doc("0"), "N005") == [FindingStatus.CONSISTENT]
     assert statuses(doc("6"), "N005") == [FindingStatus.INCONSISTENT]
+
+
+def test_n005_a_closing_total_without_its_own_subject_is_not_a_part() -> None:
+    """"…，合计1170.00万。" restates the whole; a tagger may give that 合计 no subject, so the record would
+    carry the last item's name — the word before the value still marks it."""
+    text = "项目总预算{0}万，其中支持企业规模化发展870.00万，支持企业国际化发展300.00万，合计1170.00万。"
+
+    def doc(total: str) -> Document:
+        t = text.format(total)
+        return doc_with(tagged("s1", t, ("SUBJECT", "项目总预算"), ("AMOUNT", f"{total}万"), ("SUBJECT", "支持企业规模化发展"),
+                               ("AMOUNT", "870.00万"), ("SUBJECT", "支持企业国际化发展"), ("AMOUNT", "300.00万"),
+                               ("AMOUNT", "1170.00万")))
+
+    assert statuses(doc("1170.00"), "N005") == [FindingStatus.CONSISTENT]
+    assert statuses(doc("1100.00"), "N005") == [FindingStatus.INCONSISTENT]

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
 
-from extract.tag import sklearn_tagger
+from extract.tag import crf_tagger, sklearn_tagger
 from extract.tag.base import BACKENDS, Tagger, load_tagger, model_dir, read_meta
 from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
 from extract.tag.spans import FLAT_LABELS, Span, load_split
 from span_helpers import by_label, exact
 
-NEEDS = {"sklearn": "sklearn", "spacy": "spacy", "transformer": "torch"}
+NEEDS = {"sklearn": "sklearn", "crf": "pycrfsuite", "spacy": "spacy", "transformer": "torch"}
 
 
 def _tagger(backend: str) -> Tagger:
@@ -81,13 +82,14 @@ def test_bio_round_trip_drops_overlaps_and_edge_spaces() -> None:
     assert [(s.start, s.end, s.label) for s in decoded] == [(0, 4, "SUBJECT"), (5, 14, "AMOUNT")]
 
 
-def test_sklearn_tiny_model_save_load_round_trip(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", [sklearn_tagger, crf_tagger], ids=["sklearn", "crf"])
+def test_tiny_model_save_load_round_trip(module: ModuleType, tmp_path: Path) -> None:
     train = [e for e in load_split("train") if e.spans][:40]
-    tagger = sklearn_tagger.train(train, [], {"max_iter": 50})
+    tagger = module.train(train, [], {"max_iter": 50, "max_iterations": 50})
     texts = [e.text for e in train[:6]] + ["主要原因是人员增资。"]
     before = tagger.predict(texts)
     tagger.save(tmp_path / "tiny")
     loaded = load_tagger(tmp_path / "tiny")
-    assert (loaded.backend, loaded.version) == ("sklearn", sklearn_tagger.VERSION)
+    assert (loaded.backend, loaded.version) == (tagger.backend, module.VERSION)
     assert loaded.predict(texts) == before
     assert any(s.label == "AMOUNT" for spans in before for s in spans)

@@ -31,17 +31,28 @@ from extract.reconcile.narrative import (
     subject_key,
 )
 from extract.reconcile.views import DocIndex
-from extract.records.parts import kind_of
+from extract.records.parts import kind_of, start
 
 _DIRECTION_SIGN = {"增加": 1.0, "减少": -1.0}
 _TOTAL = re.compile(r"(?:其中)?[：:]?(?:合计|总计|小计)")
 """A 合计 at the end of a list restates the whole."""
+_TOTAL_BEFORE = re.compile(r"(?:^|[，,；;、：:\s])(?:合计|总计|小计|共计)[为是：:]?\s*$")
+"""合计 standing alone before a value ("…，合计1170.00万"), not the end of a name ("财政拨款收入预算总计")."""
 
 
-def _parts(records: list[NarrativeRecord], kind: str) -> dict[str, list[NarrativeRecord]]:
+def _restates_total(record: NarrativeRecord, texts: dict[str, str]) -> bool:
+    """A listed member that is the list's own 合计: by its subject, or by the word printed just before its
+    value (the tagger may have given "合计1170.00万" no subject of its own)."""
+    if _TOTAL.fullmatch(record.subject or ""):
+        return True
+    return bool(_TOTAL_BEFORE.search(texts.get(record.sentence_id, "")[: start(record)]))
+
+
+def _parts(index: DocIndex, kind: str) -> dict[str, list[NarrativeRecord]]:
+    texts = {s.sentence_id: s.text for s in index.doc.sentences}
     groups: dict[str, list[NarrativeRecord]] = defaultdict(list)
-    for r in records:
-        if r.part_of and kind_of(r) == kind and not _TOTAL.fullmatch(r.subject or ""):
+    for r in index.doc.records:
+        if r.part_of and kind_of(r) == kind and not _restates_total(r, texts):
             groups[r.part_of].append(r)
     return groups
 
@@ -57,7 +68,7 @@ def _yuan(interval: Interval) -> str:
 )
 def listed_parts_within_whole(index: DocIndex) -> Iterator[Outcome]:
     by_id = {r.record_id: r for r in index.doc.records}
-    groups = [(by_id[whole_id], parts) for whole_id, parts in _parts(index.doc.records, "level").items()]
+    groups = [(by_id[whole_id], parts) for whole_id, parts in _parts(index, "level").items()]
     for whole, all_parts in groups:
         if "收支" not in (whole.subject or ""):
             yield from _within_whole(index, whole, all_parts)
@@ -129,7 +140,7 @@ def _whole_is_one_part(records: list[NarrativeRecord], whole: NarrativeRecord, p
 def listed_changes_add_up(index: DocIndex) -> Iterator[Outcome]:
     records = index.doc.records
     by_id = {r.record_id: r for r in records}
-    for whole_id, parts in _parts(records, "change").items():
+    for whole_id, parts in _parts(index, "change").items():
         whole = by_id[whole_id]
         whole_i, signed = _signed(whole), [_signed(p) for p in parts]
         if whole_i is None or any(s is None for s in signed):

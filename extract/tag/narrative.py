@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from extract.model import BBox, Document, Mention, NarrativeSentence, Section, TextLine
 from extract.tag.base import Tagger
+from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
 
 SKIP_SECTION = re.compile(r"(?<!说明)表$|名词解释|附件|目\s*录")
@@ -99,7 +100,7 @@ def _place(text: str, lines: list[TextLine], sentence: NarrativeSentence) -> tup
 
 
 def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
-    """Fill `doc.sentences` and `doc.mentions`."""
+    """Fill `doc.sentences` and `doc.mentions` (tagger spans refined by `extract.tag.refine`)."""
     with_lines = _sentences_with_lines(doc)
     doc.sentences = [sentence for sentence, _ in with_lines]
     name = f"{tagger.backend} {tagger.version}"
@@ -107,7 +108,7 @@ def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
     for k in range(0, len(with_lines), batch_size):
         batch = with_lines[k : k + batch_size]
         for (sent, lines), spans in zip(batch, tagger.predict([s.text for s, _ in batch]), strict=True):
-            for sp in spans:
+            for sp in refine(spans, sent.text, doc.meta.kind.value, sent.section_path):
                 page, bbox = _place(sp.text, lines, sent)
                 doc.mentions.append(Mention(
                     mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}", sentence_id=sent.sentence_id, label=sp.label,

@@ -21,76 +21,12 @@ import numpy as np
 
 from extract.tag.base import write_meta
 from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
-from extract.tag.patterns import PATTERNS, char_class, pattern_marks
+from extract.tag.features import char_features
 from extract.tag.spans import FLAT_LABELS, NESTED_LABELS, Example, Span, layer
 
 VERSION = "1.0"
 DEFAULT_CONFIG: dict = {"C": 4.0, "min_count": 2, "max_iter": 300, "window": 3}
 LAYERS = {"flat": FLAT_LABELS, "reason": NESTED_LABELS}
-
-_CLAUSE_END = frozenset("，,；;。：:")
-
-
-def _words(text: str) -> list[tuple[str, int, int]]:
-    """jieba words with their offsets (jieba is imported on first use: it builds its prefix dictionary then)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    return [(w, s, e) for w, s, e in jieba.tokenize(text)]
-
-
-def char_features(text: str, window: int = 3) -> list[list[str]]:
-    """Feature names of every character of `text`."""
-    n = len(text)
-    word_at: list[tuple[int, int]] = [(0, 0)] * n
-    words = _words(text)
-    for k, (_, s, e) in enumerate(words):
-        for i in range(s, e):
-            word_at[i] = (k, i - s)
-    number_start = [m.start() for name in ("money", "percent", "count") for m in PATTERNS[name].finditer(text)]
-    pad = "␂" * window + text + "␃" * window
-    classes = [char_class(c) for c in text]
-    marks = pattern_marks(text)
-    cue = PATTERNS["reason_cue"]
-    cue_starts = [m.start() for m in cue.finditer(text)]
-    feats: list[list[str]] = []
-    clause = 0
-    for i in range(n):
-        j = i + window
-        f = ["bias", f"c={pad[j]}", f"cls={classes[i]}"]
-        for k in range(1, window + 1):
-            f.append(f"c-{k}={pad[j - k]}")
-            f.append(f"c+{k}={pad[j + k]}")
-        f.append(f"b-1={pad[j - 1:j + 1]}")
-        f.append(f"b+1={pad[j:j + 2]}")
-        f.append(f"b-2={pad[j - 2:j]}")
-        f.append(f"b+2={pad[j + 1:j + 3]}")
-        f.append(f"t-1={pad[j - 1:j + 2]}")
-        f.append(f"cls3={classes[i - 1] if i else '^'}|{classes[i]}|{classes[i + 1] if i + 1 < n else '$'}")
-        for offset in (-1, 0, 1):
-            if 0 <= i + offset < n:
-                f.extend(f"m{offset}={m}" for m in marks[i + offset])
-        before = [s for s in cue_starts if s <= i]
-        f.append("cue_before" if before else "no_cue_before")
-        if before:
-            gap = text[before[-1]:i]
-            f.append(f"cue_gap={min(len(gap) // 8, 6)}")
-            f.append(f"cue_stops={min(sum(ch in '。；;' for ch in gap), 2)}")
-        f.append(f"clause={min(clause, 4)}")
-        k, pos = word_at[i]
-        word, ws, we = words[k]
-        f.append(f"w={word}")
-        f.append(f"wpos={'S' if we - ws == 1 else 'B' if pos == 0 else 'E' if ws + pos == we - 1 else 'M'}")
-        f.append(f"w-1={words[k - 1][0] if k else '^'}")
-        f.append(f"w+1={words[k + 1][0] if k + 1 < len(words) else '$'}")
-        f.append(f"w+2={words[k + 2][0] if k + 2 < len(words) else '$'}")
-        ahead = [s - we for s in number_start if s >= we]
-        f.append(f"num_ahead={min(min(ahead), 12) // 3 if ahead else 'none'}")
-        if text[i] in _CLAUSE_END:
-            clause += 1
-        feats.append(f)
-    return feats
-
 
 @dataclass
 class LinearLayer:

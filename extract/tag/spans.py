@@ -20,6 +20,7 @@ RELATIONS = ("value-of", "change-of", "share-of", "share-base", "rate-of", "reas
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = REPO_ROOT / "annotations" / "gold"
+SYNTHETIC_DIR = REPO_ROOT / "annotations" / "synthetic"
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,13 @@ def layer(spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
     """The spans with one of `labels`, in text order."""
     wanted = set(labels)
     return sorted((s for s in spans if s.label in wanted), key=lambda s: (s.start, s.end))
+
+
+def load_training(gold_dir: Path = GOLD_DIR, synthetic_dir: Path | None = SYNTHETIC_DIR) -> list[Example]:
+    """What the taggers are trained on: the gold train split, then every made-up sentence file in
+    `synthetic_dir` (`scripts/make_synthetic_sentences.py`). Dev and test stay gold only."""
+    examples = load_split("train", gold_dir)
+    if synthetic_dir is not None and synthetic_dir.is_dir():
+        for path in sorted(synthetic_dir.glob("*.jsonl")):
+            examples.extend(load_examples(path))
+    return examples

@@ -1,0 +1,75 @@
+"""Rules applied to any tagger's spans, for what a model trained on sentences cannot know or was never
+shown: the section a sentence sits in, and computations printed in 绩效 tables.
+
+**Plans.** A count is a QUANTITY when the text reports it ("全年共开展检查23次") and a TARGET when it is planned
+(GUIDELINES.md §2). Inside one sentence the taggers see the plan cues (计划/预计/拟/力争…), but a
+budget's work plan mostly states its targets bare — under "三、2019年部门主要工作任务及目标" the
+sentence "举办讲座7期" is a plan only because of the heading above it. So a count that the tagger calls a
+QUANTITY becomes a TARGET when the sentence sits in a plan section of a budget. Reports of past work in
+a 决算 or 绩效自评 ("2020年重点工作完成情况") are never plans.
+
+**Printed computations.** 绩效自评表 rows show how a rate was computed: "在职人员216/编制数236*100%=91.53%".
+Only the result after "=" is a stated value (a PERCENT); the operands and the "*100%" factor are
+arithmetic, and a tagger that never saw a formula reads them as amounts or targets.
+
+**Subject edges.** A SUBJECT never ends in the change word that follows it nor starts with the verb of
+having in front of it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "另有国家级教学团队6个" →
+国家级教学团队); character taggers sometimes run over either edge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from extract.tag.spans import Span
+
+BUDGET_KINDS = frozenset({"部门预算", "单位预算"})
+FORMULA = re.compile(r"\d[\d.,]*\s*[*×]\s*100\s*%\s*=\s*(?P<result>-?\d[\d.,]*\s*%)")
+CELL_MARKS = ("|", "：", ":", "；", "，", ",")
+SUBJECT_TAIL = re.compile(r"(?:增加|减少|增长|下降|达到)$")
+SUBJECT_HEAD = re.compile(r"^(?:另有|建有|现有|共有|获)")
+PLAN_HEADING = re.compile(r"工作任务|工作计划|工作安排|工作目标|任务及目标|工作要点|工作思路|重点工作(?!完成|开展情况)")
+
+
+def in_plan_section(kind: str, section_path: str) -> bool:
+    """Whether a sentence of a document of this kind, under this section path, states planned work."""
+    return kind in BUDGET_KINDS and bool(PLAN_HEADING.search(section_path))
+
+
+def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
+    """The spans with computations resolved (`resolve_formulas`) and, where the section makes the sentence a
+    plan, QUANTITY read as TARGET."""
+    spans = trim_subjects(resolve_formulas(spans, text))
+    if not in_plan_section(kind, section_path):
+        return spans
+    return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
+
+
+def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
+    """Spans of a text with every "operands*100%=result%" computation read as one PERCENT, its result:
+    spans over the operands (from the cell's start: the last "|" or clause mark before it) are dropped."""
+    out = list(spans)
+    for m in FORMULA.finditer(text):
+        cell_start = max(text.rfind(mark, 0, m.start()) for mark in CELL_MARKS) + 1
+        result_start, result_end = m.span("result")
+        out = [s for s in out if s.label == "REASON" or s.end <= cell_start or s.start >= result_end]
+        out.append(Span(result_start, result_end, "PERCENT", text[result_start:result_end]))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def trim_subjects(spans: Sequence[Span]) -> list[Span]:
+    """SUBJECT spans without a trailing change word or a leading verb of having (`SUBJECT_HEAD/TAIL`)."""
+    out = []
+    for s in spans:
+        if s.label == "SUBJECT":
+            head = SUBJECT_HEAD.match(s.text)
+            tail = SUBJECT_TAIL.search(s.text)
+            start = s.start + (head.end() if head else 0)
+            end = s.start + (tail.start() if tail else len(s.text))
+            if end - start < 2:
+                continue
+            s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
+        out.append(s)
+    return out

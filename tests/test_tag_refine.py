@@ -1,0 +1,50 @@
+"""The rules applied after every tagger (`extract/tag/refine.py`): counts in a budget's work plan are
+targets; a printed computation is read as its result."""
+
+from __future__ import annotations
+
+from extract.tag.refine import in_plan_section, refine, resolve_formulas, trim_subjects
+from extract.tag.spans import Span
+from span_helpers import by_label, exact, spans_of
+
+PLAN = "第一部分 部门概况 > 三、 2025年部门主要工作任务及目标"
+
+
+def test_counts_in_a_budget_work_plan_are_targets() -> None:
+    text = "举办业务骨干培训班2期，编印《工作动态》12期左右。"
+    spans = spans_of(text, ("SUBJECT", "业务骨干培训班"), ("QUANTITY", "2期"), ("QUANTITY", "12期左右"))
+    refined = refine(spans, text, "部门预算", PLAN)
+    assert by_label(refined, "TARGET") == [exact(text, "2期"), exact(text, "12期左右")]
+    assert by_label(refined, "SUBJECT") == [exact(text, "业务骨干培训班")]
+    assert by_label(refined, "QUANTITY") == []
+
+
+def test_reports_and_other_sections_keep_their_counts() -> None:
+    text = "全年共开展安全检查23次。"
+    spans = spans_of(text, ("SUBJECT", "安全检查"), ("QUANTITY", "23次"))
+    assert refine(spans, text, "部门决算", "第一部分 > （二） 2024年重点工作完成情况") == spans
+    assert refine(spans, text, "部门预算", "二、 部门机构设置及预算单位构成情况") == spans
+    assert not in_plan_section("部门预算", "一、 部门主要职能 > 重点工作完成情况")
+    assert in_plan_section("单位预算", "三、 2026年重点工作安排")
+
+
+def test_a_printed_computation_is_one_percent() -> None:
+    text = "三公经费控制率 | 2 | 2.00 | 三公经费实际支出19.41/三公经费预算数21.2*100%=91.56% | 2.00"
+    tagged = [Span(*exact(text, part)[:2], label, part) for label, part in
+              (("SUBJECT", "三公经费控制率"), ("SUBJECT", "三公经费实际支出"), ("TARGET", "21.2*100%="), ("PERCENT", "91.56%"))]
+    refined = resolve_formulas(tagged, text)
+    assert [(s.label, s.text) for s in refined] == [("SUBJECT", "三公经费控制率"), ("PERCENT", "91.56%")]
+    assert refined[1] == Span(*exact(text, "91.56%")[:2], "PERCENT", "91.56%")
+    plain = "三公经费控制率91.56%，得2分。"
+    untouched = spans_of(plain, ("SUBJECT", "三公经费控制率"), ("PERCENT", "91.56%"), ("QUANTITY", "2分"))
+    assert resolve_formulas(untouched, plain) == untouched
+
+
+def test_subjects_lose_change_words_and_verbs_of_having() -> None:
+    text = "其中：事业收入增加974.61万元，另有国家级教学团队6个。"
+    tagged = spans_of(text, ("SUBJECT", "事业收入增加"), ("AMOUNT", "974.61万元"), ("SUBJECT", "另有国家级教学团队"),
+                      ("QUANTITY", "6个"))
+    trimmed = trim_subjects(tagged)
+    assert by_label(trimmed, "SUBJECT") == [exact(text, "事业收入"), exact(text, "国家级教学团队")]
+    assert by_label(trimmed, "AMOUNT") == by_label(tagged, "AMOUNT")
+    assert trim_subjects(spans_of("增加", ("SUBJECT", "增加"))) == []
