@@ -19,6 +19,7 @@ from extract.model import Document, DocumentStatus, FindingStatus, Section, Seve
 from extract.pipeline import Source, collect_inputs, process
 from extract.records.build import TaggedSentence, document_records
 from extract.tag.base import BACKENDS, TaggerUnavailable, load_tagger
+from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
@@ -173,16 +174,18 @@ def check(
 def tag(
     text: str = typer.Argument(..., help="Narrative text, one or more sentences."),
     tagger: str = typer.Option("default", "--tagger", help=f"default, a backend ({', '.join(BACKENDS)}) or a model folder."),
+    kind: str = typer.Option("", "--kind", help="document kind (部门预算, 部门决算, …), as `run` reads it from the file."),
+    section: str = typer.Option("", "--section", help="section heading the text sits under (a budget's 工作任务 → targets)."),
 ) -> None:
-    """Tag a piece of narrative and print its spans and the records built from them."""
+    """Tag a piece of narrative and print its spans and the records built from them (spans refined as in `run`)."""
     try:
         model = load_tagger(tagger)
     except TaggerUnavailable as exc:
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     sentences = [s.text.replace("\n", "") for s in split_sentences(text)]
-    tagged = [TaggedSentence(f"s{k + 1}", s, spans) for k, (s, spans) in enumerate(zip(sentences, model.predict(sentences),
-                                                                                     strict=True))]
+    tagged = [TaggedSentence(f"s{k + 1}", s, refine(spans, s, kind, section))
+              for k, (s, spans) in enumerate(zip(sentences, model.predict(sentences), strict=True))]
     spans = RichTable(title=f"spans ({model.backend} {model.version})")
     for column in ("sentence", "label", "text", "offsets", "confidence"):
         spans.add_column(column)

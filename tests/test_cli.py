@@ -91,6 +91,16 @@ def test_tag_prints_spans_and_records() -> None:
         assert expected in result.output
 
 
+def test_tag_reads_counts_under_a_budget_work_plan_heading_as_targets() -> None:
+    text = "全年共组织应急培训5次。"
+    plain = runner.invoke(app, ["tag", text], terminal_width=200)
+    planned = runner.invoke(app, ["tag", text, "--kind", "部门预算", "--section", "三、2026年主要工作任务"], terminal_width=200)
+    assert plain.exit_code == 0 and planned.exit_code == 0, plain.output + planned.output
+    assert "TARGET" not in plain.output
+    assert "QUANTITY" in plain.output
+    assert "TARGET" in planned.output and "QUANTITY" not in planned.output
+
+
 def test_tag_with_an_unknown_model_folder_fails_clearly(tmp_path) -> None:
     result = runner.invoke(app, ["tag", "基本支出100万元。", "--tagger", str(tmp_path)])
     assert result.exit_code == 2
