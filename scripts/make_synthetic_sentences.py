@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,38 +57,30 @@ DONE_CUES = ["共", "累计", "已", "全年共", "实际", "共计"]
 ENDINGS = ["。", "。", "，推动各项工作落实。", "，提升工作实效。", "；", "，切实发挥作用。"]
 
 
-def plan_count(rng: random.Random, unit: str) -> str:
-    """A planned count as budgets print them: exact, a range, approximate, or a floor."""
-    n = rng.choice([1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 60, 100, 120, 200, 300, 500, 1000])
-    form = rng.choice(["exact", "exact", "range", "about", "about_pre", "more", "floor", "floor_pre", "each"])
-    if form == "range":
-        return f"{n}-{n + rng.choice([1, 1, 2, 5])}{unit}" if n < 10 else f"{n}-{2 * n}{unit}"
-    if form == "about":
-        return f"{n}{unit}左右"
-    if form == "about_pre":
-        return f"约{n}{unit}"
-    if form == "more":
-        return f"{n}多{unit}" if n >= 10 else f"{n}{unit}以上"
-    if form == "floor":
-        return f"不少于{n}{unit}"
-    if form == "floor_pre":
-        return f"至少{n}{unit}"
-    if form == "each":
-        return f"每月{rng.choice([1, 2])}{unit}" if unit in ("期", "次") else f"{n}{unit}"
-    return f"{n}{unit}"
+FORMS: dict[str, Callable[[random.Random, int, str], str]] = {
+    # how a count n of unit u is printed
+    "exact": lambda rng, n, u: f"{n}{u}",
+    "range": lambda rng, n, u: f"{n}-{n + rng.choice([1, 1, 2, 5])}{u}" if n < 10 else f"{n}-{2 * n}{u}",
+    "about": lambda rng, n, u: f"{n}{u}左右",
+    "about_pre": lambda rng, n, u: f"约{n}{u}",
+    "more": lambda rng, n, u: f"{n}多{u}" if n >= 10 else f"{n}{u}以上",
+    "floor": lambda rng, n, u: f"不少于{n}{u}",
+    "floor_pre": lambda rng, n, u: f"至少{n}{u}",
+    "each": lambda rng, n, u: f"每月{rng.choice([1, 2])}{u}" if u in ("期", "次") else f"{n}{u}",
+    "rounded": lambda rng, n, u: f"{n}余{u}" if n >= 10 else f"{n}{u}",
+    "near": lambda rng, n, u: f"近{n}{u}",
+}
+PLAN_NUMBERS = [1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 60, 100, 120, 200, 300, 500, 1000]
+PLAN_FORMS = ["exact", "exact", "range", "about", "about_pre", "more", "floor", "floor_pre", "each"]
+"""A planned count as budgets print them: exact, a range, approximate, or a floor."""
+DONE_NUMBERS = [2, 3, 5, 7, 9, 12, 16, 23, 35, 48, 126, 312, 1500, 2000]
+DONE_FORMS = ["exact", "exact", "exact", "rounded", "near", "about_pre"]
+"""A reported count: mostly exact, sometimes rounded the way reports round ("10余名", "近2000人")."""
 
 
-def done_count(rng: random.Random, unit: str) -> str:
-    """A reported count: mostly exact, sometimes rounded the way reports round ("10余名", "近2000人")."""
-    n = rng.choice([2, 3, 5, 7, 9, 12, 16, 23, 35, 48, 126, 312, 1500, 2000])
-    form = rng.choice(["exact", "exact", "exact", "more", "near", "about_pre"])
-    if form == "more":
-        return f"{n}余{unit}" if n >= 10 else f"{n}{unit}"
-    if form == "near":
-        return f"近{n}{unit}"
-    if form == "about_pre":
-        return f"约{n}{unit}"
-    return f"{n}{unit}"
+def count_text(rng: random.Random, unit: str, planned: bool) -> str:
+    n = rng.choice(PLAN_NUMBERS if planned else DONE_NUMBERS)
+    return FORMS[rng.choice(PLAN_FORMS if planned else DONE_FORMS)](rng, n, unit)
 
 
 @dataclass
@@ -116,7 +109,7 @@ def item(rng: random.Random, b: Builder, planned: bool, verb_first: bool) -> Non
     verbs, unit, activities = rng.choice(GROUPS)
     activity = rng.choice(activities)
     verb = rng.choice(verbs)
-    count = plan_count(rng, unit) if planned else done_count(rng, unit)
+    count = count_text(rng, unit, planned)
     label, metric, relation = ("TARGET", None, "target-of") if planned else ("QUANTITY", None, "value-of")
     b.add(verb)
     if verb_first and unit in ("次", "期", "场", "篇", "份", "个"):
