@@ -1,5 +1,5 @@
 """Rules applied to any tagger's spans, for what a model trained on sentences cannot know or was never
-shown: the section a sentence sits in, and computations printed in 绩效 tables.
+shown: the section a sentence sits in, computations printed in 绩效 tables, and subject edges.
 
 **Plans.** A count is a QUANTITY when the text reports it ("全年共开展检查23次") and a TARGET when it is planned
 (GUIDELINES.md §2). Inside one sentence the taggers see the plan cues (计划/预计/拟/力争…), but a
@@ -39,8 +39,8 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
-    """The spans with computations resolved (`resolve_formulas`) and, where the section makes the sentence a
-    plan, QUANTITY read as TARGET."""
+    """The spans with computations resolved (`resolve_formulas`), subject edges trimmed (`trim_subjects`)
+    and, where the section makes the sentence a plan, QUANTITY read as TARGET."""
     spans = trim_subjects(resolve_formulas(spans, text))
     if not in_plan_section(kind, section_path):
         return spans
