@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLE, parsed
-from extract.records.attributes import value_attributes
+from extract.records.attributes import ValueAttributes, value_attributes
 from extract.records.build import TaggedSentence, document_records, sentence_records
 from extract.records.values import parse_value
+from extract.tag.spans import Span
 from span_helpers import spans_of
 
 
@@ -47,6 +48,36 @@ def test_value_attributes(text: str, needle: str, metric: str | None, direction:
     assert (got.metric, got.direction) == (metric, direction)
 
 
+def last_span(text: str, label: str, needle: str) -> Span:
+    """The span of the last occurrence of `needle` (the actual value of an indicator row, the amount
+    after a fund name)."""
+    start = text.rindex(needle)
+    return Span(start, start + len(needle), label, needle)
+
+
+@pytest.mark.parametrize(("row", "needle", "metric", "direction"), [
+    ("在职人员控制率 | 3 | 3.00 | 在职人员216/编制数236*100%=91.53% | 3.00", "91.53%", "控制率", None),
+    ("预算配置 | 三公经费变动率 | 3 | 3.00 | (本年三公经费21.2-上年三公经费21.2)/上年三公经费21.2*100%=0% | 3.00", "=0%",
+     "增减率", "持平"),
+    ("质量指标 | 指标 1: 计划执法完成率 | 100% | 100% | 2 | 2", "100%", "完成率", None),
+    ("效益指标 | 服务对象满意度 | ≥95% | 98% | 10 | 10", "98%", "实际完成值", None),
+])
+def test_indicator_row_value_takes_the_rate_its_name_gives(row: str, needle: str, metric: str, direction: str | None) -> None:
+    value = last_span(row, "PERCENT", needle.lstrip("="))
+    assert value_attributes(row, [value], value, table_row=True) == ValueAttributes(metric, direction)
+
+
+@pytest.mark.parametrize(("text", "needle", "metric"), [
+    ("江苏省政协办公厅本年收入预算合计 13,377.11 万元", "13,377.11 万元", "预算数"),
+    ("1.政协事务（款）行政运行（项）5,223.22 万元，与上年相比增加790.44万元", "5,223.22 万元", "预算数"),
+    ("司法（06款）行政运行（01项）1672.67万元", "1672.67万元", "预算数"),
+    ("涉及资金25185988元，其中一般公共预算支出25185988元", "25185988元", None),
+])
+def test_budget_amounts_named_as_budget(text: str, needle: str, metric: str | None) -> None:
+    value = last_span(text, "AMOUNT", needle)
+    assert value_attributes(text, [value], value, budget=True).metric == metric
+
+
 def records_of(text: str, *items: tuple[str, str]) -> list:
     return sentence_records(TaggedSentence("s1", text, spans_of(text, *items)))
 
@@ -61,6 +92,24 @@ def test_values_link_to_the_subject_on_their_left() -> None:
         ("收入总计", "增减率", "change-of", "增加"),
     ]
     assert records[1].value_yuan == pytest.approx(7527902.32)
+
+
+def test_counts_link_to_the_subject_before_them_unless_a_verb_puts_the_noun_after() -> None:
+    listed = "现有专任教师3,233人，其中正高级职称795人、副高级职称1,336人，博士生导师561人。"
+    records = records_of(listed, ("SUBJECT", "专任教师"), ("QUANTITY", "3,233人"), ("SUBJECT", "正高级职称"),
+                         ("QUANTITY", "795人"), ("SUBJECT", "副高级职称"), ("QUANTITY", "1,336人"), ("SUBJECT", "博士生导师"),
+                         ("QUANTITY", "561人"))
+    assert [(r.subject, r.raw) for r in records] == [("专任教师", "3,233人"), ("正高级职称", "795人"),
+                                                      ("副高级职称", "1,336人"), ("博士生导师", "561人")]
+    verb = "全年共查处重大隐患23条，抽调149名监管专员。"
+    records = records_of(verb, ("SUBJECT", "重大隐患"), ("QUANTITY", "23条"), ("QUANTITY", "149名"), ("SUBJECT", "监管专员"))
+    assert [(r.subject, r.raw) for r in records] == [("重大隐患", "23条"), ("监管专员", "149名")]
+
+
+def test_a_value_does_not_take_a_subject_from_the_next_clause() -> None:
+    text = "与上年相比增加34.75万元，主要是办公费增加。"
+    records = records_of(text, ("AMOUNT", "34.75万元"), ("SUBJECT", "办公费"))
+    assert records[0].subject is None
 
 
 def test_share_has_its_part_and_its_base() -> None:

@@ -23,9 +23,10 @@ _CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|
 _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "AMOUNT": [
         ("全年预算数", re.compile(r"全年预算(?:数|为|是)?")),
-        ("预算数", re.compile(r"年初预算(?:数)?|预算数|预算安排|安排预算|预算支出|预算总额|预算为|预算(?=为|是|[:：]|\s*$)")),
+        ("预算数", re.compile(r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
+                           r"|预算为|预算(?=为|是|[:：]|\s*$)")),
         ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
-        ("执行数", re.compile(r"执行数|实际支出|已支付|实际使用|实际完成(?:支出)?|支出执行")),
+        ("执行数", re.compile(r"执行数|实际支出|已支付|实际使用|实际完成(?:支出)?|支出执行|完成数?")),
     ],
     "PERCENT": [
         ("占比", re.compile(r"占比|所占比重|比重|占[^，。；,]{0,20}(?:的)?\s*$")),
@@ -35,6 +36,10 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
         ("调整率", re.compile(r"调整率")),
     ],
 }
+
+_INDICATOR_RATE = re.compile(r"(执行|完成|控制|调整|变动|变化)率")
+_RATE_METRIC = {"执行": "执行率", "完成": "完成率", "控制": "控制率", "调整": "调整率", "变动": "增减率", "变化": "增减率"}
+_ZERO_PERCENT = re.compile(r"0+(?:\.0+)?\s*[%％]")
 
 WINDOW = 14
 """How many characters before a value are searched for its cue."""
@@ -93,7 +98,7 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
     if change and span.label in ("AMOUNT", "PERCENT"):
         direction, word = change
         metric = "增减额" if span.label == "AMOUNT" else "增减率"
-        if direction == "持平" and word != "持平" and not re.fullmatch(r"0+(?:\.0+)?\s*[%％]", span.text.strip()):
+        if direction == "持平" and word != "持平" and not _ZERO_PERCENT.fullmatch(span.text.strip()):
             direction = None
         return ValueAttributes(metric=metric, direction=direction, period=None)
     best: tuple[int, str] | None = None
@@ -104,10 +109,21 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
     if best:
         return ValueAttributes(metric=best[1], period=period)
     if span.label == "PERCENT" and table_row:
-        return ValueAttributes(metric="实际完成值")
-    if budget and span.label == "AMOUNT" and re.search(r"[（(]项[）)]”?\s*$", tail):
+        return _indicator_value(text[:span.start], span)
+    if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*$", tail):
         return ValueAttributes(metric="预算数", period=period)  # a 项 line of a 部门预算 states its budget
     return ValueAttributes(period=period)
+
+
+def _indicator_value(row_before: str, span: Span) -> ValueAttributes:
+    """The actual value of an indicator row: the indicator's own rate metric when its name is one
+    (预算执行率, 在职人员控制率, 三公经费变动率 → 增减率), else 实际完成值."""
+    named = _INDICATOR_RATE.search(row_before)
+    if named is None:
+        return ValueAttributes(metric="实际完成值")
+    metric = _RATE_METRIC[named.group(1)]
+    flat = metric == "增减率" and _ZERO_PERCENT.fullmatch(span.text.strip())
+    return ValueAttributes(metric=metric, direction="持平" if flat else None)
 
 
 def _period(window: str, report_year: int | None) -> str | None:

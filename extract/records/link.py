@@ -60,6 +60,17 @@ def _respectively(text: str, spans: Sequence[Span], values: list[int], subjects:
     return pairs
 
 
+def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
+    """A count written right before its noun ("抽调149名监管专员"), not after its subject ("正高级职称795人、
+    副高级职称1,336人"): the noun follows at once and, if a subject comes before, a verb stands between them."""
+    if spans[after].start != value.end:
+        return False
+    if not left:
+        return True
+    gap = text[spans[left[-1]].end:value.start]
+    return gap != "" and not re.search(r"[为是:：]\s*$", gap)
+
+
 def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) -> list[Relation]:
     """Relations of one sentence; `attrs` gives the attributes of every value span (by index)."""
     subjects = [i for i, s in enumerate(spans) if s.label == "SUBJECT"]
@@ -83,12 +94,11 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
             if part:
                 relations.append(Relation(v, part[-1], kind))
             continue
-        if span.label == "QUANTITY" and right and spans[right[0]].start - span.end <= 1 and (
-                not left or not re.search(r"[为是:：]\s*$", text[spans[left[-1]].end:span.start])):
+        if span.label == "QUANTITY" and right and _counts_noun_after(text, spans, span, left, right[0]):
             relations.append(Relation(v, right[0], kind))
         elif left:
             relations.append(Relation(v, left[-1], kind))
-        elif right and span.label != "TARGET":
+        elif right and span.label != "TARGET" and not re.search(r"[，,；;。]", text[span.end:spans[right[0]].start]):
             relations.append(Relation(v, right[0], kind))
     for r, reason in enumerate(spans):
         if reason.label != "REASON":
