@@ -25,6 +25,7 @@ bootstrap row; spans added on the same sentence are `#1`, `#2`, … in order of 
     SID t 2 TEXT[@K]              move span 2 onto TEXT
     SID L 2 LABEL                 relabel span 2
     SID a 2 k=v k=-               set / remove attributes of span 2
+    SID m TEXT[@K] k=v k=-        set / remove attributes of the span that covers exactly TEXT (wherever it came from)
     SID r 3 0 value-of            add relation head 3 → tail 0
     SID x 3 0                     remove relation 3 → 0
     SID X                         remove all relations
@@ -368,6 +369,16 @@ def apply_corrections(row: dict[str, Any], commands: list[list[str]]) -> dict[st
                     attrs.pop(k, None)
                 else:
                     attrs[k] = v
+        elif op == "m":
+            place = _locate(text, args[0])
+            target = next((s for s in spans + added if s is not None and (s["start"], s["end"]) == place), None)
+            if target is None:
+                raise CorrectionError(f"no span covers {args[0]!r}")
+            for k, v in _parse_attrs(args[1:]).items():
+                if v == "-":
+                    target["attrs"].pop(k, None)
+                else:
+                    target["attrs"][k] = v
         elif op == "r":
             rels.append({"head": ref(args[0]), "tail": ref(args[1]), "type": args[2]})
         elif op == "x":
@@ -389,9 +400,15 @@ def apply_corrections(row: dict[str, Any], commands: list[list[str]]) -> dict[st
     return {**row, "spans": [every[i] for i in keep], "relations": out_rels, "reviewed": True}
 
 
+def _correction_round(path: Path) -> tuple[int, str]:
+    """Files apply round by round ("round2_…" after the unprefixed first round), by name within a round."""
+    m = re.match(r"round(\d+)_", path.name)
+    return (int(m.group(1)) if m else 1, path.name)
+
+
 def read_corrections(folder: Path) -> dict[str, list[list[str]]]:
     commands: dict[str, list[list[str]]] = defaultdict(list)
-    for path in sorted(folder.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt"), key=_correction_round):
         prefix = ""
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = "" if line.lstrip().startswith("#") else line.strip()

@@ -1,5 +1,5 @@
 """The rules applied after every tagger (`extract/tag/refine.py`): counts in a budget's work plan are
-targets; a printed computation is read as its result."""
+targets; a printed computation is read as its result; an indicator row names its subject by a cell."""
 
 from __future__ import annotations
 
@@ -48,3 +48,20 @@ def test_subjects_lose_change_words_and_verbs_of_having() -> None:
     assert by_label(trimmed, "SUBJECT") == [exact(text, "事业收入"), exact(text, "国家级教学团队")]
     assert by_label(trimmed, "AMOUNT") == by_label(tagged, "AMOUNT")
     assert trim_subjects(spans_of("增加", ("SUBJECT", "增加"))) == []
+
+
+def test_indicator_row_names_its_subject_by_a_whole_cell() -> None:
+    row = "预算管理 | 公用经费控制率 | 2 | 2.00 | 实际支出公用经费总额282.61/预算安排公用经费总额331.05*100%=85.37% | 2.00"
+    partial = spans_of(row, ("SUBJECT", "公用经费"), ("PERCENT", "85.37%"))
+    assert by_label(refine(partial, row, "绩效自评", ""), "SUBJECT") == [exact(row, "公用经费控制率")]
+    bare = spans_of(row, ("PERCENT", "85.37%"))
+    assert by_label(refine(bare, row, "绩效自评", ""), "SUBJECT") == [exact(row, "公用经费控制率")]
+    numbered = "质量指标 | 指标 1: 计划执法完成率 | 100% | 100% | 2 | 2"
+    spans = spans_of(numbered, ("TARGET", "100%"), ("PERCENT", "100%"))
+    assert by_label(refine(spans, numbered, "绩效自评", ""), "SUBJECT") == [exact(numbered, "计划执法完成率")]
+
+
+def test_prose_keeps_the_tagger_subjects() -> None:
+    text = "公用经费控制率为85.37%。"
+    spans = spans_of(text, ("SUBJECT", "公用经费"), ("PERCENT", "85.37%"))
+    assert refine(spans, text, "绩效自评", "") == spans

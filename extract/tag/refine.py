@@ -12,6 +12,10 @@ a 决算 or 绩效自评 ("2020年重点工作完成情况") are never plans.
 Only the result after "=" is a stated value (a PERCENT); the operands and the "*100%" factor are
 arithmetic, and a tagger that never saw a formula reads them as amounts or targets.
 
+**Indicator rows.** In a 绩效 table row ("在职人员控制率 | 3 | 3.00 | …=91.53% | 3.00") the indicator is the
+last cell with words before the first value; a tagger trained mostly on prose often leaves it out, so when no
+SUBJECT precedes the row's first value that cell becomes the SUBJECT (without an "指标 1:" number).
+
 **Subject edges.** A SUBJECT never ends in the change word that follows it nor starts with the verb of
 having in front of it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "另有国家级教学团队6个" →
 国家级教学团队); character taggers sometimes run over either edge.
@@ -30,6 +34,10 @@ FORMULA = re.compile(r"\d[\d.,]*\s*[*×]\s*100\s*%\s*=\s*(?P<result>-?\d[\d.,]*\
 CELL_MARKS = ("|", "：", ":", "；", "，", ",")
 SUBJECT_TAIL = re.compile(r"(?:增加|减少|增长|下降|达到)$")
 SUBJECT_HEAD = re.compile(r"^(?:另有|建有|现有|共有|获)")
+VALUE_LABELS = frozenset({"AMOUNT", "PERCENT", "QUANTITY", "TARGET"})
+ROW_CELL = re.compile(r"[^|]+")
+INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
+CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 PLAN_HEADING = re.compile(r"工作任务|工作计划|工作安排|工作目标|任务及目标|工作要点|工作思路|重点工作(?!完成|开展情况)")
 
 
@@ -39,9 +47,10 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
-    """The spans with computations resolved (`resolve_formulas`), subject edges trimmed (`trim_subjects`)
-    and, where the section makes the sentence a plan, QUANTITY read as TARGET."""
-    spans = trim_subjects(resolve_formulas(spans, text))
+    """The spans with computations resolved (`resolve_formulas`), indicator rows' subjects read from their
+    cells (`row_subjects`), subject edges trimmed (`trim_subjects`) and, where the section makes the sentence
+    a plan, QUANTITY read as TARGET."""
+    spans = trim_subjects(row_subjects(resolve_formulas(spans, text), text))
     if not in_plan_section(kind, section_path):
         return spans
     return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
@@ -57,6 +66,33 @@ def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
         out = [s for s in out if s.label == "REASON" or s.end <= cell_start or s.start >= result_end]
         out.append(Span(result_start, result_end, "PERCENT", text[result_start:result_end]))
     return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def row_subjects(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans of a table row ("a | b | …") with its indicator named by a whole cell: a SUBJECT inside a cell
+    before the row's first value is widened to the cell, and when no SUBJECT precedes that value the last
+    cell with words before it becomes one. Other text is returned as it is."""
+    values = [s for s in spans if s.label in VALUE_LABELS]
+    if " | " not in text or not values:
+        return list(spans)
+    first = min(s.start for s in values)
+    names = [_cell_name(m) for m in ROW_CELL.finditer(text) if m.end() <= first and re.search(r"[\u4e00-\u9fff]{2}", m.group())]
+    out: list[Span] = []
+    for s in spans:
+        cell = next((n for n in names if n.start <= s.start and s.end <= n.end), None) if s.label == "SUBJECT" else None
+        if cell is None or cell not in out:
+            out.append(cell or s)
+    if names and not any(s.label == "SUBJECT" and s.start < first for s in out):
+        out.append(names[-1])
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def _cell_name(cell: re.Match[str]) -> Span:
+    """A row cell as a SUBJECT span, without its "指标 1:" number, a number after a colon ("资金总额：2079.39")
+    and closing punctuation."""
+    name = CELL_NUMBER.sub("", INDICATOR_NUMBER.sub("", cell.group().strip())).rstrip("，,;；:：")
+    start = cell.start() + cell.group().index(name)
+    return Span(start, start + len(name), "SUBJECT", name)
 
 
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
