@@ -17,7 +17,7 @@ repeat a pre-existing finding of the original that `VERIFIED` lists as real (sam
 same evidence page and text), over all inconsistent findings.
 Clean: inconsistent findings on each original not listed as real in `VERIFIED`.
 
-    python scripts/eval_reconcile.py [--dir /tmp/budgetlens-injected]
+    python scripts/eval_reconcile.py [--dir /tmp/budgetlens-injected] [--tagger crf]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from extract.model import Document, Finding, FindingStatus
 from extract.pipeline import process
+from extract.tag.base import load_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ROOT / "tests/fixtures/injected"
@@ -45,6 +46,7 @@ VERIFIED: dict[str, list[tuple[str, int, str]]] = {
         ("T003", 8, "real: the same 0.50 万元 in 20502 普通教育"),
     ],
     "ae86_江苏省人民检察院__2018年省检察院部门预算公开.pdf": [
+        ("N002", 23, "real: 收、支预算总计各增加3,958.67万元 over 17,996.68 (21,955.35 − 3,958.67) = 22.00%, printed 21.95 %"),
         ("N002", 26, "real: 一般行政管理事务 增加21.8万元, 21.8 ÷ 3,644.2 (previous level) = 0.60%, printed 0.06 %"),
         ("N002", 26, "real: 检察监督支出 减少134万元, 134 ÷ 2,029 (previous level) = 6.60%, printed 0.66 %"),
     ],
@@ -120,16 +122,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/budgetlens-injected"))
     ap.add_argument("--manifests", type=Path, default=MANIFESTS)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tagger", default="default", help="narrative tagger: a backend name (crf, sklearn, …) or a model folder")
     args = ap.parse_args(argv)
+    tagger = load_tagger(args.tagger)
     manifests = [json.loads(p.read_text()) for p in sorted(args.manifests.glob("case*.json"))]
     originals: dict[str, Document] = {}
     found, total = Counter(), Counter()
     true_pos = false_pos = 0
     for case in manifests:
         source = case["source"]
-        original = originals.setdefault(source, process(ROOT / source))
+        original = originals.setdefault(source, process(ROOT / source, tagger=tagger))
         before = {_key(f) for f in inconsistent(original)}
-        doc = process(args.dir / case["output"])
+        doc = process(args.dir / case["output"], tagger=tagger)
         findings = inconsistent(doc)
         for error in case["errors"]:
             total[error["kind"]] += 1

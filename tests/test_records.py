@@ -187,6 +187,20 @@ def test_parts_inline_list_runs_over_semicolon_clauses() -> None:
     assert _part_of(records, "557,259.13万元") is None
 
 
+def test_parts_list_ends_where_a_clause_turns_from_income_to_expenditure() -> None:
+    """"收支总预算…，其中本年收入预算…，上年结转…；本年支出预算…" — two breakdowns of one total, the second
+    not part of the first list (its subject is read from the clause when the tagger gave none)."""
+    records = document_records(_sentences(
+        ("我校2023年收支总预算557,259.13万元，其中本年收入预算403,484.64万元，上年结转93,801.70万元；",
+         (("AMOUNT", "557,259.13万元"), ("SUBJECT", "本年收入预算"), ("AMOUNT", "403,484.64万元"),
+          ("AMOUNT", "93,801.70万元"))),
+        ("本年支出预算468,779.07万元，结转下年88,480.06万元。", (("AMOUNT", "468,779.07万元"), ("AMOUNT", "88,480.06万元"))),
+    ))
+    assert _part_of(records, "403,484.64万元") == "557,259.13万元"
+    assert _part_of(records, "93,801.70万元") == "557,259.13万元"
+    assert _part_of(records, "468,779.07万元") is None
+
+
 def test_parts_numbered_items_skip_nested_levels_and_stop_at_a_sibling() -> None:
     """"（一）收入…。包括：" then 1. 2. items; a nested （1） item is a part of item 1, not of the whole; （二) ends it."""
     records = document_records(_sentences(

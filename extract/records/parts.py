@@ -2,7 +2,8 @@
 
 Budget prose lists the parts of a total after 其中 / 包括, or after "X中，" naming the whole
 ("财政拨款支出预算中，一般公共预算拨款支出预算…"). A list runs
-* inline, to the end of the Chinese sentence: clauses split at "；" continue it, "。" ends it;
+* inline, to the end of the Chinese sentence: clauses split at "；" continue it, "。" ends it, and so does a
+  clause that turns from income to expenditure ("收支总预算…，其中本年收入预算…；本年支出预算…");
 * or, when the marker closes its sentence ("其中：" / "包括：") or is followed by a numbered item
   ("其中：（一）…"), over the numbered items of that level ("（一）…（二）…" or "1.…2.…"): the first amount of
   each item is a part; unnumbered sentences and deeper items (a nested "其中：", "（1）" under "1.")
@@ -120,7 +121,24 @@ def _clause_run(sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[s
         if not text.rstrip().endswith(("；", ";")):
             break
         j += 1
+        if j < len(sentences) and _turns_side(out, by_sentence.get(sentences[j].sentence_id, [])):
+            break
     return out
+
+
+def _side(record: NarrativeRecord) -> str | None:
+    """收入 or 支出, by the record's subject or, without one, by the words of its clause before the value."""
+    at = start(record)
+    name = record.subject or re.split(r"[，,；;。：:]", record.sentence[:at])[-1]
+    return "收入" if "收入" in name else "支出" if "支出" in name else None
+
+
+def _turns_side(listed: Sequence[NarrativeRecord], clause: Sequence[NarrativeRecord]) -> bool:
+    """Whether a "；" clause turns from income to expenditure (or back): "收支总预算…，其中本年收入预算…；本年
+    支出预算…" gives two breakdowns of one total, not one list."""
+    sides = {_side(r) for r in listed} - {None}
+    first = next((_side(r) for r in clause if kind_of(r)), None)
+    return first is not None and bool(sides) and first not in sides
 
 
 def _item_run(sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[str, list[NarrativeRecord]],

@@ -28,10 +28,9 @@ BACKENDS = {
     "spacy": "extract.tag.spacy_tagger",
     "transformer": "extract.tag.transformer_tagger",
 }
-DEFAULT_BACKEND = "sklearn"
-"""The backend `budgetlens run` uses. The CRF tags spans better (dev and test, docs/benchmarks.md), but the
-record builder and the narrative checks are tuned on the scikit-learn tagger's output: with CRF spans the
-clean corpus gets false alarms (docs/benchmarks.md), so the switch waits for the record builder."""
+DEFAULT_BACKEND = "crf"
+"""The backend `budgetlens run` uses: the linear-chain CRF, the best span tagger on dev and the one whose
+spans give the most exact records on test (docs/benchmarks.md), and light (python-crfsuite, no torch)."""
 
 MODELS_DIR = Path(os.environ.get("BUDGETLENS_MODELS", REPO_ROOT / "models"))
 
