@@ -1,5 +1,6 @@
 """The rules applied after every tagger (`extract/tag/refine.py`): counts in a budget's work plan are
-targets; a printed computation is read as its result; an indicator row names its subject by a cell."""
+targets; a printed computation is read as its result; an indicator row names its subject by a cell;
+uncovered counts are added."""
 
 from __future__ import annotations
 
@@ -65,3 +66,13 @@ def test_prose_keeps_the_tagger_subjects() -> None:
     text = "公用经费控制率为85.37%。"
     spans = spans_of(text, ("SUBJECT", "公用经费"), ("PERCENT", "85.37%"))
     assert refine(spans, text, "绩效自评", "") == spans
+
+
+def test_counts_no_span_covers_are_added_but_not_ordinals_weights_or_deductions() -> None:
+    text = "整合组建12支700余人的救援队伍，占地约8380亩，第15个防灾减灾周。"
+    spans = spans_of(text, ("QUANTITY", "12支"))
+    refined = refine(spans, text, "部门决算", "")
+    assert by_label(refined, "QUANTITY") == [exact(text, "12支"), exact(text, "700余人"), exact(text, "约8380亩")]
+    assert [s.confidence for s in refined if s.label == "QUANTITY"] == [1.0, 0.5, 0.5]
+    rules = "产出指标 (50分) | 数量指标 | 到岗 XX 人得满分，共计 3 分，每少 1 人扣 0.5 分"
+    assert by_label(refine(spans_of(rules, ("QUANTITY", "3 分")), rules, "绩效自评", ""), "QUANTITY") == [exact(rules, "3 分")]
