@@ -76,3 +76,9 @@ def test_counts_no_span_covers_are_added_but_not_ordinals_weights_or_deductions(
     assert [s.confidence for s in refined if s.label == "QUANTITY"] == [1.0, 0.5, 0.5]
     rules = "产出指标 (50分) | 数量指标 | 到岗 XX 人得满分，共计 3 分，每少 1 人扣 0.5 分"
     assert by_label(refine(spans_of(rules, ("QUANTITY", "3 分")), rules, "绩效自评", ""), "QUANTITY") == [exact(rules, "3 分")]
+
+
+def test_two_counts_run_together_are_split() -> None:
+    text = "组织委员培训10批200多人次。"
+    refined = refine(spans_of(text, ("TARGET", "10批200多人次")), text, "部门决算", "")
+    assert by_label(refined, "TARGET") == [exact(text, "10批"), exact(text, "200多人次")]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from extract.tag.patterns import PATTERNS
 from extract.tag.spans import Span
@@ -79,9 +80,10 @@ def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
 
 
 def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
-    """The spans plus a QUANTITY for every count with a measure word that no span (other than a REASON) touches;
-    ordinals, header weights, scoring-rule deductions and phone-number-like digit runs are left out."""
-    out = list(spans)
+    """The spans with two counts run together split ("10批200多人次" → "10批", "200多人次"), plus a QUANTITY for
+    every count with a measure word that no span (other than a REASON) touches; ordinals, header weights,
+    scoring-rule deductions and phone-number-like digit runs are left out."""
+    out = [piece for s in spans for piece in _split_counts(s)]
     for m in COUNT.finditer(text):
         start, end = m.span()
         if NOT_A_COUNT_BEFORE.search(text, 0, start) or re.match(r"\d{7}", m.group()):
@@ -92,6 +94,16 @@ def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
             continue
         out.append(Span(start, end, "QUANTITY", m.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def _split_counts(span: Span) -> list[Span]:
+    if span.label not in ("QUANTITY", "TARGET"):
+        return [span]
+    parts = list(COUNT.finditer(span.text))
+    if len(parts) < 2 or parts[0].start() != 0 or parts[-1].end() != len(span.text) or any(
+            a.end() != b.start() for a, b in pairwise(parts)):
+        return [span]
+    return [replace(span, start=span.start + m.start(), end=span.start + m.end(), text=m.group()) for m in parts]
 
 
 def row_subjects(spans: Sequence[Span], text: str) -> list[Span]:
