@@ -92,4 +92,7 @@ def test_tiny_model_save_load_round_trip(module: ModuleType, tmp_path: Path) -> 
     loaded = load_tagger(tmp_path / "tiny")
     assert (loaded.backend, loaded.version) == (tagger.backend, module.VERSION)
     assert loaded.predict(texts) == before
+    assert tagger.predict(texts) == before  # still usable after saving
     assert any(s.label == "AMOUNT" for spans in before for s in spans)
+    trained_in = getattr(tagger, "folder", None)
+    assert trained_in is None or trained_in == tmp_path / "tiny"  # the CRF's temporary training folder is gone

@@ -35,9 +35,14 @@ class CrfTagger:
     backend = "crf"
     version = VERSION
 
-    def __init__(self, folder: Path, window: int) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, window: int, *, temporary: bool = False) -> None:
+        """`temporary`: `folder` was made by `train()` and goes once the models are saved elsewhere."""
         self.window = window
+        self.temporary = temporary
+        self._open(folder)
+
+    def _open(self, folder: Path) -> None:
+        self.folder = folder
         self.layers: dict[str, pycrfsuite.Tagger] = {}
         for name in LAYERS:
             tagger = pycrfsuite.Tagger()
@@ -64,6 +69,10 @@ class CrfTagger:
         if path.resolve() != self.folder.resolve():
             for name in LAYERS:
                 shutil.copyfile(self.folder / f"{name}.crfsuite", path / f"{name}.crfsuite")
+            if self.temporary:
+                shutil.rmtree(self.folder)
+                self.temporary = False
+                self._open(path)
         write_meta(path, {"backend": self.backend, "version": self.version, "window": self.window,
                           "labels": [*FLAT_LABELS, *NESTED_LABELS],
                           "layers": {name: list(labels) for name, labels in LAYERS.items()}})
@@ -75,7 +84,7 @@ def load(path: Path) -> CrfTagger:
 
 def train(train: list[Example], dev: list[Example], config: dict) -> CrfTagger:
     """Fit one CRF per layer on `train` with L-BFGS (`dev` is not needed: a fixed number of iterations).
-    The models are written to a temporary folder; `save()` copies them where they belong."""
+    The models are written to a temporary folder; `save()` moves them where they belong."""
     del dev
     config = {**DEFAULT_CONFIG, **config}
     folder = Path(tempfile.mkdtemp(prefix="budgetlens-crf-"))
@@ -86,4 +95,4 @@ def train(train: list[Example], dev: list[Example], config: dict) -> CrfTagger:
         trainer.set_params({"c1": config["c1"], "c2": config["c2"], "max_iterations": config["max_iterations"],
                             "feature.possible_transitions": True})
         trainer.train(str(folder / f"{name}.crfsuite"))
-    return CrfTagger(folder, config["window"])
+    return CrfTagger(folder, config["window"], temporary=True)
