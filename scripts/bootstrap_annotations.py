@@ -328,6 +328,15 @@ def _parse_attrs(items: list[str]) -> dict[str, str]:
     return attrs
 
 
+def _set_attrs(attrs: dict[str, str], items: list[str]) -> None:
+    """Apply "k=v" (set) and "k=-" (remove) items to a span's attributes."""
+    for k, v in _parse_attrs(items).items():
+        if v == "-":
+            attrs.pop(k, None)
+        else:
+            attrs[k] = v
+
+
 def apply_corrections(row: dict[str, Any], commands: list[list[str]]) -> dict[str, Any] | None:
     text = row["text"]
     spans: list[dict[str, Any] | None] = [dict(s, attrs=dict(s["attrs"])) for s in row["spans"]]
@@ -363,22 +372,13 @@ def apply_corrections(row: dict[str, Any], commands: list[list[str]]) -> dict[st
         elif op == "L":
             get(ref(args[0]))["label"] = args[1]
         elif op == "a":
-            attrs = get(ref(args[0]))["attrs"]
-            for k, v in _parse_attrs(args[1:]).items():
-                if v == "-":
-                    attrs.pop(k, None)
-                else:
-                    attrs[k] = v
+            _set_attrs(get(ref(args[0]))["attrs"], args[1:])
         elif op == "m":
             place = _locate(text, args[0])
             target = next((s for s in spans + added if s is not None and (s["start"], s["end"]) == place), None)
             if target is None:
                 raise CorrectionError(f"no span covers {args[0]!r}")
-            for k, v in _parse_attrs(args[1:]).items():
-                if v == "-":
-                    target["attrs"].pop(k, None)
-                else:
-                    target["attrs"][k] = v
+            _set_attrs(target["attrs"], args[1:])
         elif op == "r":
             rels.append({"head": ref(args[0]), "tail": ref(args[1]), "type": args[2]})
         elif op == "x":

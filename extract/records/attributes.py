@@ -12,9 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extract.tag.spans import Span
-
-VALUE_LABELS = frozenset({"AMOUNT", "PERCENT", "QUANTITY", "TARGET"})
+from extract.tag.spans import VALUE_LABELS, Span
 
 INCREASE = "增加|增长|上升|提高|增幅|增支|多支出|增长了|增加了"
 DECREASE = "减少|下降|降低|降幅|节约|节省|压减|减支|少支出|缩减"

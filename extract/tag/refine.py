@@ -34,7 +34,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from extract.tag.patterns import PATTERNS
-from extract.tag.spans import Span
+from extract.tag.spans import VALUE_LABELS, Span
 
 BUDGET_KINDS = frozenset({"部门预算", "单位预算"})
 FORMULA = re.compile(r"\d[\d.,]*\s*[*×]\s*100\s*%\s*=\s*(?P<result>-?\d[\d.,]*\s*%)")
@@ -44,7 +44,6 @@ SUBJECT_HEAD = re.compile(r"^(?:另有|建有|现有|共有|获)")
 COUNT = re.compile(rf"(?:约|近)?{PATTERNS['count'].pattern}(?:余|多)?")
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
 """An ordinal, a weight in a header "(50分)", a scoring rule's deduction "扣0.5分" / "每少1人"."""
-VALUE_LABELS = frozenset({"AMOUNT", "PERCENT", "QUANTITY", "TARGET"})
 ROW_CELL = re.compile(r"[^|]+")
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
@@ -58,9 +57,8 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    indicator rows' subjects read from their
-    cells (`row_subjects`), subject edges trimmed (`trim_subjects`) and, where the section makes the sentence
-    a plan, QUANTITY read as TARGET."""
+    indicator rows' subjects read from their cells (`row_subjects`), subject edges trimmed (`trim_subjects`) and,
+    where the section makes the sentence a plan, QUANTITY read as TARGET."""
     spans = trim_subjects(row_subjects(fill_counts(resolve_formulas(spans, text), text), text))
     if not in_plan_section(kind, section_path):
         return spans
@@ -97,6 +95,7 @@ def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
 
 
 def _split_counts(span: Span) -> list[Span]:
+    """A count span that is exactly two or more counts back to back, as one span per count."""
     if span.label not in ("QUANTITY", "TARGET"):
         return [span]
     parts = list(COUNT.finditer(span.text))

@@ -16,6 +16,8 @@ from typing import Any
 LABELS = ("AMOUNT", "PERCENT", "QUANTITY", "REASON", "TARGET", "SUBJECT")
 NESTED_LABELS = ("REASON",)
 FLAT_LABELS = tuple(label for label in LABELS if label not in NESTED_LABELS)
+VALUE_LABELS = frozenset({"AMOUNT", "PERCENT", "QUANTITY", "TARGET"})
+"""Labels of spans that carry a value (a record each); SUBJECT and REASON describe them."""
 RELATIONS = ("value-of", "change-of", "share-of", "share-base", "rate-of", "reason-for", "target-of")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
