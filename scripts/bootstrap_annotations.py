@@ -26,6 +26,7 @@ bootstrap row; spans added on the same sentence are `#1`, `#2`, … in order of 
     SID L 2 LABEL                 relabel span 2
     SID a 2 k=v k=-               set / remove attributes of span 2
     SID m TEXT[@K] k=v k=-        set / remove attributes of the span that covers exactly TEXT (wherever it came from)
+    SID T TEXT[@K] NEW[@K]        move the span that covers exactly TEXT onto NEW (its label, attributes, relations stay)
     SID r 3 0 value-of            add relation head 3 → tail 0
     SID x 3 0                     remove relation 3 → 0
     SID X                         remove all relations
@@ -286,6 +287,24 @@ def extend(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
     return chosen
 
 
+THIRD_ROUND_EXTRA = ("gbc_上海市普陀区商务委员会单位25年预算",)
+"""A document first annotated in round three: the 单位 budget of 商务委 (train, like the 部门 budget of the same issuer)."""
+
+
+def extend_train(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
+    """Third annotation round: every remaining sentence with a number from the train documents, and from
+    `THIRD_ROUND_EXTRA`. More varied training text for SUBJECT and TARGET; held-out splits are unchanged."""
+    chosen = []
+    for r in rows:
+        if r["sentence_id"] in taken or not (4 <= len(r["text"]) <= MAX_CHARS) or split_of(r["source"]) != "train":
+            continue
+        if not (_quota(r["source"]) or r["source"].startswith(THIRD_ROUND_EXTRA)):
+            continue
+        if re.search(r"\d", r["text"]) and not re.fullmatch(r"[\d\s|.%]+", r["text"]):
+            chosen.append(r)
+    return chosen
+
+
 def bootstrap(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
@@ -373,12 +392,16 @@ def apply_corrections(row: dict[str, Any], commands: list[list[str]]) -> dict[st
             get(ref(args[0]))["label"] = args[1]
         elif op == "a":
             _set_attrs(get(ref(args[0]))["attrs"], args[1:])
-        elif op == "m":
+        elif op in ("m", "T"):
             place = _locate(text, args[0])
             target = next((s for s in spans + added if s is not None and (s["start"], s["end"]) == place), None)
             if target is None:
                 raise CorrectionError(f"no span covers {args[0]!r}")
-            _set_attrs(target["attrs"], args[1:])
+            if op == "m":
+                _set_attrs(target["attrs"], args[1:])
+            else:
+                s, e = _locate(text, args[1])
+                target.update(start=s, end=e, text=text[s:e])
         elif op == "r":
             rels.append({"head": ref(args[0]), "tail": ref(args[1]), "type": args[2]})
         elif op == "x":
@@ -482,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--out", type=Path, default=WORK / "bootstrap.jsonl")
     sp.add_argument("--extend", action="store_true",
                     help="append the second-round sentences (see extend()) to an existing --out")
+    sp.add_argument("--extend-train", action="store_true",
+                    help="append the third-round sentences (see extend_train()) to an existing --out")
     ap_apply = sub.add_parser("apply", help="apply hand corrections and write gold splits")
     ap_apply.add_argument("--bootstrap", type=Path, default=WORK / "bootstrap.jsonl")
     ap_apply.add_argument("--corrections", type=Path, default=WORK / "corrections")
@@ -489,9 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd == "select":
         rows = [json.loads(line) for line in args.sentences.read_text(encoding="utf-8").splitlines() if line.strip()]
-        if args.extend:
+        if args.extend or args.extend_train:
             taken = {json.loads(line)["sentence_id"] for line in args.out.read_text(encoding="utf-8").splitlines() if line}
-            out = bootstrap(extend(rows, taken))
+            out = bootstrap((extend if args.extend else extend_train)(rows, taken))
             with args.out.open("a", encoding="utf-8") as f:
                 f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out))
         else:

@@ -80,5 +80,23 @@ def test_counts_no_span_covers_are_added_but_not_ordinals_weights_or_deductions(
 
 def test_two_counts_run_together_are_split() -> None:
     text = "组织委员培训10批200多人次。"
-    refined = refine(spans_of(text, ("TARGET", "10批200多人次")), text, "部门决算", "")
+    refined = refine(spans_of(text, ("TARGET", "10批200多人次")), text, "部门预算", PLAN)
     assert by_label(refined, "TARGET") == [exact(text, "10批"), exact(text, "200多人次")]
+
+
+def test_outside_a_plan_a_target_without_comparator_is_a_plain_value() -> None:
+    text = "聘请专家10余名，重点工作支出100%，每季度会议不少于4次，满意度95%以上。"
+    tagged = spans_of(text, ("TARGET", "10余名"), ("TARGET", "100%"), ("TARGET", "不少于4次"), ("TARGET", "95%以上"))
+    refined = refine(tagged, text, "部门决算", "第一部分 > （二） 2020年重点工作完成情况")
+    assert by_label(refined, "QUANTITY") == [exact(text, "10余名")]
+    assert by_label(refined, "PERCENT") == [exact(text, "100%")]
+    assert by_label(refined, "TARGET") == [exact(text, "不少于4次"), exact(text, "95%以上")]
+    row = "数量指标 | 指标 1: 宣传活动 | 4次 | 4次 | 5 | 5"
+    in_row = spans_of(row, ("SUBJECT", "宣传活动"), ("TARGET", "4次"))
+    assert by_label(refine(in_row, row, "绩效自评", ""), "TARGET") == [exact(row, "4次")]
+
+
+def test_a_range_of_counts_is_one_span() -> None:
+    text = "组织2-3次委员集中视察，编辑出版6期杂志。"
+    refined = refine(spans_of(text, ("SUBJECT", "委员集中视察")), text, "部门预算", PLAN)
+    assert by_label(refined, "TARGET") == [exact(text, "2-3次"), exact(text, "6期")]

@@ -6,7 +6,9 @@ shown: the section a sentence sits in, computations printed in 绩效 tables, an
 budget's work plan mostly states its targets bare — under "三、2019年部门主要工作任务及目标" the
 sentence "举办讲座7期" is a plan only because of the heading above it. So a count that the tagger calls a
 QUANTITY becomes a TARGET when the sentence sits in a plan section of a budget. Reports of past work in
-a 决算 or 绩效自评 ("2020年重点工作完成情况") are never plans.
+a 决算 or 绩效自评 ("2020年重点工作完成情况") are never plans. Outside a plan a TARGET always carries its
+comparator ("不少于4次", "95%以上", "达到100%"), so a bare count or percent the tagger calls a TARGET outside an
+indicator row ("聘请专家10余名", "重点工作支出100%") is read as the QUANTITY or PERCENT it is.
 
 **Printed computations.** 绩效自评表 rows show how a rate was computed: "在职人员216/编制数236*100%=91.53%".
 Only the result after "=" is a stated value (a PERCENT); the operands and the "*100%" factor are
@@ -41,12 +43,14 @@ FORMULA = re.compile(r"\d[\d.,]*\s*[*×]\s*100\s*%\s*=\s*(?P<result>-?\d[\d.,]*\
 CELL_MARKS = ("|", "：", ":", "；", "，", ",")
 SUBJECT_TAIL = re.compile(r"(?:增加|减少|增长|下降|达到)$")
 SUBJECT_HEAD = re.compile(r"^(?:另有|建有|现有|共有|获)")
-COUNT = re.compile(rf"(?:约|近)?{PATTERNS['count'].pattern}(?:余|多)?")
+COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:余|多)?")
+"""A count with its measure word, an approximation ("约8380亩", "700余人") or a range ("2-3次")."""
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
 """An ordinal, a weight in a header "(50分)", a scoring rule's deduction "扣0.5分" / "每少1人"."""
 ROW_CELL = re.compile(r"[^|]+")
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
+TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
 PLAN_HEADING = re.compile(r"工作任务|工作计划|工作安排|工作目标|任务及目标|工作要点|工作思路|重点工作(?!完成|开展情况)")
 
 
@@ -61,8 +65,24 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     where the section makes the sentence a plan, QUANTITY read as TARGET."""
     spans = trim_subjects(row_subjects(fill_counts(resolve_formulas(spans, text), text), text))
     if not in_plan_section(kind, section_path):
-        return spans
+        return bare_targets(spans, text)
     return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
+
+
+def bare_targets(spans: Sequence[Span], text: str) -> list[Span]:
+    """Spans of a sentence outside a plan (and not an indicator row) with every TARGET that has no comparator or
+    qualifier read as the PERCENT or QUANTITY it states."""
+    if " | " in text:
+        return list(spans)
+    out = []
+    for s in spans:
+        if s.label == "TARGET" and not TARGET_QUALIFIER.search(s.text):
+            if PATTERNS["percent"].fullmatch(s.text.strip()):
+                s = replace(s, label="PERCENT")
+            elif COUNT.fullmatch(s.text.strip()):
+                s = replace(s, label="QUANTITY")
+        out.append(s)
+    return out
 
 
 def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
