@@ -287,18 +287,19 @@ def extend(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
     return chosen
 
 
-THIRD_ROUND_EXTRA = ("gbc_上海市普陀区商务委员会单位25年预算",)
-"""A document first annotated in round three: the 单位 budget of 商务委 (train, like the 部门 budget of the same issuer)."""
+ROUND_FOUR_EXTRA = ("gbc_上海市普陀区商务委员会单位25年预算",)
+"""A document first annotated in round four: the 单位 budget of 商务委 (train, like the 部门 budget of the same issuer)."""
 
 
 def extend_train(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
-    """Third annotation round: every remaining sentence with a number from the train documents, and from
-    `THIRD_ROUND_EXTRA`. More varied training text for SUBJECT and TARGET; held-out splits are unchanged."""
+    """Round four (round three was the metric consistency pass): every remaining sentence with a number from the
+    train documents, and from `ROUND_FOUR_EXTRA`. More varied training text for SUBJECT and TARGET; held-out splits
+    are unchanged."""
     chosen = []
     for r in rows:
         if r["sentence_id"] in taken or not (4 <= len(r["text"]) <= MAX_CHARS) or split_of(r["source"]) != "train":
             continue
-        if not (_quota(r["source"]) or r["source"].startswith(THIRD_ROUND_EXTRA)):
+        if not (_quota(r["source"]) or r["source"].startswith(ROUND_FOUR_EXTRA)):
             continue
         if re.search(r"\d", r["text"]) and not re.fullmatch(r"[\d\s|.%]+", r["text"]):
             chosen.append(r)
@@ -506,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--extend", action="store_true",
                     help="append the second-round sentences (see extend()) to an existing --out")
     sp.add_argument("--extend-train", action="store_true",
-                    help="append the third-round sentences (see extend_train()) to an existing --out")
+                    help="append the round-four sentences (see extend_train()) to an existing --out")
     ap_apply = sub.add_parser("apply", help="apply hand corrections and write gold splits")
     ap_apply.add_argument("--bootstrap", type=Path, default=WORK / "bootstrap.jsonl")
     ap_apply.add_argument("--corrections", type=Path, default=WORK / "corrections")

@@ -33,6 +33,11 @@ def _parse_value(raw: str) -> object:
         return raw
 
 
+def parse_overrides(items: list[str]) -> dict[str, object]:
+    """"KEY=VALUE" command-line items as a config dict (values read as JSON where they parse)."""
+    return {k: _parse_value(v) for k, _, v in (item.partition("=") for item in items)}
+
+
 def train_one(backend: str, overrides: dict[str, object], out: Path, synthetic: bool = True) -> None:
     module = backend_module(backend)
     config = {**module.DEFAULT_CONFIG, **overrides}
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="train on the gold train split only, without annotations/synthetic/*.jsonl")
     ap.add_argument("--out", type=Path, help="output folder (one backend only); default models/tagger-<backend>")
     args = ap.parse_args(argv)
-    overrides = {k: _parse_value(v) for k, _, v in (item.partition("=") for item in args.overrides)}
+    overrides = parse_overrides(args.overrides)
     backends = args.backend or list(BACKENDS)
     if args.out and len(backends) != 1:
         ap.error("--out needs exactly one --backend")

@@ -13,6 +13,7 @@ import pytest
 from extract.tag import crf_tagger, sklearn_tagger
 from extract.tag.base import BACKENDS, Tagger, load_tagger, model_dir, read_meta
 from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
+from extract.tag.features import char_features
 from extract.tag.spans import FLAT_LABELS, Span, load_split
 from span_helpers import by_label, exact
 
@@ -96,3 +97,13 @@ def test_tiny_model_save_load_round_trip(module: ModuleType, tmp_path: Path) -> 
     assert any(s.label == "AMOUNT" for spans in before for s in spans)
     trained_in = getattr(tagger, "folder", None)
     assert trained_in is None or trained_in == tmp_path / "tiny"  # the CRF's temporary training folder is gone
+
+
+def test_window_features_see_parts_of_speech_and_the_count_before() -> None:
+    text = "市县两级抽调149名监管专员，实行常态化监管"
+    feats = char_features(text)
+    noun = feats[text.index("专员")]
+    assert "num_behind=0" in noun and "num_ahead=none" in noun
+    assert any(f.startswith("p=n") for f in noun)
+    assert "p=v" in feats[text.index("实行")]
+    assert "num_behind=none" in feats[0]

@@ -1,7 +1,9 @@
 """Character features shared by the window taggers (scikit-learn, CRF): the characters and bigrams
 in a ±window, coarse character classes, the surface patterns covering i-1..i+1
-(`extract.tag.patterns`), the jieba word around the character, and sentence context (a reason cue
-earlier in the sentence, the clause index, the distance to the next number)."""
+(`extract.tag.patterns`), the jieba word around the character and the parts of speech of it and its
+neighbours (a SUBJECT is a noun phrase: it ends before the verb), and sentence context (a reason cue
+earlier in the sentence, the clause index, the distance to the next number and from the last one —
+"抽调149名监管专员": the counted noun follows its count)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,18 @@ from extract.tag.patterns import PATTERNS, char_class, pattern_marks
 _CLAUSE_END = frozenset("，,；;。：:")
 
 
-def _words(text: str) -> list[tuple[str, int, int]]:
-    """jieba words with their offsets (jieba is imported on first use: it builds its prefix dictionary then)."""
+def _words(text: str) -> list[tuple[str, str, int, int]]:
+    """jieba words with their part of speech and offsets (jieba is imported on first use: it builds its prefix
+    dictionary then)."""
     import jieba
+    import jieba.posseg
 
     jieba.setLogLevel(60)
-    return [(w, s, e) for w, s, e in jieba.tokenize(text)]
+    out, start = [], 0
+    for pair in jieba.posseg.cut(text):
+        out.append((pair.word, pair.flag, start, start + len(pair.word)))
+        start += len(pair.word)
+    return out
 
 
 def char_features(text: str, window: int = 3) -> list[list[str]]:
@@ -23,10 +31,11 @@ def char_features(text: str, window: int = 3) -> list[list[str]]:
     n = len(text)
     word_at: list[tuple[int, int]] = [(0, 0)] * n
     words = _words(text)
-    for k, (_, s, e) in enumerate(words):
+    for k, (_, _, s, e) in enumerate(words):
         for i in range(s, e):
             word_at[i] = (k, i - s)
-    number_start = [m.start() for name in ("money", "percent", "count") for m in PATTERNS[name].finditer(text)]
+    numbers = [m for name in ("money", "percent", "count") for m in PATTERNS[name].finditer(text)]
+    number_start, number_end = [m.start() for m in numbers], [m.end() for m in numbers]
     pad = "␂" * window + text + "␃" * window
     classes = [char_class(c) for c in text]
     marks = pattern_marks(text)
@@ -57,14 +66,18 @@ def char_features(text: str, window: int = 3) -> list[list[str]]:
             f.append(f"cue_stops={min(sum(ch in '。；;' for ch in gap), 2)}")
         f.append(f"clause={min(clause, 4)}")
         k, pos = word_at[i]
-        word, ws, we = words[k]
+        word, tag, ws, we = words[k]
         f.append(f"w={word}")
         f.append(f"wpos={'S' if we - ws == 1 else 'B' if pos == 0 else 'E' if ws + pos == we - 1 else 'M'}")
         f.append(f"w-1={words[k - 1][0] if k else '^'}")
         f.append(f"w+1={words[k + 1][0] if k + 1 < len(words) else '$'}")
         f.append(f"w+2={words[k + 2][0] if k + 2 < len(words) else '$'}")
+        tag_before, tag_after = words[k - 1][1] if k else "^", words[k + 1][1] if k + 1 < len(words) else "$"
+        f.extend((f"p={tag}", f"p-1={tag_before}", f"p+1={tag_after}", f"p3={tag_before}|{tag}|{tag_after}"))
         ahead = [s - we for s in number_start if s >= we]
         f.append(f"num_ahead={min(min(ahead), 12) // 3 if ahead else 'none'}")
+        behind = [ws - e for e in number_end if e <= ws]
+        f.append(f"num_behind={min(min(behind), 12) // 3 if behind else 'none'}")
         if text[i] in _CLAUSE_END:
             clause += 1
         feats.append(f)

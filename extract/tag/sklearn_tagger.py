@@ -24,7 +24,7 @@ from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
 from extract.tag.features import char_features
 from extract.tag.spans import FLAT_LABELS, NESTED_LABELS, Example, Span, layer
 
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: part-of-speech and number-behind features (extract/tag/features.py)
 DEFAULT_CONFIG: dict = {"C": 4.0, "min_count": 2, "max_iter": 300, "window": 3}
 LAYERS = {"flat": FLAT_LABELS, "reason": NESTED_LABELS}
 
