@@ -242,6 +242,11 @@ NEGATIVE_SHARE = 0.15
 MAX_CHARS = 260
 
 
+def _has_number(text: str) -> bool:
+    """A digit in words: a line of bare numbers ("12 | 3.5 | 100%") is not a sentence to annotate."""
+    return bool(re.search(r"\d", text)) and not re.fullmatch(r"[\d\s|.%]+", text)
+
+
 def _quota(source: str) -> int:
     return next((q for prefix, q in QUOTAS.items() if source.startswith(prefix)), 0)
 
@@ -257,7 +262,7 @@ def select(rows: list[dict[str, Any]], seed: int = 7) -> list[dict[str, Any]]:
         q = _quota(source)
         if not q:
             continue
-        numeric = [r for r in items if re.search(r"\d", r["text"]) and not re.fullmatch(r"[\d\s|.%]+", r["text"])]
+        numeric = [r for r in items if _has_number(r["text"])]
         other = [r for r in items if r not in numeric]
         n_neg = min(len(other), round(q * NEGATIVE_SHARE))
         pick = numeric if len(numeric) <= q - n_neg else rng.sample(numeric, q - n_neg)
@@ -280,7 +285,7 @@ def extend(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
     for r in rows:
         if r["sentence_id"] in taken or not (4 <= len(r["text"]) <= MAX_CHARS) or not _quota(r["source"]):
             continue
-        numeric = re.search(r"\d", r["text"]) and not re.fullmatch(r"[\d\s|.%]+", r["text"])
+        numeric = _has_number(r["text"])
         cue = REASON_CUE.search(r["text"])
         if cue or (numeric and split_of(r["source"]) != "train"):
             chosen.append(r)
@@ -301,7 +306,7 @@ def extend_train(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, 
             continue
         if not (_quota(r["source"]) or r["source"].startswith(ROUND_FOUR_EXTRA)):
             continue
-        if re.search(r"\d", r["text"]) and not re.fullmatch(r"[\d\s|.%]+", r["text"]):
+        if _has_number(r["text"]):
             chosen.append(r)
     return chosen
 

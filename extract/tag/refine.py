@@ -62,7 +62,8 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     indicator rows' subjects read from their cells (`row_subjects`), subject edges trimmed (`trim_subjects`) and,
-    where the section makes the sentence a plan, QUANTITY read as TARGET."""
+    where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator
+    read as the value it states (`bare_targets`)."""
     spans = trim_subjects(row_subjects(fill_counts(resolve_formulas(spans, text), text), text))
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
