@@ -19,7 +19,7 @@ from extract.records.attributes import VALUE_LABELS, value_attributes
 from extract.records.build import TaggedSentence, document_records
 from extract.tag.base import BACKENDS, DEFAULT_BACKEND, load_tagger
 from extract.tag.metrics import Score
-from extract.tag.refine import refine
+from extract.tag.refine import BUDGET_KINDS, refine
 from extract.tag.spans import Example, load_split
 
 TRIPLE_RELATIONS = ("value-of", "change-of", "share-of", "rate-of", "target-of")
@@ -38,7 +38,7 @@ def attribute_accuracy(examples: list[Example]) -> dict[str, tuple[int, int]]:
         for s in ex.spans:
             if s.label not in VALUE_LABELS:
                 continue
-            got = value_attributes(ex.text, ex.spans, s, table_row=table_row, budget=ex.kind == "部门预算")
+            got = value_attributes(ex.text, ex.spans, s, table_row=table_row, budget=ex.kind in BUDGET_KINDS)
             for key in out:
                 out[key][0] += getattr(got, key) == s.attrs.get(key)
                 out[key][1] += 1
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     for indexes in by_doc.values():
         sentences = [TaggedSentence(examples[i].sentence_id, examples[i].text, list(spans[i]),
                                     examples[i].section_path, origin=examples[i].origin) for i in indexes]
-        budget = examples[indexes[0]].kind == "部门预算"
+        budget = examples[indexes[0]].kind in BUDGET_KINDS
         for rec in document_records(sentences, budget=budget):
             if rec.subject:
                 predicted[rec.sentence_id][(rec.subject, rec.metric, rec.raw)] += 1

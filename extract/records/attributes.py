@@ -22,7 +22,7 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "AMOUNT": [
         ("全年预算数", re.compile(r"全年预算(?:数|为|是)?")),
         ("预算数", re.compile(r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
-                           r"|预算为|预算(?=为|是|[:：]|\s*$)")),
+                           r"|预算(?:金额|资金)|预算为|预算(?=为|是|[:：]|\s*$)")),
         ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
         ("执行数", re.compile(r"执行数|实际支出|已支付|实际使用|实际完成(?:支出)?|支出执行|完成数?")),
     ],
@@ -108,7 +108,7 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
         return ValueAttributes(metric=best[1], period=period)
     if span.label == "PERCENT" and table_row:
         return _indicator_value(text[:span.start], span)
-    if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*$", tail):
+    if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*[:：]?\s*(?:支出)?\s*$", tail):
         return ValueAttributes(metric="预算数", period=period)  # a 项 line of a 部门预算 states its budget
     return ValueAttributes(period=period)
 
