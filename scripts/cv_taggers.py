@@ -1,6 +1,7 @@
 """Cross-validate a tagger by document on the train split: each train document is held out in turn, the model is
 trained on the other train documents (plus the made-up sentences of annotations/synthetic/), and the held-out
-document's predictions (with the refine rules) are pooled into one score.
+document's predictions (with the refine rules) are pooled into one score, for the spans and for the records built from
+them (`scripts/eval_records.py`).
 
     python scripts/cv_taggers.py                          # crf, default config
     python scripts/cv_taggers.py --backend sklearn --set c=0.5
@@ -15,6 +16,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from eval_records import score_records
 from train_taggers import parse_overrides
 
 from extract.tag.base import BACKENDS, backend_module
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     train = load_split("train")
     synthetic = [ex for path in sorted(SYNTHETIC_DIR.glob("*.jsonl")) for ex in load_examples(path)]
     dev = load_split("dev")
-    gold, predicted = [], []
+    held_out_examples, gold, predicted = [], [], []
     for doc in sorted({ex.doc_id for ex in train}):
         held_out = [ex for ex in train if ex.doc_id == doc]
         rest = [ex for ex in train if ex.doc_id != doc] + synthetic
@@ -41,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as folder:
             tagger.save(Path(folder))
             spans = tagger.predict([ex.text for ex in held_out])
+        held_out_examples += held_out
         gold += [ex.spans for ex in held_out]
         predicted += [refine(p, ex.text, ex.kind, ex.section_path) for p, ex in zip(spans, held_out, strict=True)]
         print(f"{held_out[0].source[:40]}: {len(held_out)} sentences held out")
     print(f"\n{args.backend} {config}: leave-one-document-out over {len(gold)} train sentences")
     print(score_table({args.backend: score_spans(gold, predicted)}))
+    records, _ = score_records(held_out_examples, predicted)
+    print(f"records: {records.tp} of {records.support} gold (subject, metric, value) triples produced exactly "
+          f"(recall {records.recall:.3f}), precision {records.precision:.3f}")
     return 0
 
 

@@ -20,7 +20,7 @@ from extract.records.build import TaggedSentence, document_records
 from extract.tag.base import BACKENDS, DEFAULT_BACKEND, load_tagger
 from extract.tag.metrics import Score
 from extract.tag.refine import BUDGET_KINDS, refine
-from extract.tag.spans import Example, load_split
+from extract.tag.spans import Example, Span, load_split
 
 TRIPLE_RELATIONS = ("value-of", "change-of", "share-of", "rate-of", "target-of")
 
@@ -45,20 +45,10 @@ def attribute_accuracy(examples: list[Example]) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    ap.add_argument("--spans", default="tagger", choices=("tagger", "gold"))
-    ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=sorted(BACKENDS))
-    ap.add_argument("--errors", action="store_true", help="print the missed and extra triples")
-    args = ap.parse_args(argv)
-    examples = load_split(args.split)
-    texts = [e.text for e in examples]
-    if args.spans == "gold":
-        spans = [e.spans for e in examples]
-    else:
-        tagged = load_tagger(args.backend).predict(texts)
-        spans = [refine(p, e.text, e.kind, e.section_path) for p, e in zip(tagged, examples, strict=True)]
+def score_records(examples: list[Example], spans: list[list[Span]], errors: bool = False) -> tuple[Score, Score]:
+    """Build records from these spans document by document, in sentence order as the pipeline does, and score their
+    (subject, metric, value) triples against the gold relations; also (subject, value) pairs, metric ignored.
+    `errors` prints each sentence's missed and extra triples."""
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(examples):
         by_doc[e.doc_id].append(i)
@@ -82,12 +72,30 @@ def main(argv: list[str] | None = None) -> int:
         score.tp += tp
         score.fn += sum(gold.values()) - tp
         score.fp += sum(got.values()) - tp
-        if args.errors and gold != got:
+        if errors and gold != got:
             print(f"\n{e.sentence_id}: {e.text}")
             for t in (gold - got).elements():
                 print(f"  missed {t}")
             for t in (got - gold).elements():
                 print(f"  extra  {t}")
+    return score, unlabelled
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    ap.add_argument("--spans", default="tagger", choices=("tagger", "gold"))
+    ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=sorted(BACKENDS))
+    ap.add_argument("--errors", action="store_true", help="print the missed and extra triples")
+    args = ap.parse_args(argv)
+    examples = load_split(args.split)
+    texts = [e.text for e in examples]
+    if args.spans == "gold":
+        spans = [e.spans for e in examples]
+    else:
+        tagged = load_tagger(args.backend).predict(texts)
+        spans = [refine(p, e.text, e.kind, e.section_path) for p, e in zip(tagged, examples, strict=True)]
+    score, unlabelled = score_records(examples, spans, errors=args.errors)
     source = "gold spans" if args.spans == "gold" else f"{args.backend} tagger spans"
     print(f"\n{args.split} split, {source}: {len(examples)} sentences")
     print(f"(subject, metric, value) triples: gold {score.support}, produced exactly {score.tp} "

@@ -1,10 +1,18 @@
 """The rules applied after every tagger (`extract/tag/refine.py`): counts in a budget's work plan are
 targets; a printed computation is read as its result; an indicator row names its subject by a cell;
-uncovered counts are added."""
+uncovered counts are added; classification chains and listed names are one subject; header cells name none."""
 
 from __future__ import annotations
 
-from extract.tag.refine import in_plan_section, refine, resolve_formulas, trim_subjects
+from extract.tag.refine import (
+    drop_header_subjects,
+    in_plan_section,
+    join_chains,
+    join_listed,
+    refine,
+    resolve_formulas,
+    trim_subjects,
+)
 from extract.tag.spans import Span
 from span_helpers import by_label, exact, spans_of
 
@@ -49,6 +57,62 @@ def test_subjects_lose_change_words_and_verbs_of_having() -> None:
     assert by_label(trimmed, "SUBJECT") == [exact(text, "事业收入"), exact(text, "国家级教学团队")]
     assert by_label(trimmed, "AMOUNT") == by_label(tagged, "AMOUNT")
     assert trim_subjects(spans_of("增加", ("SUBJECT", "增加"))) == []
+
+
+def test_subjects_lose_metric_words_but_not_fund_names() -> None:
+    text = "公务接待费预算支出116.5万元，政府性基金预算支出0万元，涉及预算金额175.52万元。"
+    tagged = spans_of(text, ("SUBJECT", "公务接待费预算支出"), ("AMOUNT", "116.5万元"), ("SUBJECT", "政府性基金预算支出"),
+                      ("AMOUNT", "0万元"), ("SUBJECT", "预算金额"), ("AMOUNT", "175.52万元"))
+    assert [t for *_, t in by_label(trim_subjects(tagged), "SUBJECT")] == ["公务接待费", "政府性基金预算支出", "预算金额"]
+
+
+def test_a_purpose_is_no_subject() -> None:
+    text = "卫生健康支出决算数133.93万元，用于行政事业单位医疗支出，较上年决算减少3.48万元。"
+    tagged = spans_of(text, ("SUBJECT", "卫生健康支出"), ("AMOUNT", "133.93万元"), ("SUBJECT", "用于行政事业单位医疗支出"),
+                      ("AMOUNT", "3.48万元"))
+    assert by_label(trim_subjects(tagged), "SUBJECT") == [exact(text, "卫生健康支出")]
+
+
+def test_a_classification_chain_is_one_subject() -> None:
+    text = "13、住房保障支出（221类）住房改革支出（02款）购房补贴（03项）243.36万元。"
+    chain = exact(text, "住房保障支出（221类）住房改革支出（02款）购房补贴（03项）")
+    broken = spans_of(text, ("SUBJECT", "住房保障支出"), ("SUBJECT", "住房改革支出（02款）购房补贴"), ("AMOUNT", "243.36万元"))
+    assert by_label(join_chains(broken, text), "SUBJECT") == [chain]
+    tail_only = spans_of(text, ("SUBJECT", "购房补贴"), ("AMOUNT", "243.36万元"))
+    assert by_label(join_chains(tail_only, text), "SUBJECT") == [chain]
+    colon = "6.社会保障和就业（类）社会福利（款）儿童福利（项）: 支出决算为0.55万元。"
+    whole = "社会保障和就业（类）社会福利（款）儿童福利（项）"
+    tagged = spans_of(colon, ("SUBJECT", whole), ("SUBJECT", "支出"), ("AMOUNT", "0.55万元"))
+    assert by_label(join_chains(tagged, colon), "SUBJECT") == [exact(colon, whole)]
+    level = "2.住房保障（类）支出2,247.04万元。"
+    assert by_label(join_chains(spans_of(level, ("SUBJECT", "住房保障"), ("AMOUNT", "2,247.04万元")), level), "SUBJECT") == [
+        exact(level, "住房保障（类）")]
+
+
+def test_names_listed_before_one_value_are_one_subject() -> None:
+    text = "人员经费1612.88万元，主要包括：奖金20.6万元、伙食补助费、绩效工资130.26万元。"
+    tagged = spans_of(text, ("SUBJECT", "人员经费"), ("AMOUNT", "1612.88万元"), ("SUBJECT", "奖金"), ("AMOUNT", "20.6万元"),
+                      ("SUBJECT", "绩效工资"), ("AMOUNT", "130.26万元"))
+    assert [t for *_, t in by_label(join_listed(tagged, text), "SUBJECT")] == ["人员经费", "奖金", "伙食补助费、绩效工资"]
+    plan = "开展危险化学品、煤矿、非煤矿山、地震等专项演练至少1次。"
+    tagged = spans_of(plan, ("SUBJECT", "地震等专项演练"), ("TARGET", "至少1次"))
+    assert by_label(join_listed(tagged, plan), "SUBJECT") == [exact(plan, "开展危险化学品、煤矿、非煤矿山、地震等专项演练")]
+    split = "火灾起数、直接财产损失数同比分别下降24.07%、97.64%。"
+    tagged = spans_of(split, ("SUBJECT", "直接财产损失数"), ("PERCENT", "24.07%"))
+    assert join_listed(tagged, split) == tagged
+    numbered = "（一）、因公出国（境）费0万元。"
+    tagged = spans_of(numbered, ("SUBJECT", "因公出国（境）费"), ("AMOUNT", "0万元"))
+    assert join_listed(tagged, numbered) == tagged
+
+
+def test_header_cells_of_an_indicator_row_are_no_subjects() -> None:
+    row = "满意度指标 (10分) | 服务对象满意度指标 | 服务对象满意率 | 95%以上 | 93% | 10 | 8"
+    tagged = spans_of(row, ("SUBJECT", "满意度指标 (10分)"), ("SUBJECT", "服务对象满意度指标"), ("SUBJECT", "服务对象满意率"),
+                      ("TARGET", "95%以上"), ("PERCENT", "93%"))
+    assert by_label(drop_header_subjects(tagged, row), "SUBJECT") == [exact(row, "服务对象满意率")]
+    prose = "从评价结果来看，1、数量指标 100%按项目年初预算执行。"
+    tagged = spans_of(prose, ("SUBJECT", "数量指标"), ("PERCENT", "100%"))
+    assert drop_header_subjects(tagged, prose) == tagged
 
 
 def test_indicator_row_names_its_subject_by_a_whole_cell() -> None:

@@ -23,9 +23,22 @@ except ordinals (第15个), indicator weights in headers ("产出指标 (50分)"
 ("每少1人扣0.5分"). That is a surface rule; the CRF, which weighs its transitions against every such number it
 saw left unannotated, misses about a third of them on new documents, so a count no span covers is added.
 
-**Subject edges.** A SUBJECT never ends in the change word that follows it nor starts with the verb of
-having in front of it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "另有国家级教学团队6个" →
-国家级教学团队); character taggers sometimes run over either edge.
+**Classification chains.** A 功能分类 line is named by its whole chain, level markers and codes included
+("住房保障支出（221类）住房改革支出（02款）购房补贴（03项）", GUIDELINES.md §2); taggers often break it at a marker or
+stop before the last one, so SUBJECT pieces of one chain are joined and a SUBJECT runs on over the markers after it.
+
+**Listed names.** Names listed before one value are one SUBJECT ("伙食补助费、绩效工资130.26万元",
+"开展危险化学品、煤矿、非煤矿山、地震等专项演练至少1次", GUIDELINES.md §5); taggers tend to keep only the last item, so
+a SUBJECT preceded by "A、B、" (or "A、B等") in its clause takes the list in — not where the clause splits the values
+over the items (分别/各), and not over a list numbering ("（一）、").
+
+**Header cells.** The first cells of a 绩效 table row are category headers ("满意度指标 (10分)", "社会效益指标"), never
+the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is dropped.
+
+**Subject edges.** A SUBJECT never ends in the change word or the metric word (预算支出, 预算金额, 决算数…) that
+follows it, nor starts with punctuation, "主要包括" or the verb of having in front of it (GUIDELINES.md §2:
+"事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个" → 国家级教学团队);
+character taggers sometimes run over either edge.
 """
 
 from __future__ import annotations
@@ -41,8 +54,15 @@ from extract.tag.spans import VALUE_LABELS, Span
 BUDGET_KINDS = frozenset({"部门预算", "单位预算"})
 FORMULA = re.compile(r"\d[\d.,]*\s*[*×]\s*100\s*%\s*=\s*(?P<result>-?\d[\d.,]*\s*%)")
 CELL_MARKS = ("|", "：", ":", "；", "，", ",")
-SUBJECT_TAIL = re.compile(r"(?:增加|减少|增长|下降|达到)$")
-SUBJECT_HEAD = re.compile(r"^(?:另有|建有|现有|共有|获)")
+SUBJECT_TAIL = re.compile(
+    r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出"
+    r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|执行数|年初预算|全年预算))$")
+"""A change word, a list or clause mark, ":支出" after a 类/款/项 marker, or a metric word printed after the item — but
+预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
+("涉及预算金额175.52万元") stay."""
+NOT_A_SUBJECT = re.compile(r"^用于")
+"""What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before."""
+SUBJECT_HEAD = re.compile(r"^(?:[；;，,、。：:\s]+|另有|建有|现有|共有|获|主要包括)")
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:余|多)?")
 """A count with its measure word, an approximation ("约8380亩", "700余人") or a range ("2-3次")."""
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
@@ -51,6 +71,19 @@ ROW_CELL = re.compile(r"[^|]+")
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
+LEVEL_MARK = r"[（(]\d*[类款项][）)]"
+LEVEL_MARK_RE = re.compile(LEVEL_MARK)
+CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
+"""What may stand between two pieces of one classification chain: a marker, or a marker, a level's name and a marker."""
+CHAIN_METRIC = re.compile(r"[:：]\s*")
+"""Between a chain and the metric word "支出" that follows it ("儿童福利（项）: 支出决算为0.55万元")."""
+CHAIN_BEFORE = re.compile(rf"(?:[\u4e00-\u9fff“”]+{LEVEL_MARK})+$")
+LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
+LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
+"""Names joined by 、 (the last one may run on: "A、B等") up to where a SUBJECT starts."""
+SPLIT_OVER_ITEMS = re.compile(r"分别|各")
+CLAUSE_MARKS = "，,；;。：:|"
+HEADER_CELL = re.compile(r"指标\s*(?:[（(]\s*\d+\s*分\s*[）)])?$")
 PLAN_HEADING = re.compile(r"工作任务|工作计划|工作安排|工作目标|任务及目标|工作要点|工作思路|重点工作(?!完成|开展情况)")
 
 
@@ -61,10 +94,12 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    indicator rows' subjects read from their cells (`row_subjects`), subject edges trimmed (`trim_subjects`) and,
-    where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator
-    read as the value it states (`bare_targets`)."""
+    indicator rows' subjects read from their cells (`row_subjects`), subject edges trimmed (`trim_subjects`),
+    classification chains and listed names made whole (`join_chains`, `join_listed`), header cells' subjects dropped
+    (`drop_header_subjects`) and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a
+    TARGET without comparator read as the value it states (`bare_targets`)."""
     spans = trim_subjects(row_subjects(fill_counts(resolve_formulas(spans, text), text), text))
+    spans = drop_header_subjects(join_listed(join_chains(spans, text), text), text)
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
     return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
@@ -154,9 +189,12 @@ def _cell_name(cell: re.Match[str]) -> Span:
 
 
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
-    """SUBJECT spans without a trailing change word or a leading verb of having (`SUBJECT_HEAD/TAIL`)."""
+    """SUBJECT spans without a trailing change or metric word or a leading verb of having (`SUBJECT_HEAD/TAIL`);
+    a purpose ("用于…") is no SUBJECT."""
     out = []
     for s in spans:
+        if s.label == "SUBJECT" and NOT_A_SUBJECT.match(s.text):
+            continue
         if s.label == "SUBJECT":
             head = SUBJECT_HEAD.match(s.text)
             tail = SUBJECT_TAIL.search(s.text)
@@ -167,3 +205,60 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
         out.append(s)
     return out
+
+
+def join_chains(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the SUBJECT pieces of one 类/款/项 chain joined into one SUBJECT, which then takes in the level
+    markers printed right after it and the chain of named levels right before it (`CHAIN_GAP`, `CHAIN_BEFORE`); a
+    "支出" after the chain's colon is its metric word, not a second SUBJECT."""
+    joined: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        last = joined[-1] if joined else None
+        if s.label == "SUBJECT" and last and last.label == "SUBJECT":
+            if s.text == "支出" and LEVEL_MARK_RE.search(last.text) and CHAIN_METRIC.fullmatch(text, last.end, s.start):
+                continue
+            if CHAIN_GAP.fullmatch(text, last.end, s.start):
+                s = _widen(joined.pop(), last.start, s.end, text)
+        joined.append(s)
+    out: list[Span] = []
+    for s in joined:
+        if s.label == "SUBJECT":
+            others = [o for o in joined if o is not s and o.label != "REASON"]
+            while (mark := LEVEL_MARK_RE.match(text, s.end)) and not _touches(others, s.end, mark.end()):
+                s = _widen(s, s.start, mark.end(), text)
+            before = CHAIN_BEFORE.search(text, 0, s.start)
+            if before and not _touches(others, before.start(), s.start):
+                s = _widen(s, before.start(), s.end, text)
+        out.append(s)
+    return out
+
+
+def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every SUBJECT widened over the names listed before it in its clause (`LISTED_BEFORE`), unless
+    the clause splits its values over the items (分别/各)."""
+    out = []
+    for s in spans:
+        if s.label == "SUBJECT":
+            before = [o.end for o in spans if o.end <= s.start and o.label != "REASON"]
+            bound = max([text.rfind(mark, 0, s.start) + 1 for mark in CLAUSE_MARKS] + before)
+            clause_end = min([i for i in (text.find(mark, s.end) for mark in CLAUSE_MARKS) if i >= 0] + [len(text)])
+            listed = LISTED_BEFORE.search(text, bound, s.start)
+            if listed and not SPLIT_OVER_ITEMS.search(text, s.end, clause_end):
+                s = _widen(s, listed.start(), s.end, text)
+        out.append(s)
+    return out
+
+
+def _widen(span: Span, start: int, end: int, text: str) -> Span:
+    return replace(span, start=start, end=end, text=text[start:end])
+
+
+def _touches(spans: Sequence[Span], start: int, end: int) -> bool:
+    return any(o.start < end and start < o.end for o in spans)
+
+
+def drop_header_subjects(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans of a table row without SUBJECTs that are category headers (`HEADER_CELL`); other text as it is."""
+    if " | " not in text:
+        return list(spans)
+    return [s for s in spans if not (s.label == "SUBJECT" and HEADER_CELL.search(s.text))]
