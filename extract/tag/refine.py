@@ -189,13 +189,13 @@ def _cell_name(cell: re.Match[str]) -> Span:
 
 
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
-    """SUBJECT spans without a trailing change or metric word or a leading verb of having (`SUBJECT_HEAD/TAIL`);
-    a purpose ("用于…") is no SUBJECT."""
+    """SUBJECT spans without a trailing change or metric word or leading punctuation or verb of having
+    (`SUBJECT_HEAD/TAIL`); a purpose ("用于…") is no SUBJECT."""
     out = []
     for s in spans:
-        if s.label == "SUBJECT" and NOT_A_SUBJECT.match(s.text):
-            continue
         if s.label == "SUBJECT":
+            if NOT_A_SUBJECT.match(s.text):
+                continue
             head = SUBJECT_HEAD.match(s.text)
             tail = SUBJECT_TAIL.search(s.text)
             start = s.start + (head.end() if head else 0)
