@@ -144,7 +144,7 @@ def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
             continue
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
             continue
-        if any(s.label != "REASON" and s.start < end and start < s.end for s in out):
+        if _touches([s for s in out if s.label != "REASON"], start, end):
             continue
         out.append(Span(start, end, "QUANTITY", m.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
