@@ -299,7 +299,8 @@ ROUND_FOUR_EXTRA = ("gbc_上海市普陀区商务委员会单位25年预算",)
 def extend_train(rows: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
     """Round four (round three was the metric consistency pass): every remaining sentence with a number from the
     train documents, and from `ROUND_FOUR_EXTRA`. More varied training text for SUBJECT and TARGET; held-out splits
-    are unchanged."""
+    are unchanged. Round seven ran it again after the seeds' appendices (self-evaluation reports) were added to
+    sentences.jsonl: it then selected exactly those of their sentences that have a number."""
     chosen = []
     for r in rows:
         if r["sentence_id"] in taken or not (4 <= len(r["text"]) <= MAX_CHARS) or split_of(r["source"]) != "train":
@@ -512,7 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--extend", action="store_true",
                     help="append the second-round sentences (see extend()) to an existing --out")
     sp.add_argument("--extend-train", action="store_true",
-                    help="append the round-four sentences (see extend_train()) to an existing --out")
+                    help="append the remaining train sentences with a number (rounds four and seven, see extend_train()) "
+                         "to an existing --out")
     ap_apply = sub.add_parser("apply", help="apply hand corrections and write gold splits")
     ap_apply.add_argument("--bootstrap", type=Path, default=WORK / "bootstrap.jsonl")
     ap_apply.add_argument("--corrections", type=Path, default=WORK / "corrections")

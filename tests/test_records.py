@@ -40,6 +40,12 @@ def test_parse_value(text, label, value, unit, decimals, yuan, ratio) -> None:
     ("占本年支出合计的68.84%", "68.84%", "占比", None),
     ("基本支出1797.04万元", "1797.04万元", None, None),
     ("三公经费变动率0%", "0%", "增减率", "持平"),
+    ("年初预算为20万元，因疫情影响，实际支付为15万元", "15万元", "执行数", None),
+    ("此项目全年预算支出为 20 万元", "20 万元", "全年预算数", None),
+    ("其中工资福利支出1535.71万元，收回预算7.11万元", "7.11万元", None, None),
+    ("服务对象满意度99%，非常满意", "99%", "实际完成值", None),
+    ("保障地震仪器正常运转率100%", "100%", "实际完成值", None),
+    ("预算执行率92%", "92%", "执行率", None),
 ])
 def test_value_attributes(text: str, needle: str, metric: str | None, direction: str | None) -> None:
     label = "PERCENT" if needle.endswith("%") else "AMOUNT"

@@ -20,11 +20,11 @@ _CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|
 
 _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "AMOUNT": [
-        ("全年预算数", re.compile(r"全年预算(?:数|为|是)?")),
+        ("全年预算数", re.compile(r"全年预算(?:支出)?(?:数|为|是)?")),
         ("预算数", re.compile(r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
-                           r"|预算(?:金额|资金)|预算为|预算(?=为|是|[:：]|\s*$)")),
+                           r"|预算(?:金额|资金)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)")),
         ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
-        ("执行数", re.compile(r"执行数|实际支出|已支付|实际使用|实际完成(?:支出)?|支出执行|完成数?")),
+        ("执行数", re.compile(r"执行数|实际支[出付]|已支付|实际使用|实际完成(?:支出)?|支出执行|完成数?")),
     ],
     "PERCENT": [
         ("占比", re.compile(r"占比|所占比重|比重|占[^，。；,]{0,20}(?:的)?\s*$")),
@@ -36,6 +36,8 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 }
 
 _INDICATOR_RATE = re.compile(r"(执行|完成|控制|调整|变动|变化)率")
+_INDICATOR_NAME = re.compile(r"(?:满意度|满意率|[^\d\s，,、；;]率)\s*$")
+"""A percent printed right after an indicator's name ("服务对象满意度99%", "正常运行率100%") is the indicator's value."""
 _RATE_METRIC = {"执行": "执行率", "完成": "完成率", "控制": "控制率", "调整": "调整率", "变动": "增减率", "变化": "增减率"}
 _ZERO_PERCENT = re.compile(r"0+(?:\.0+)?\s*[%％]")
 
@@ -108,6 +110,8 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
         return ValueAttributes(metric=best[1], period=period)
     if span.label == "PERCENT" and table_row:
         return _indicator_value(text[:span.start], span)
+    if span.label == "PERCENT" and _INDICATOR_NAME.search(tail):
+        return _indicator_value(tail, span)
     if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*[:：]?\s*(?:支出)?\s*$", tail):
         return ValueAttributes(metric="预算数", period=period)  # a 项 line of a 部门预算 states its budget
     return ValueAttributes(period=period)

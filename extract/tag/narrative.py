@@ -15,8 +15,9 @@ from extract.tag.base import Tagger
 from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
 
-SKIP_SECTION = re.compile(r"(?<!说明)表$|名词解释|附件|目\s*录")
-"""Sections whose text is table dumps, a glossary or a table of contents."""
+SKIP_SECTION = re.compile(r"(?<!说明)表$|名词解释|目\s*录")
+"""Sections whose text is table dumps, a glossary or a table of contents. Appendices (附件) are tagged: in a 决算 they
+hold the project and 整体支出 self-evaluation reports, narrative of their own (大同, 攀枝花)."""
 
 
 def section_paths(sections: list[Section], parents: tuple[str, ...] = ()) -> Iterator[tuple[str, Section]]:
