@@ -96,3 +96,16 @@ def test_synthetic_sentences_are_reproducible_valid_and_train_only(tmp_path: Pat
     assert ("部门决算", "TARGET") not in labels  # reports of completed work never state targets
     gold_docs = {r["doc_id"] for split in stats_mod.SPLITS for r in _rows(split)}
     assert synth.DOC_ID not in gold_docs
+
+
+def test_agreement_annotation_covers_the_documented_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committed second annotation (annotations/agreement/) is of exactly the sentences `agreement.py sample` draws,
+    and every one of its commands still applies to the gold text."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    agreement = _load_script("agreement")
+    examples, spans = agreement.second_annotation()
+    drawn = [ex.sentence_id for part in agreement.sample() for ex in part]
+    assert len(drawn) == 200
+    assert sorted(ex.sentence_id for ex in examples) == sorted(drawn)
+    for ex, theirs in zip(examples, spans, strict=True):
+        assert all(ex.text[s.start:s.end] == s.text and s.label in stats_mod.LABELS for s in theirs)
