@@ -1,11 +1,14 @@
 """Inter-annotator agreement: how closely a second annotator, working from GUIDELINES.md alone, reproduces the gold.
 
     python scripts/agreement.py sample --out /tmp/agreement     # the sentences to annotate, in four parts
-    python scripts/agreement.py score                           # annotations/agreement/*.txt against the gold
+    python scripts/agreement.py score                           # annotations/agreement/train/ against the gold
+    python scripts/agreement.py sample --split test --out /tmp/agreement-test --parts 5
+    python scripts/agreement.py score --split test
 
-`sample` draws 20 sentences with at least one span from every train document (seeded) and writes them without any
-annotation, for annotators who follow `annotations/agreement/INSTRUCTIONS.md`. Train only: the held-out splits are
-never shown to anyone but the first annotator.
+`sample` draws 20 sentences with at least one span from every train document (seeded), or with `--split test` every
+test sentence, and writes them without any annotation, for annotators who follow
+`annotations/agreement/INSTRUCTIONS.md`. On the test split this is a measurement, like scoring a tagger there: its
+disagreements are reported as numbers and never read to change the guidelines, the rules or the models.
 
 `score` reads the second annotation (correction syntax of `scripts/bootstrap_annotations.py`, `+` commands applied to
 the bare sentence) and prints exact-match precision / recall / F1 per label with the gold as reference, SUBJECT F1 per
@@ -30,15 +33,16 @@ from extract.tag.spans import REPO_ROOT, VALUE_LABELS, Example, Span, load_split
 AGREEMENT_DIR = REPO_ROOT / "annotations" / "agreement"
 
 
-def sample(per_document: int = 20, parts: int = 4, seed: int = 14) -> list[list[Example]]:
-    """`per_document` train sentences with spans from every train document, shuffled and dealt into `parts`."""
+def sample(split: str = "train", per_document: int | None = 20, parts: int = 4, seed: int = 14) -> list[list[Example]]:
+    """`per_document` sentences with spans from every document of `split` (None: every sentence of it), shuffled and
+    dealt into `parts`."""
     by_document: dict[str, list[Example]] = defaultdict(list)
-    for ex in load_split("train"):
-        if ex.spans:
+    for ex in load_split(split):
+        if ex.spans or per_document is None:
             by_document[ex.doc_id].append(ex)
     rng = random.Random(seed)
     chosen = [ex for _, examples in sorted(by_document.items())
-              for ex in rng.sample(examples, min(per_document, len(examples)))]
+              for ex in (examples if per_document is None else rng.sample(examples, min(per_document, len(examples))))]
     rng.shuffle(chosen)
     return [chosen[k::parts] for k in range(parts)]
 
@@ -50,16 +54,19 @@ def write_parts(folder: Path, parts: list[list[Example]]) -> None:
         (folder / f"chunk{k}.txt").write_text("".join(lines), encoding="utf-8")
 
 
-def second_annotation(folder: Path = AGREEMENT_DIR) -> tuple[list[Example], list[list[Span]]]:
-    """The gold sentences the second annotator covered, and that annotator's spans for each."""
-    commands = read_corrections(folder)
-    gold = {ex.sentence_id: ex for ex in load_split("train")}
+def second_annotation(split: str = "train") -> tuple[list[Example], list[list[Span]]]:
+    """The gold sentences of `split` the second annotator covered, and that annotator's spans for each; a command for a
+    sentence that is not in the split is an error."""
+    commands = read_corrections(AGREEMENT_DIR / split)
     examples, spans = [], []
-    for sentence_id, cmds in commands.items():
-        ex = gold[sentence_id]
-        row = apply_corrections({"text": ex.text, "spans": [], "relations": []}, cmds)
+    for ex in load_split(split):  # in document order, as the record builder reads them
+        if ex.sentence_id not in commands:
+            continue
+        row = apply_corrections({"text": ex.text, "spans": [], "relations": []}, commands[ex.sentence_id])
         examples.append(ex)
         spans.append([Span(s["start"], s["end"], s["label"], s["text"], attrs=s["attrs"]) for s in row["spans"]])
+    if missing := set(commands) - {ex.sentence_id for ex in examples}:
+        raise ValueError(f"{len(missing)} annotated sentences are not in the {split} split: {sorted(missing)[:3]}")
     return examples, spans
 
 
@@ -84,9 +91,9 @@ def attribute_agreement(examples: list[Example], spans: list[list[Span]], key: s
     return same, total
 
 
-def score(folder: Path = AGREEMENT_DIR) -> None:
-    examples, spans = second_annotation(folder)
-    print(f"{len(examples)} train sentences, second annotator against the gold:")
+def score(split: str = "train") -> None:
+    examples, spans = second_annotation(split)
+    print(f"{len(examples)} {split} sentences, second annotator against the gold:")
     print(score_table({"annotator 2": score_spans([ex.spans for ex in examples], spans)}))
     for key in ("metric", "unit", "direction"):
         same, total = attribute_agreement(examples, spans, key)
@@ -106,15 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="command", required=True)
     sample_cmd = sub.add_parser("sample", help="write the sentences to annotate")
     sample_cmd.add_argument("--out", type=Path, required=True)
-    sample_cmd.add_argument("--per-document", type=int, default=20)
+    sample_cmd.add_argument("--split", choices=("train", "test"), default="train")
+    sample_cmd.add_argument("--parts", type=int, default=4)
     sample_cmd.add_argument("--seed", type=int, default=14)
     score_cmd = sub.add_parser("score", help="score the second annotation against the gold")
-    score_cmd.add_argument("--folder", type=Path, default=AGREEMENT_DIR)
+    score_cmd.add_argument("--split", choices=("train", "test"), default="train")
     args = ap.parse_args(argv)
     if args.command == "sample":
-        write_parts(args.out, sample(args.per_document, seed=args.seed))
+        per_document = 20 if args.split == "train" else None
+        write_parts(args.out, sample(args.split, per_document, args.parts, args.seed))
     else:
-        score(args.folder)
+        score(args.split)
     return 0
 
 

@@ -98,14 +98,15 @@ def test_synthetic_sentences_are_reproducible_valid_and_train_only(tmp_path: Pat
     assert synth.DOC_ID not in gold_docs
 
 
-def test_agreement_annotation_covers_the_documented_sample(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The committed second annotation (annotations/agreement/) is of exactly the sentences `agreement.py sample` draws,
-    and every one of its commands still applies to the gold text."""
+@pytest.mark.parametrize(("split", "size"), [("train", 200), ("test", 380)])
+def test_agreement_annotation_covers_the_documented_sample(monkeypatch: pytest.MonkeyPatch, split: str, size: int) -> None:
+    """The committed second annotation (annotations/agreement/) is of exactly the sentences `agreement.py sample` draws
+    (20 per train document; the whole test split), and every one of its commands still applies to the gold text."""
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     agreement = _load_script("agreement")
-    examples, spans = agreement.second_annotation()
-    drawn = [ex.sentence_id for part in agreement.sample() for ex in part]
-    assert len(drawn) == 200
+    examples, spans = agreement.second_annotation(split)
+    drawn = [ex.sentence_id for part in agreement.sample(split, 20 if split == "train" else None) for ex in part]
+    assert len(drawn) == size
     assert sorted(ex.sentence_id for ex in examples) == sorted(drawn)
     for ex, theirs in zip(examples, spans, strict=True):
         assert all(ex.text[s.start:s.end] == s.text and s.label in stats_mod.LABELS for s in theirs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import SAMPLE, parsed
@@ -85,6 +87,20 @@ def test_indicator_row_value_takes_the_rate_its_name_gives(row: str, needle: str
 def test_budget_amounts_named_as_budget(text: str, needle: str, metric: str | None) -> None:
     value = last_span(text, "AMOUNT", needle)
     assert value_attributes(text, [value], value, budget=True).metric == metric
+
+
+@pytest.mark.parametrize(("text", "which", "metric"), [
+    ("2023年收入预算16497.86万元，其中：财政拨款收入16497.86万元", 1, "预算数"),
+    ("政府采购支出预算总额1449.50万元，其中：拟采购货物支出90万元、拟购买服务支出1359.50万元", 2, "预算数"),
+    ("支出总计3,000万元，其中：基本支出2,000万元", 1, None),
+    ("重点行业领域安全专项整治50万元，已支付45万元", 0, "预算数"),
+    ("重点行业领域安全专项整治50万元，已支付45万元", 1, "执行数"),
+    ("其他资金年初结转121.71万元，已支付0.91万元", 0, None),
+])
+def test_parts_of_a_total_and_amounts_paid_of_take_the_budget_metric(text: str, which: int, metric: str | None) -> None:
+    """`which`: the index of the amount looked at among the sentence's amounts."""
+    amounts = [Span(m.start(), m.end(), "AMOUNT", m.group()) for m in re.finditer(r"[\d.,]+万元", text)]
+    assert value_attributes(text, amounts, amounts[which]).metric == metric
 
 
 def records_of(text: str, *items: tuple[str, str]) -> list:

@@ -40,6 +40,11 @@ _INDICATOR_NAME = re.compile(r"(?:满意度|满意率|[^\d\s，,、；;]率)\s*$
 """A percent printed right after an indicator's name ("服务对象满意度99%", "正常运行率100%") is the indicator's value."""
 _RATE_METRIC = {"执行": "执行率", "完成": "完成率", "控制": "控制率", "调整": "调整率", "变动": "增减率", "变化": "增减率"}
 _ZERO_PERCENT = re.compile(r"0+(?:\.0+)?\s*[%％]")
+_PAID_AFTER = re.compile(r"\s*[，,]\s*(?:已支付|实际支[出付]|已执行)(?:为|了)?\s*\d")
+"""What follows a budgeted amount when the next clause says how much of it was paid ("…专项整治50万元，已支付45万元")."""
+_PART_OF = "其中"
+_INHERITED = frozenset({"预算数", "全年预算数", "决算数", "执行数"})
+"""Metrics that the items of a "其中" list share with the total they break down."""
 
 WINDOW = 14
 """How many characters before a value are searched for its cue."""
@@ -108,6 +113,12 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
                 best = (m.end(), metric)
     if best:
         return ValueAttributes(metric=best[1], period=period)
+    if span.label == "AMOUNT" and (total := _total_of(text, spans, span)) is not None:
+        metric = value_attributes(text, spans, total, table_row=table_row, report_year=report_year, budget=budget).metric
+        if metric in _INHERITED:
+            return ValueAttributes(metric=metric, period=period)
+    if span.label == "AMOUNT" and _PAID_AFTER.match(text, span.end) and not re.search(r"结转|结余", tail):
+        return ValueAttributes(metric="预算数", period=period)  # the amount that the next clause says was paid of it
     if span.label == "PERCENT" and table_row:
         return _indicator_value(text[:span.start], span)
     if span.label == "PERCENT" and _INDICATOR_NAME.search(tail):
@@ -115,6 +126,14 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
     if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*[:：]?\s*(?:支出)?\s*$", tail):
         return ValueAttributes(metric="预算数", period=period)  # a 项 line of a 部门预算 states its budget
     return ValueAttributes(period=period)
+
+
+def _total_of(text: str, spans: Sequence[Span], span: Span) -> Span | None:
+    """The amount that a "其中" list containing `span` breaks down ("收入预算16497.86万元，其中：财政拨款收入16497.86万元"):
+    the last AMOUNT before the last 其中 before `span`, if any."""
+    part_of = text.rfind(_PART_OF, 0, span.start)
+    totals = [s for s in spans if s.label == "AMOUNT" and s.end <= part_of]
+    return totals[-1] if part_of >= 0 and totals else None
 
 
 def _indicator_value(row_before: str, span: Span) -> ValueAttributes:
