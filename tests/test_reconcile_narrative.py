@@ -164,10 +164,10 @@ def test_n007_stated_comparison_holds() -> None:
     assert statuses(doc_with(*comparison("大于")), "N007") == [FindingStatus.INCONSISTENT]
 
 
-def restated(amount: str) -> list[TaggedSentence]:
+def restated(amount: str, total: str = "本年支出预算合计") -> list[TaggedSentence]:
     return [
         tagged("s1", f"此外，基本支出预算数为{amount}万元。", ("SUBJECT", "基本支出"), ("AMOUNT", f"{amount}万元")),
-        tagged("s2", "本年支出预算合计13,377.11万元，其中：基本支出6,522.75万元，占48.76%。", ("SUBJECT", "本年支出预算合计"),
+        tagged("s2", f"{total}13,377.11万元，其中：基本支出6,522.75万元，占48.76%。", ("SUBJECT", total),
                ("AMOUNT", "13,377.11万元"), ("SUBJECT", "基本支出"), ("AMOUNT", "6,522.75万元"), ("PERCENT", "48.76%")),
     ]
 
@@ -176,8 +176,10 @@ def test_n008_an_amount_restated_the_same_way() -> None:
     budget = DocumentKind.BUDGET  # an amount stated as such is a 预算数 there, as "基本支出预算数" says
     assert statuses(doc_with(*restated("6,522.75"), kind=budget), "N008") == [FindingStatus.CONSISTENT]
     assert statuses(doc_with(*restated("6,525.75"), kind=budget), "N008") == [FindingStatus.INCONSISTENT]
-    # in 决算 the bare amount is a 决算数: not the same figure as a 预算数
-    assert statuses(doc_with(*restated("6,525.75")), "N008") == []
+    # a part of a budget total is a 预算数 in any document (GUIDELINES §3: 其中 items take the total's metric)
+    assert statuses(doc_with(*restated("6,525.75")), "N008") == [FindingStatus.INCONSISTENT]
+    # in 决算 a bare part of a plain total is a 决算数: not the same figure as a 预算数
+    assert statuses(doc_with(*restated("6,525.75", total="本年支出合计")), "N008") == []
 
 
 def reasoned(word: str) -> list[TaggedSentence]:
