@@ -1,7 +1,9 @@
 """The metric, direction and period of a value span, read from the words just before it.
 
 "社会保障和就业支出年初预算559.63万元" → 预算数; "比上年增加7,527,902.32元" → 增减额 + 增加;
-"完成年初预算的163.3%" → 完成率; "占本年支出合计的54.2%" → 占比. The rules follow
+"完成年初预算的163.3%" → 完成率; "占本年支出合计的54.2%" → 占比. An amount without a cue of its own takes the
+metric of the total its "其中" list breaks down, or is the budget when the next clause says what was paid of it
+("专项整治50万元，已支付45万元" → 预算数). The rules follow
 annotations/GUIDELINES.md §3 (no metric is guessed when the text gives no cue) and are measured
 against the gold attributes by scripts/eval_records.py.
 """
