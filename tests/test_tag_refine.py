@@ -1,10 +1,12 @@
 """The rules applied after every tagger (`extract/tag/refine.py`): counts in a budget's work plan are
-targets; a printed computation is read as its result; an indicator row names its subject by a cell;
-uncovered counts are added; classification chains and listed names are one subject; header cells name none."""
+targets; a printed computation is read as its result; a value with a comparator is a target; an indicator row names
+its subject by a cell and its target by the cell after it; uncovered counts are added; classification chains and
+listed names are one subject; header cells name none."""
 
 from __future__ import annotations
 
 from extract.tag.refine import (
+    attach_comparators,
     drop_header_subjects,
     in_plan_section,
     join_chains,
@@ -124,6 +126,38 @@ def test_indicator_row_names_its_subject_by_a_whole_cell() -> None:
     numbered = "质量指标 | 指标 1: 计划执法完成率 | 100% | 100% | 2 | 2"
     spans = spans_of(numbered, ("TARGET", "100%"), ("PERCENT", "100%"))
     assert by_label(refine(spans, numbered, "绩效自评", ""), "SUBJECT") == [exact(numbered, "计划执法完成率")]
+
+
+def test_a_header_weight_does_not_hide_the_indicator_cell() -> None:
+    """The tagger's "50分" in the category header is no value, and its "产出指标" no subject: the indicator is still
+    found; a subject inside the value's own cell ("检查企业 80 家以上") does not stand for the indicator either."""
+    row = "产出 指标 (50分) | 数量 指标 | 指标 1: 组织召开年度安全生产工作会 议 | 10 次以上 | 18 | 10 | 10"
+    tagged = spans_of(row, ("SUBJECT", "产出 指标"), ("QUANTITY", "50分"), ("TARGET", "10 次以上"))
+    refined = refine(tagged, row, "绩效自评", "")
+    assert by_label(refined, "SUBJECT") == [exact(row, "组织召开年度安全生产工作会 议")]
+    assert by_label(refined, "QUANTITY") == []
+    inner = "指标 2: 开展打非治违行动 | 出动人员 120 人次以上 | 189 | 4 | 4"
+    tagged = spans_of(inner, ("SUBJECT", "出动人员"), ("TARGET", "120 人次以上"))
+    refined = refine(tagged, inner, "绩效自评", "")
+    assert by_label(refined, "SUBJECT") == [exact(inner, "开展打非治违行动"), exact(inner, "出动人员")]
+
+
+def test_the_value_after_an_indicator_name_is_its_target() -> None:
+    row = "质量指标 | 重点工作办结率 | 100% | 95% | 5 | 5"
+    refined = refine(spans_of(row, ("PERCENT", "100%"), ("PERCENT", "95%")), row, "绩效自评", "")
+    assert by_label(refined, "TARGET") == [exact(row, "100%")]
+    assert by_label(refined, "PERCENT") == [exact(row, "95%")]
+    budget = "年度资金总额 | 72 | 72 | 72 | 10 | 100% | 10"
+    assert by_label(refine(spans_of(budget, ("PERCENT", "100%")), budget, "绩效自评", ""), "PERCENT") == [exact(budget, "100%")]
+
+
+def test_a_value_with_a_comparator_is_one_target() -> None:
+    text = "社会群众满意度≥98%，开展专项整治不少于 6次，服务对象满意率95%以上，达到100%。"
+    tagged = spans_of(text, ("PERCENT", "98%"), ("QUANTITY", "6次"), ("PERCENT", "95%"), ("TARGET", "以上"), ("PERCENT", "100%"))
+    attached = attach_comparators(tagged, text)
+    assert by_label(attached, "TARGET") == [exact(text, "≥98%"), exact(text, "不少于 6次"), exact(text, "95%以上")]
+    assert by_label(attached, "PERCENT") == [exact(text, "100%")]
+    assert by_label(attached, "QUANTITY") == []
 
 
 def test_prose_keeps_the_tagger_subjects() -> None:

@@ -14,14 +14,21 @@ indicator row ("聘请专家10余名", "重点工作支出100%") is read as the 
 Only the result after "=" is a stated value (a PERCENT); the operands and the "*100%" factor are
 arithmetic, and a tagger that never saw a formula reads them as amounts or targets.
 
+**Comparators.** A value with a comparator printed against it ("≥98%", "不少于6次", "95%以上") is a TARGET, the
+comparator included (GUIDELINES.md §2; no value of the gold has one outside its span), while taggers often stop at
+the number or leave "以上" as a span of its own.
+
 **Indicator rows.** In a 绩效 table row ("在职人员控制率 | 3 | 3.00 | …=91.53% | 3.00") the indicator is the
-last cell with words before the first value; a tagger trained mostly on prose often leaves it out, so when no
-SUBJECT precedes the row's first value that cell becomes the SUBJECT (without an "指标 1:" number).
+last cell with words (and no category header) before the cell of the first value; a tagger trained mostly on prose
+often leaves it out, so when no SUBJECT stands in a cell before that one the indicator's cell becomes the SUBJECT
+(without an "指标 1:" number). Where the row gives a bare value right after the name and another value after it
+("重点工作办结率 | 100% | 100% | 5 | 5"), the first is the 年度指标值, a TARGET.
 
 **Counts.** GUIDELINES.md §2 makes every count with a measure word a QUANTITY ("94座", "约8380亩", "700余人"),
 except ordinals (第15个), indicator weights in headers ("产出指标 (50分)") and the deductions of scoring rules
 ("每少1人扣0.5分"). That is a surface rule; the CRF, which weighs its transitions against every such number it
-saw left unannotated, misses about a third of them on new documents, so a count no span covers is added.
+saw left unannotated, misses about a third of them on new documents, so a count no span covers is added, and one of
+the exceptions it calls a QUANTITY is dropped.
 
 **Classification chains.** A 功能分类 line is named by its whole chain, level markers and codes included
 ("住房保障支出（221类）住房改革支出（02款）购房补贴（03项）", GUIDELINES.md §2); taggers often break it at a marker or
@@ -68,6 +75,10 @@ COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pat
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
 """An ordinal, a weight in a header "(50分)", a scoring rule's deduction "扣0.5分" / "每少1人"."""
 ROW_CELL = re.compile(r"[^|]+")
+CELL_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
+COMPARATOR_BEFORE = re.compile(r"(?:[≥≤＞＜]|\\[gl]eq|大于等于|小于等于|不低于|不少于|不超过|不高于|至少|大于|小于)\s*$")
+COMPARATOR_AFTER = re.compile(r"\s*(?:及以上|以上|以下|以内)")
+"""Comparators printed against a value. 达到 is not one: it reports a result as often as it states a target."""
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
@@ -94,11 +105,13 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    indicator rows' subjects read from their cells (`row_subjects`), subject edges trimmed (`trim_subjects`),
+    values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
+    their cells (`row_targets`, `row_subjects`), subject edges trimmed (`trim_subjects`),
     classification chains and listed names made whole (`join_chains`, `join_listed`), header cells' subjects dropped
     (`drop_header_subjects`) and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a
     TARGET without comparator read as the value it states (`bare_targets`)."""
-    spans = trim_subjects(row_subjects(fill_counts(resolve_formulas(spans, text), text), text))
+    spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
+    spans = trim_subjects(row_subjects(row_targets(spans, text), text))
     spans = drop_header_subjects(join_listed(join_chains(spans, text), text), text)
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
@@ -121,6 +134,37 @@ def bare_targets(spans: Sequence[Span], text: str) -> list[Span]:
     return out
 
 
+def attach_comparators(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every value that has a comparator printed against it ("≥98%", "不少于6次", "95%以上") read as one
+    TARGET over both; a span over the comparator alone ("以上") goes."""
+    out = list(spans)
+    for s in spans:
+        if s.label not in ("AMOUNT", "PERCENT", "QUANTITY"):
+            continue
+        before, after = COMPARATOR_BEFORE.search(text, 0, s.start), COMPARATOR_AFTER.match(text, s.end)
+        if not (before or after):
+            continue
+        start, end = (before.start() if before else s.start), (after.end() if after else s.end)
+        out = [o for o in out if o is not s and not (o.label != "REASON" and start <= o.start and o.end <= end)]
+        out.append(Span(start, end, "TARGET", text[start:end], confidence=s.confidence))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def row_targets(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans of an indicator row ("重点工作办结率 | 100% | 100% | 5 | 5") with its first value read as the TARGET
+    (年度指标值) when it fills the cell right after the indicator's name and the next cell holds a number too (实际完成值).
+    Other text is returned as it is."""
+    first = min((s for s in spans if s.label in VALUE_LABELS), key=lambda s: s.start, default=None)
+    if " | " not in text or first is None or first.label not in ("PERCENT", "QUANTITY"):
+        return list(spans)
+    cells = list(ROW_CELL.finditer(text))
+    i = next(k for k, m in enumerate(cells) if m.start() <= first.start and first.end <= m.end())
+    if (0 < i < len(cells) - 1 and cells[i].group().strip() == first.text.strip()
+            and CELL_WORDS.search(cells[i - 1].group()) and re.match(r"\s*[\d.]", cells[i + 1].group())):
+        return [replace(s, label="TARGET") if s is first else s for s in spans]
+    return list(spans)
+
+
 def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
     """Spans of a text with every "operands*100%=result%" computation read as one PERCENT, its result:
     spans over the operands (from the cell's start: the last "|" or clause mark before it) are dropped."""
@@ -136,8 +180,10 @@ def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
 def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with two counts run together split ("10批200多人次" → "10批", "200多人次"), plus a QUANTITY for
     every count with a measure word that no span (other than a REASON) touches; ordinals, header weights,
-    scoring-rule deductions and phone-number-like digit runs are left out."""
-    out = [piece for s in spans for piece in _split_counts(s)]
+    scoring-rule deductions and phone-number-like digit runs are left out, and dropped where the tagger called
+    them a QUANTITY."""
+    out = [piece for s in spans if not (s.label == "QUANTITY" and NOT_A_COUNT_BEFORE.search(text, 0, s.start))
+           for piece in _split_counts(s)]
     for m in COUNT.finditer(text):
         start, end = m.span()
         if NOT_A_COUNT_BEFORE.search(text, 0, start) or re.match(r"\d{7}", m.group()):
@@ -168,14 +214,15 @@ def row_subjects(spans: Sequence[Span], text: str) -> list[Span]:
     values = [s for s in spans if s.label in VALUE_LABELS]
     if " | " not in text or not values:
         return list(spans)
-    first = min(s.start for s in values)
-    names = [_cell_name(m) for m in ROW_CELL.finditer(text) if m.end() <= first and re.search(r"[\u4e00-\u9fff]{2}", m.group())]
+    first = text.rfind("|", 0, min(s.start for s in values)) + 1  # the start of the first value's cell
+    names = [_cell_name(m) for m in ROW_CELL.finditer(text)
+             if m.end() <= first and CELL_WORDS.search(m.group()) and not HEADER_CELL.search(m.group().strip())]
     out: list[Span] = []
     for s in spans:
         cell = next((n for n in names if n.start <= s.start and s.end <= n.end), None) if s.label == "SUBJECT" else None
         if cell is None or cell not in out:
             out.append(cell or s)
-    if names and not any(s.label == "SUBJECT" and s.start < first for s in out):
+    if names and not any(s.label == "SUBJECT" and s.start < first and not HEADER_CELL.search(s.text) for s in out):
         out.append(names[-1])
     return sorted(out, key=lambda s: (s.start, -s.end))
 
