@@ -61,6 +61,14 @@ def test_subjects_lose_change_words_and_verbs_of_having() -> None:
     assert trim_subjects(spans_of("增加", ("SUBJECT", "增加"))) == []
 
 
+def test_subjects_lose_a_heading_before_them() -> None:
+    text = "成本指标：安全生产经费10万元，满意度指标完成情况分析群众满意度98%，2020年本年收入合计4383.8万元，年末结转19万元。"
+    tagged = spans_of(text, ("SUBJECT", "成本指标：安全生产经费"), ("AMOUNT", "10万元"), ("SUBJECT", "情况分析群众满意度"),
+                      ("PERCENT", "98%"), ("SUBJECT", "年本年收入合计"), ("AMOUNT", "4383.8万元"), ("SUBJECT", "年末结转"))
+    trimmed = by_label(trim_subjects(tagged), "SUBJECT")
+    assert trimmed == [exact(text, name) for name in ("安全生产经费", "群众满意度", "本年收入合计", "年末结转")]
+
+
 def test_subjects_lose_metric_words_but_not_fund_names() -> None:
     text = "公务接待费预算支出116.5万元，政府性基金预算支出0万元，涉及预算金额175.52万元。"
     tagged = spans_of(text, ("SUBJECT", "公务接待费预算支出"), ("AMOUNT", "116.5万元"), ("SUBJECT", "政府性基金预算支出"),

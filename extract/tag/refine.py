@@ -44,8 +44,10 @@ the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is drop
 
 **Subject edges.** A SUBJECT never ends in the change word or the metric word (预算支出, 预算金额, 决算数…) that
 follows it, nor starts with punctuation, "主要包括" or the verb of having in front of it (GUIDELINES.md §2:
-"事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个" → 国家级教学团队);
-character taggers sometimes run over either edge.
+"事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个" → 国家级教学团队),
+nor holds a colon (the label before it is a heading: "成本指标：安全生产经费"), nor starts with the tail of a heading run
+into the sentence ("…完成情况分析群众满意度98%") or of a year ("2020年本年收入合计"); character taggers sometimes run over
+either edge.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ SUBJECT_TAIL = re.compile(
 ("涉及预算金额175.52万元") stay."""
 NOT_A_SUBJECT = re.compile(r"^用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before."""
-SUBJECT_HEAD = re.compile(r"^(?:[；;，,、。：:\s]+|另有|建有|现有|共有|获|主要包括)")
+SUBJECT_HEAD = re.compile(
+    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内]))?")
+"""What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
+end of a run-in heading ("…指标完成情况分析群众满意度") or of a year ("2020年本年收入合计")."""
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:余|多)?")
 """A count with its measure word, an approximation ("约8380亩", "700余人") or a range ("2-3次")."""
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
@@ -243,10 +248,9 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
         if s.label == "SUBJECT":
             if NOT_A_SUBJECT.match(s.text):
                 continue
-            head = SUBJECT_HEAD.match(s.text)
             tail = SUBJECT_TAIL.search(s.text)
-            start = s.start + (head.end() if head else 0)
             end = s.start + (tail.start() if tail else len(s.text))
+            start = s.start + SUBJECT_HEAD.match(s.text, 0, end - s.start).end()
             if end - start < 2:
                 continue
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
