@@ -15,7 +15,7 @@ from extract.tag.base import BACKENDS, Tagger, load_tagger, model_dir, read_meta
 from extract.tag.bio import char_tags, spans_from_tags, tag_names, viterbi
 from extract.tag.features import char_features
 from extract.tag.spans import FLAT_LABELS, Span, load_split
-from span_helpers import by_label, exact
+from span_helpers import by_label, exact, spans_of
 
 NEEDS = {"sklearn": "sklearn", "crf": "pycrfsuite", "spacy": "spacy", "transformer": "torch"}
 
@@ -107,3 +107,33 @@ def test_window_features_see_parts_of_speech_and_the_count_before() -> None:
     assert any(f.startswith("p=n") for f in noun)
     assert "p=v" in feats[text.index("实行")]
     assert "num_behind=none" in feats[0]
+
+
+def test_a_value_left_without_subject_gets_the_likeliest_one_before_it() -> None:
+    text = "调拨帐篷810顶，年度会议费预算支出12万元，比上年增加2万元。"
+    spans = spans_of(text, ("SUBJECT", "帐篷"), ("QUANTITY", "810顶"), ("AMOUNT", "12万元"), ("AMOUNT", "2万元"))
+    stretches = crf_tagger.subjectless_stretches(text, spans)
+    assert [text[a:b] for a, b in stretches] == ["年度会议费预算支出", "比上年增加"]
+    begin, inside = [0.01] * len(text), [0.01] * len(text)
+    begin[text.index("会议费")] = 0.6
+    inside[text.index("会议费") + 1] = inside[text.index("会议费") + 2] = 0.8
+    bounds = frozenset(range(len(text) + 1))
+    score, i, j = crf_tagger.best_subject(begin, inside, bounds, *stretches[0])
+    assert text[i:j] == "会议费" and score == pytest.approx((0.6 * 0.8 * 0.8) ** (1 / 3))
+    assert crf_tagger.best_subject(begin, inside, frozenset({0, len(text)}), *stretches[0]) is None
+
+
+def test_crf_adds_likely_subjects_only_where_a_value_has_none() -> None:
+    tagger = _tagger("crf")
+    texts = [e.text for e in load_split("dev")]
+    tagger.subject_floor = 1.01
+    viterbi_only = tagger.predict(texts)
+    tagger.subject_floor = crf_tagger.DEFAULT_CONFIG["subject_floor"]
+    recovered = tagger.predict(texts)
+    added = [(text, s, before) for text, spans, before in zip(texts, recovered, viterbi_only, strict=True)
+             for s in spans if s not in before]
+    assert added and all(set(before) <= set(spans) for spans, before in zip(recovered, viterbi_only, strict=True))
+    for text, span, before in added:
+        assert span.label == "SUBJECT" and tagger.subject_floor <= span.confidence < 1
+        (start, end), = [(a, b) for a, b in crf_tagger.subjectless_stretches(text, before) if a <= span.start and span.end <= b]
+        assert not any(s.label == "SUBJECT" and start <= s.start < end for s in before)

@@ -7,14 +7,17 @@ earlier in the sentence, the clause index, the distance to the next number and f
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extract.tag.patterns import PATTERNS, char_class, pattern_marks
 
 _CLAUSE_END = frozenset("，,；;。：:")
 
 
-def _words(text: str) -> list[tuple[str, str, int, int]]:
+@lru_cache(maxsize=64)
+def _words(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """jieba words with their part of speech and offsets (jieba is imported on first use: it builds its prefix
-    dictionary then)."""
+    dictionary then). Cached: a tagger may ask twice for one sentence."""
     import jieba
     import jieba.posseg
 
@@ -23,7 +26,12 @@ def _words(text: str) -> list[tuple[str, str, int, int]]:
     for pair in jieba.posseg.cut(text):
         out.append((pair.word, pair.flag, start, start + len(pair.word)))
         start += len(pair.word)
-    return out
+    return tuple(out)
+
+
+def word_boundaries(text: str) -> frozenset[int]:
+    """The offsets where a jieba word starts, and the end of the text."""
+    return frozenset(start for _, _, start, _ in _words(text)) | {len(text)}
 
 
 def char_features(text: str, window: int = 3) -> list[list[str]]:
