@@ -15,7 +15,7 @@ Only the result after "=" is a stated value (a PERCENT); the operands and the "*
 arithmetic, and a tagger that never saw a formula reads them as amounts or targets.
 
 **Comparators.** A value with a comparator printed against it ("≥98%", "不少于6次", "95%以上") is a TARGET, the
-comparator included (GUIDELINES.md §2; no value of the gold has one outside its span), while taggers often stop at
+comparator included (GUIDELINES.md §2; no train or dev value has one outside its span), while taggers often stop at
 the number or leave "以上" as a span of its own.
 
 **Indicator rows.** In a 绩效 table row ("在职人员控制率 | 3 | 3.00 | …=91.53% | 3.00") the indicator is the
