@@ -48,6 +48,10 @@ def test_parse_value(text, label, value, unit, decimals, yuan, ratio) -> None:
     ("服务对象满意度99%，非常满意", "99%", "实际完成值", None),
     ("保障地震仪器正常运转率100%", "100%", "实际完成值", None),
     ("预算执行率92%", "92%", "执行率", None),
+    ("被检查单位及人员满意度超过 95%", "95%", "实际完成值", None),
+    ("（3）支付安全生产、防震减灾宣传及培训经费40万元", "40万元", "执行数", None),
+    ("4.支付监测设备维护费12万元", "12万元", "执行数", None),
+    ("支付方式改革后，公用经费12万元", "12万元", None, None),
 ])
 def test_value_attributes(text: str, needle: str, metric: str | None, direction: str | None) -> None:
     label = "PERCENT" if needle.endswith("%") else "AMOUNT"
@@ -96,6 +100,7 @@ def test_budget_amounts_named_as_budget(text: str, needle: str, metric: str | No
     ("重点行业领域安全专项整治50万元，已支付45万元", 0, "预算数"),
     ("重点行业领域安全专项整治50万元，已支付45万元", 1, "执行数"),
     ("其他资金年初结转121.71万元，已支付0.91万元", 0, None),
+    ("多功能会议室设置经费20万元，已执行完毕，执行率100%", 0, "预算数"),
 ])
 def test_parts_of_a_total_and_amounts_paid_of_take_the_budget_metric(text: str, which: int, metric: str | None) -> None:
     """`which`: the index of the amount looked at among the sentence's amounts."""
@@ -151,6 +156,18 @@ def test_respectively_pairs_subjects_and_values_in_order() -> None:
                          ("PERCENT", "97.64%"))
     assert [(r.subject, r.raw, r.direction) for r in records] == [("火灾起数", "24.07%", "减少"),
                                                                    ("直接财产损失数", "97.64%", "减少")]
+
+
+def test_a_list_of_values_right_after_as_many_subjects_pairs_them_in_order() -> None:
+    text = "全市生产安全事故起数、死亡人数、受伤人数较上年下降 5.1%、 9.8%、36.4%，企业满意度95%以上。"
+    records = records_of(text, ("SUBJECT", "全市生产安全事故起数"), ("SUBJECT", "死亡人数"), ("SUBJECT", "受伤人数"),
+                         ("PERCENT", "5.1%"), ("PERCENT", "9.8%"), ("PERCENT", "36.4%"))
+    assert [(r.subject, r.raw, r.metric) for r in records] == [
+        ("全市生产安全事故起数", "5.1%", "增减率"), ("死亡人数", "9.8%", "增减率"), ("受伤人数", "36.4%", "增减率")]
+    uneven = "办公费、印刷费合计增加 5.1%、9.8%、36.4%。"  # three values, two subjects: no pairing, all go left
+    records = records_of(uneven, ("SUBJECT", "办公费"), ("SUBJECT", "印刷费"), ("PERCENT", "5.1%"), ("PERCENT", "9.8%"),
+                         ("PERCENT", "36.4%"))
+    assert {r.subject for r in records} == {"印刷费"}
 
 
 def test_reason_in_the_sentence_explains_its_changes() -> None:

@@ -38,12 +38,15 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 }
 
 _INDICATOR_RATE = re.compile(r"(执行|完成|控制|调整|变动|变化)率")
-_INDICATOR_NAME = re.compile(r"(?:满意度|满意率|[^\d\s，,、；;]率)\s*$")
+_INDICATOR_NAME = re.compile(r"(?:满意度|满意率|[^\d\s，,、；;]率)\s*(?:超过|高于)?\s*$")
 """A percent printed right after an indicator's name ("服务对象满意度99%", "正常运行率100%") is the indicator's value."""
 _RATE_METRIC = {"执行": "执行率", "完成": "完成率", "控制": "控制率", "调整": "调整率", "变动": "增减率", "变化": "增减率"}
 _ZERO_PERCENT = re.compile(r"0+(?:\.0+)?\s*[%％]")
-_PAID_AFTER = re.compile(r"\s*[，,]\s*(?:已支付|实际支[出付]|已执行)(?:为|了)?\s*\d")
-"""What follows a budgeted amount when the next clause says how much of it was paid ("…专项整治50万元，已支付45万元")."""
+_PAID_AFTER = re.compile(r"\s*[，,]\s*(?:(?:已支付|实际支[出付]|已执行)(?:为|了)?\s*\d|已(?:全部)?执行完毕)")
+"""What follows a budgeted amount when the next clause says how much of it was paid ("…专项整治50万元，已支付45万元",
+"…经费20万元，已执行完毕")."""
+_PAID_CLAUSE = re.compile(r"(?:^|[，,；;。])\s*(?:[（(]\d+[）)]|\d+[.．、])?\s*(?:已|实际)?支付[^，,；;。：:]*$")
+"""A clause that opens with what was paid ("（3）支付安全生产宣传及培训经费40万元"): its amount is spent."""
 _PART_OF = "其中"
 _INHERITED = frozenset({"预算数", "全年预算数", "决算数", "执行数"})
 """Metrics that the items of a "其中" list share with the total they break down."""
@@ -115,6 +118,8 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
                 best = (m.end(), metric)
     if best:
         return ValueAttributes(metric=best[1], period=period)
+    if span.label == "AMOUNT" and _PAID_CLAUSE.search(text, 0, span.start):
+        return ValueAttributes(metric="执行数", period=period)
     if span.label == "AMOUNT" and (total := _total_of(text, spans, span)) is not None:
         metric = value_attributes(text, spans, total, table_row=table_row, report_year=report_year, budget=budget).metric
         if metric in _INHERITED:

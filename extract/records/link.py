@@ -3,7 +3,7 @@
 Rules (measured against the gold relations by scripts/eval_records.py):
 * a value links to the nearest SUBJECT on its left in the same sentence; a count written before its
   noun ("抽调149名监管专员") links to the SUBJECT right after it;
-* "A、B…分别 x、y…" pairs subjects and values in order;
+* "A、B…分别 x、y…" and "A、B较上年下降 x、y" pair subjects and values in order;
 * a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
   lies between 占 and the percent;
 * the relation type follows the value's metric (增减额/增减率 → change-of, 占比 → share-of,
@@ -34,29 +34,51 @@ def _inside(inner: Span, outer: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end and inner is not outer
 
 
+def _subject_run(text: str, spans: Sequence[Span], subjects: list[int], anchor: int) -> list[int]:
+    """The subjects listed right before `anchor`: the last run separated only by 、，和及与, its last one at most
+    12 characters before `anchor`."""
+    run: list[int] = []
+    for i in reversed([i for i in subjects if spans[i].end <= anchor]):
+        gap = text[spans[i].end:(spans[run[-1]].start if run else anchor)]
+        if run and not re.fullmatch(r"\s*[、，,和及与]\s*", gap):
+            break
+        if not run and len(gap) > 12:
+            break
+        run.append(i)
+    return run[::-1]
+
+
+def _value_lists(text: str, spans: Sequence[Span], values: list[int]) -> list[list[int]]:
+    """Runs of two or more values of one label separated only by 、和及与 ("下降 5.1%、 9.8%、36.4%")."""
+    runs: list[list[int]] = []
+    for v in values:
+        last = runs[-1][-1] if runs else None
+        if (last is not None and spans[last].label == spans[v].label
+                and re.fullmatch(r"\s*[、和及与]\s*", text[spans[last].end:spans[v].start])):
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return [run for run in runs if len(run) >= 2]
+
+
 def _respectively(text: str, spans: Sequence[Span], values: list[int], subjects: list[int]) -> dict[int, int]:
-    """value index → subject index for "A、B分别为x、y" (same number of subjects before 分别 as values after)."""
+    """value index → subject index where as many subjects are listed as values: "A、B分别为x、y" (the values of
+    a label after 分别), and "A、B较上年下降x、y" (a list of values right after a list of subjects)."""
     pairs: dict[int, int] = {}
     for m in re.finditer(r"分别|各(?=为|是|增|减|下|上|占)", text):
-        before = [i for i in subjects if spans[i].end <= m.start()]
-        after = [i for i in values if spans[i].start >= m.end()]
-        # the subjects listed right before 分别: the last run separated only by 、，和及与
-        run: list[int] = []
-        for i in reversed(before):
-            gap = text[spans[i].end:(spans[run[-1]].start if run else m.start())]
-            if run and not re.fullmatch(r"\s*[、，,和及与]\s*", gap):
-                break
-            if not run and len(gap) > 12:
-                break
-            run.append(i)
-        run.reverse()
+        run = _subject_run(text, spans, subjects, m.start())
         if len(run) >= 2:
             by_label: dict[str, list[int]] = {}
-            for v in after:
-                by_label.setdefault(spans[v].label, []).append(v)
+            for v in values:
+                if spans[v].start >= m.end():
+                    by_label.setdefault(spans[v].label, []).append(v)
             for group in by_label.values():
                 if len(group) == len(run):
                     pairs.update(zip(group, run, strict=True))
+    for group in _value_lists(text, spans, values):
+        run = _subject_run(text, spans, subjects, spans[group[0]].start)
+        if len(run) == len(group) and not any(v in pairs for v in group):
+            pairs.update(zip(group, run, strict=True))
     return pairs
 
 
