@@ -168,6 +168,16 @@ def test_a_value_with_a_comparator_is_one_target() -> None:
     assert by_label(attached, "QUANTITY") == []
 
 
+def test_reaching_a_value_is_a_target_only_in_a_scoring_rule() -> None:
+    rule = "隐患治理工程验收合格率达到 100%得满分，共计 3 分；救援人员到岗及时率达到95%以上的得 2 分。"
+    tagged = spans_of(rule, ("PERCENT", "100%"), ("QUANTITY", "3 分"), ("PERCENT", "95%"))
+    attached = attach_comparators(tagged, rule)
+    assert by_label(attached, "TARGET") == [exact(rule, "达到 100%"), exact(rule, "达到95%以上")]
+    assert by_label(attached, "QUANTITY") == [exact(rule, "3 分")]
+    result = "设备正常运行率达到100%得到群众好评。"
+    assert attach_comparators(spans_of(result, ("PERCENT", "100%")), result) == spans_of(result, ("PERCENT", "100%"))
+
+
 def test_prose_keeps_the_tagger_subjects() -> None:
     text = "公用经费控制率为85.37%。"
     spans = spans_of(text, ("SUBJECT", "公用经费"), ("PERCENT", "85.37%"))
