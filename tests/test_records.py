@@ -73,6 +73,9 @@ def last_span(text: str, label: str, needle: str) -> Span:
      "增减率", "持平"),
     ("质量指标 | 指标 1: 计划执法完成率 | 100% | 100% | 2 | 2", "100%", "完成率", None),
     ("效益指标 | 服务对象满意度 | ≥95% | 98% | 10 | 10", "98%", "实际完成值", None),
+    ("年度资金总额 | 72 | 72 | 72 | 10 | 100% | 10", "100%", "执行率", None),
+    ("年度预算 申请 (万元) | 资金总额：2079.39 | 2079.39 | 100% | 10 | 10", "100%", "执行率", None),
+    ("产出指标 | 数量指标 | 其他资金使用方向说明 | 100% | 98% | 10 | 9", "98%", "实际完成值", None),
 ])
 def test_indicator_row_value_takes_the_rate_its_name_gives(row: str, needle: str, metric: str, direction: str | None) -> None:
     value = last_span(row, "PERCENT", needle.lstrip("="))

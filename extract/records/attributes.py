@@ -40,6 +40,9 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 _INDICATOR_RATE = re.compile(r"(执行|完成|控制|调整|变动|变化)率")
 _INDICATOR_NAME = re.compile(r"(?:满意度|满意率|[^\d\s，,、；;]率)\s*(?:超过|高于)?\s*$")
 """A percent printed right after an indicator's name ("服务对象满意度99%", "正常运行率100%") is the indicator's value."""
+_FUNDS_ROW = re.compile(r"^(?:[^|]*\|)?[^|]*(?:资金总额|当年财政拨款|上年结转资金|其他资金)")
+"""The funds rows of a 项目支出绩效自评表 (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分), named in the
+first or second cell: their percent is 执行率."""
 _RATE_METRIC = {"执行": "执行率", "完成": "完成率", "控制": "控制率", "调整": "调整率", "变动": "增减率", "变化": "增减率"}
 _ZERO_PERCENT = re.compile(r"0+(?:\.0+)?\s*[%％]")
 _PAID_AFTER = re.compile(r"\s*[，,]\s*(?:(?:已支付|实际支[出付]|已执行)(?:为|了)?\s*\d|已(?:全部)?执行完毕)")
@@ -145,7 +148,10 @@ def _total_of(text: str, spans: Sequence[Span], span: Span) -> Span | None:
 
 def _indicator_value(row_before: str, span: Span) -> ValueAttributes:
     """The actual value of an indicator row: the indicator's own rate metric when its name is one
-    (预算执行率, 在职人员控制率, 三公经费变动率 → 增减率), else 实际完成值."""
+    (预算执行率, 在职人员控制率, 三公经费变动率 → 增减率), the 执行率 column of a funds row of the 自评表
+    ("年度资金总额 | 72 | 72 | 72 | 10 | 100% | 10"), else 实际完成值."""
+    if _FUNDS_ROW.search(row_before):
+        return ValueAttributes(metric="执行率")
     named = _INDICATOR_RATE.search(row_before)
     if named is None:
         return ValueAttributes(metric="实际完成值")
