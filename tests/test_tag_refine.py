@@ -94,6 +94,9 @@ def test_a_classification_chain_is_one_subject() -> None:
     whole = "社会保障和就业（类）社会福利（款）儿童福利（项）"
     tagged = spans_of(colon, ("SUBJECT", whole), ("SUBJECT", "支出"), ("AMOUNT", "0.55万元"))
     assert by_label(join_chains(tagged, colon), "SUBJECT") == [exact(colon, whole)]
+    dated = "行政事业单位离退休（款）：2018 年预算支出合计1,836.22万元。"
+    tagged = spans_of(dated, ("SUBJECT", "行政事业单位离退休（款）"), ("SUBJECT", "支出合计"), ("AMOUNT", "1,836.22万元"))
+    assert by_label(join_chains(tagged, dated), "SUBJECT") == [exact(dated, "行政事业单位离退休（款）")]
     level = "2.住房保障（类）支出2,247.04万元。"
     assert by_label(join_chains(spans_of(level, ("SUBJECT", "住房保障"), ("AMOUNT", "2,247.04万元")), level), "SUBJECT") == [
         exact(level, "住房保障（类）")]

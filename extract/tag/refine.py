@@ -93,7 +93,8 @@ LEVEL_MARK = r"[（(]\d*[类款项][）)]"
 LEVEL_MARK_RE = re.compile(LEVEL_MARK)
 CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
 """What may stand between two pieces of one classification chain: a marker, or a marker, a level's name and a marker."""
-CHAIN_METRIC = re.compile(r"[:：]\s*")
+CHAIN_METRIC = re.compile(r"[)）]?\s*[:：]\s*(?:\d{4}\s*年度?)?\s*(?:预算)?")
+CHAIN_METRIC_WORD = re.compile(r"(?:预算)?支出(?:合计|总计)?")
 """Between a chain and the metric word "支出" that follows it ("儿童福利（项）: 支出决算为0.55万元")."""
 CHAIN_BEFORE = re.compile(rf"(?:[\u4e00-\u9fff“”]+{LEVEL_MARK})+$")
 LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
@@ -265,12 +266,13 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
 def join_chains(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the SUBJECT pieces of one 类/款/项 chain joined into one SUBJECT, which then takes in the level
     markers printed right after it and the chain of named levels right before it (`CHAIN_GAP`, `CHAIN_BEFORE`); a
-    "支出" after the chain's colon is its metric word, not a second SUBJECT."""
+    "支出" / "支出合计" after the chain's colon (and a year) is its metric word, not a second SUBJECT."""
     joined: list[Span] = []
     for s in sorted(spans, key=lambda s: (s.start, -s.end)):
         last = joined[-1] if joined else None
         if s.label == "SUBJECT" and last and last.label == "SUBJECT":
-            if s.text == "支出" and LEVEL_MARK_RE.search(last.text) and CHAIN_METRIC.fullmatch(text, last.end, s.start):
+            if (CHAIN_METRIC_WORD.fullmatch(s.text) and LEVEL_MARK_RE.search(last.text)
+                    and CHAIN_METRIC.fullmatch(text, last.end, s.start)):
                 continue
             if CHAIN_GAP.fullmatch(text, last.end, s.start):
                 s = _widen(joined.pop(), last.start, s.end, text)
