@@ -83,9 +83,9 @@ ROW_CELL = re.compile(r"[^|]+")
 CELL_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 COMPARATOR_BEFORE = re.compile(r"(?:[≥≤＞＜]|\\[gl]eq|大于等于|小于等于|不低于|不少于|不超过|不高于|至少|大于|小于)\s*$")
 COMPARATOR_AFTER = re.compile(r"\s*(?:及以上|以上|以下|以内)")
+"""Comparators printed against a value. 达到 is not one: it reports a result as often as it states a target."""
 SCORED_REACH = (re.compile(r"达到\s*$"), re.compile(r"\s*(?:以上)?的?\s*得(?:满分|\s*\d)"))
 """达到 before a value that a score follows: a scoring rule's threshold ("达到 100%得满分"), not a result."""
-"""Comparators printed against a value. 达到 is not one: it reports a result as often as it states a target."""
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
@@ -94,8 +94,9 @@ LEVEL_MARK_RE = re.compile(LEVEL_MARK)
 CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
 """What may stand between two pieces of one classification chain: a marker, or a marker, a level's name and a marker."""
 CHAIN_METRIC = re.compile(r"[)）]?\s*[:：]\s*(?:\d{4}\s*年度?)?\s*(?:预算)?")
+"""Between a chain and the metric word that follows it ("儿童福利（项）: 支出决算为0.55万元",
+"离退休（款）：2018 年预算支出合计")."""
 CHAIN_METRIC_WORD = re.compile(r"(?:预算)?支出(?:合计|总计)?")
-"""Between a chain and the metric word "支出" that follows it ("儿童福利（项）: 支出决算为0.55万元")."""
 CHAIN_BEFORE = re.compile(rf"(?:[\u4e00-\u9fff“”]+{LEVEL_MARK})+$")
 LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
 LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
