@@ -84,7 +84,8 @@ CELL_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 COMPARATOR_BEFORE = re.compile(r"(?:[≥≤＞＜]|\\[gl]eq|大于等于|小于等于|不低于|不少于|不超过|不高于|至少|大于|小于)\s*$")
 COMPARATOR_AFTER = re.compile(r"\s*(?:及以上|以上|以下|以内)")
 """Comparators printed against a value. 达到 is not one: it reports a result as often as it states a target."""
-SCORED_REACH = (re.compile(r"达到\s*$"), re.compile(r"\s*(?:以上)?的?\s*得(?:满分|\s*\d)"))
+REACH_BEFORE = re.compile(r"达到\s*$")
+SCORE_AFTER = re.compile(r"\s*(?:以上)?的?\s*得(?:满分|\s*\d)")
 """达到 before a value that a score follows: a scoring rule's threshold ("达到 100%得满分"), not a result."""
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
@@ -151,8 +152,8 @@ def attach_comparators(spans: Sequence[Span], text: str) -> list[Span]:
         if s.label not in ("AMOUNT", "PERCENT", "QUANTITY"):
             continue
         before, after = COMPARATOR_BEFORE.search(text, 0, s.start), COMPARATOR_AFTER.match(text, s.end)
-        if not before and SCORED_REACH[1].match(text, s.end):
-            before = SCORED_REACH[0].search(text, 0, s.start)
+        if not before and SCORE_AFTER.match(text, s.end):
+            before = REACH_BEFORE.search(text, 0, s.start)
         if not (before or after):
             continue
         start, end = (before.start() if before else s.start), (after.end() if after else s.end)
