@@ -91,12 +91,14 @@ class Builder:
     spans: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
 
-    def add(self, piece: str, label: str | None = None, metric: str | None = None) -> int:
+    def add(self, piece: str, label: str | None = None, metric: str | None = None, **more: str) -> int:
+        """Append `piece`; when it has a `label`, record it as a span with `metric` and `more` attributes (unit,
+        direction, period) and return its index."""
         start = len(self.text)
         self.text += piece
         if label is None:
             return -1
-        attrs = {"metric": metric} if metric else {}
+        attrs = ({"metric": metric} if metric else {}) | more
         self.spans.append({"start": start, "end": len(self.text), "label": label, "text": piece, "attrs": attrs})
         return len(self.spans) - 1
 

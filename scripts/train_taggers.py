@@ -5,7 +5,8 @@
     python scripts/train_taggers.py --backend transformer --set epochs=40 --set device=cuda
 
 Training reads the train split plus the made-up sentences of annotations/synthetic/ (planned counts
-as TARGET, `scripts/make_synthetic_sentences.py`; --no-synthetic leaves them out), and the dev split
+as TARGET, `scripts/make_synthetic_sentences.py`; the accounts' prose with its subjects,
+`scripts/make_synthetic_accounts.py`; --no-synthetic leaves them out), and the dev split
 for early stopping / model selection only; the test split is never read here. Each model folder
 gets a meta.json with the backend, version, config, training data (file names and sha256 of the gold
 and synthetic files) and dev scores. Same data + same config + same seed → the same model (up to

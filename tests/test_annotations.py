@@ -84,18 +84,43 @@ def test_split_sentences_keeps_offsets_and_joins_wrapped_lines() -> None:
     assert all(text[s.start : s.end] == s.text for s in sentences)
 
 
-def test_synthetic_sentences_are_reproducible_valid_and_train_only(tmp_path: Path) -> None:
-    synth = _load_script("make_synthetic_sentences")
-    assert synth.main(["--out", str(tmp_path / "plans.jsonl")]) == 0
-    committed = ROOT / "annotations" / "synthetic" / "plans.jsonl"
-    assert (tmp_path / "plans.jsonl").read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+def _regenerated(script: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Run a made-up-sentence script into `tmp_path`, check that it rebuilds the committed file byte for byte and that
+    every line validates and belongs to no gold document; return the committed rows."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    synth = _load_script(script)
+    assert synth.main(["--out", str(tmp_path / name)]) == 0
+    committed = ROOT / "annotations" / "synthetic" / name
+    assert (tmp_path / name).read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
     rows = [json.loads(line) for line in committed.read_text(encoding="utf-8").splitlines()]
     assert [e for row in rows for e in stats_mod.validate_row(row)] == []
+    gold_docs = {r["doc_id"] for split in stats_mod.SPLITS for r in _rows(split)}
+    assert synth.DOC_ID not in gold_docs
+    return rows
+
+
+def test_synthetic_plans_are_reproducible_valid_and_train_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _regenerated("make_synthetic_sentences", "plans.jsonl", tmp_path, monkeypatch)
     labels = {(row["kind"], s["label"]) for row in rows for s in row["spans"]}
     assert ("部门预算", "TARGET") in labels and ("部门决算", "QUANTITY") in labels
     assert ("部门决算", "TARGET") not in labels  # reports of completed work never state targets
-    gold_docs = {r["doc_id"] for split in stats_mod.SPLITS for r in _rows(split)}
-    assert synth.DOC_ID not in gold_docs
+
+
+def test_synthetic_accounts_follow_the_subject_guidelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _regenerated("make_synthetic_accounts", "accounts.jsonl", tmp_path, monkeypatch)
+    subjects = [s["text"] for row in rows for s in row["spans"] if s["label"] == "SUBJECT"]
+    # GUIDELINES §2: no issuer, year, numbering or metric word inside a SUBJECT; level markers kept
+    assert not [s for s in subjects if any(w in s for w in ("我局", "本部门", "年度", "年初预算", "决算", "（一）"))]
+    assert any(s.endswith("（项）") or s.endswith("(项)") for s in subjects)
+    assert {"此项目", "该项目", "本项目"} <= set(subjects)  # GUIDELINES §6: anaphoric subjects
+    # every value is tied to a SUBJECT of its own sentence, and 分别 lists pair in order
+    for row in rows:
+        values = {i for i, s in enumerate(row["spans"]) if s["label"] in ("AMOUNT", "PERCENT", "QUANTITY", "TARGET")}
+        linked = {r["head"] for r in row["relations"] if row["spans"][r["tail"]]["label"] == "SUBJECT"}
+        assert values == linked, row["text"]
+    paired = next(row for row in rows if "分别为" in row["text"])
+    names = [s["text"] for s in paired["spans"] if s["label"] == "SUBJECT"]
+    assert [paired["spans"][r["tail"]]["text"] for r in paired["relations"]] == names  # the k-th value → the k-th name
 
 
 @pytest.mark.parametrize(("split", "size"), [("train", 200), ("test", 380)])
