@@ -22,13 +22,12 @@ training (`extract.tag.spans.load_training`), never for dev or test scores.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from make_synthetic_sentences import Builder
+from make_synthetic_sentences import Builder, write_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "annotations" / "synthetic" / "accounts.jsonl"
@@ -312,9 +311,7 @@ def generate(n: int, seed: int) -> list[dict]:
         if b.text in seen:
             continue
         seen.add(b.text)
-        rows.append({"doc_id": DOC_ID, "source": "scripts/make_synthetic_accounts.py", "kind": kind,
-                     "section_path": "synthetic", "page": None, "sentence_id": f"{DOC_ID}-{len(rows):04d}",
-                     "origin": "synthetic", "text": b.text, "spans": b.spans, "relations": b.relations, "reviewed": True})
+        rows.append(b.row(DOC_ID, len(rows), kind, "scripts/make_synthetic_accounts.py"))
     return rows
 
 
@@ -325,8 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     rows = generate(args.sentences, args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_rows(rows, args.out)
     print(f"{len(rows)} sentences → {args.out}")
     return 0
 

@@ -105,6 +105,12 @@ class Builder:
     def relate(self, head: int, tail: int, kind: str) -> None:
         self.relations.append({"head": head, "tail": tail, "type": kind})
 
+    def row(self, doc_id: str, index: int, kind: str, source: str) -> dict:
+        """The sentence as a line in the gold format (annotations/README.md), of its own made-up document."""
+        return {"doc_id": doc_id, "source": source, "kind": kind, "section_path": "synthetic", "page": None,
+                "sentence_id": f"{doc_id}-{index:04d}", "origin": "synthetic", "text": self.text, "spans": self.spans,
+                "relations": self.relations, "reviewed": True}
+
 
 def item(rng: random.Random, b: Builder, planned: bool, verb_first: bool) -> None:
     """One counted activity: "开展3次应急演练" (count before) or "举办培训班2期" (count after)."""
@@ -145,11 +151,13 @@ def generate(n_plans: int, n_reports: int, seed: int) -> list[dict]:
         while b.text in seen:
             b = sentence(rng, planned)
         seen.add(b.text)
-        rows.append({"doc_id": DOC_ID, "source": "scripts/make_synthetic_sentences.py",
-                     "kind": "部门预算" if planned else "部门决算",
-                     "section_path": "synthetic", "page": None, "sentence_id": f"{DOC_ID}-{len(rows):04d}",
-                     "origin": "synthetic", "text": b.text, "spans": b.spans, "relations": b.relations, "reviewed": True})
+        rows.append(b.row(DOC_ID, len(rows), "部门预算" if planned else "部门决算", "scripts/make_synthetic_sentences.py"))
     return rows
+
+
+def write_rows(rows: list[dict], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,8 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     rows = generate(args.plans, args.reports, args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_rows(rows, args.out)
     print(f"{len(rows)} sentences ({args.plans} plans, {args.reports} reports) → {args.out}")
     return 0
 
