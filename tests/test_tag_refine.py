@@ -13,6 +13,7 @@ from extract.tag.refine import (
     join_listed,
     refine,
     resolve_formulas,
+    split_paired,
     trim_subjects,
 )
 from extract.tag.spans import Span
@@ -116,6 +117,23 @@ def test_names_listed_before_one_value_are_one_subject() -> None:
     numbered = "（一）、因公出国（境）费0万元。"
     tagged = spans_of(numbered, ("SUBJECT", "因公出国（境）费"), ("AMOUNT", "0万元"))
     assert join_listed(tagged, numbered) == tagged
+
+
+def test_names_listed_before_as_many_listed_values_are_paired() -> None:
+    text = "全区交通事故起数、受伤人数、直接经济损失较上年下降 6.2%、 11.5%、3.0%，群众满意度98%。"
+    values = [("PERCENT", "6.2%"), ("PERCENT", "11.5%"), ("PERCENT", "3.0%"), ("SUBJECT", "群众满意度"), ("PERCENT", "98%")]
+    merged = spans_of(text, ("SUBJECT", "全区交通事故起数、受伤人数、直接经济损失"), *values)
+    assert [t for *_, t in by_label(split_paired(merged, text), "SUBJECT")] == ["全区交通事故起数", "受伤人数", "直接经济损失",
+                                                                              "群众满意度"]
+    last_only = spans_of(text, ("SUBJECT", "直接经济损失"), *values)  # join_listed takes the list in, then it is split
+    assert refine(last_only, text, "部门决算", "") == split_paired(merged, text)
+    one_value = "伙食补助费、绩效工资130.26万元、奖金20.6万元。"
+    tagged = spans_of(one_value, ("SUBJECT", "伙食补助费、绩效工资"), ("AMOUNT", "130.26万元"), ("SUBJECT", "奖金"),
+                      ("AMOUNT", "20.6万元"))
+    assert split_paired(tagged, one_value) == tagged  # the values are not one list after the names: one SUBJECT
+    fused = "财政拨款收、支总计各增加2517.1万元、1068.31万元。"
+    tagged = spans_of(fused, ("SUBJECT", "财政拨款收、支总计"), ("AMOUNT", "2517.1万元"), ("AMOUNT", "1068.31万元"))
+    assert split_paired(tagged, fused) == tagged  # GUIDELINES §5: names fused in print stay one SUBJECT
 
 
 def test_header_cells_of_an_indicator_row_are_no_subjects() -> None:

@@ -37,7 +37,10 @@ stop before the last one, so SUBJECT pieces of one chain are joined and a SUBJEC
 **Listed names.** Names listed before one value are one SUBJECT ("伙食补助费、绩效工资130.26万元",
 "开展危险化学品、煤矿、非煤矿山、地震等专项演练至少1次", GUIDELINES.md §5); taggers tend to keep only the last item, so
 a SUBJECT preceded by "A、B、" (or "A、B等") in its clause takes the list in — not where the clause splits the values
-over the items (分别/各), and not over a list numbering ("（一）、").
+over the items (分别/各), and not over a list numbering ("（一）、"). The other way round, names listed before as many values
+listed the same way are paired in order (§5: "全市生产安全事故起数、死亡人数、受伤人数较上年下降 5.1%、 9.8%、36.4%" → three
+SUBJECTs), so a SUBJECT over such a list is split at its 、 — but not before 各, where the names are fused in print
+("收、支总计各增加…").
 
 **Header cells.** The first cells of a 绩效 table row are category headers ("满意度指标 (10分)", "社会效益指标"), never
 the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is dropped.
@@ -103,6 +106,9 @@ LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
 LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
 """Names joined by 、 (the last one may run on: "A、B等") up to where a SUBJECT starts."""
 SPLIT_OVER_ITEMS = re.compile(r"分别|各")
+PAIRED_GAP = re.compile(r"[^，,；;。：:|\d各]{0,12}")
+"""What may stand between a list of names and the list of their values ("较上年下降", "分别为"), 各 excepted."""
+LIST_JOINT = re.compile(r"\s*、\s*")
 CLAUSE_MARKS = "，,；;。：:|"
 HEADER_CELL = re.compile(r"指标\s*(?:[（(]\s*\d+\s*分\s*[）)])?$")
 PLAN_HEADING = re.compile(r"工作任务|工作计划|工作安排|工作目标|任务及目标|工作要点|工作思路|重点工作(?!完成|开展情况)")
@@ -117,12 +123,13 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
     their cells (`row_targets`, `row_subjects`), subject edges trimmed (`trim_subjects`),
-    classification chains and listed names made whole (`join_chains`, `join_listed`), header cells' subjects dropped
+    classification chains and listed names made whole (`join_chains`, `join_listed`) unless paired with as many values
+    (`split_paired`), header cells' subjects dropped
     (`drop_header_subjects`) and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a
     TARGET without comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = trim_subjects(row_subjects(row_targets(spans, text), text))
-    spans = drop_header_subjects(join_listed(join_chains(spans, text), text), text)
+    spans = drop_header_subjects(split_paired(join_listed(join_chains(spans, text), text), text), text)
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
     return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
@@ -306,6 +313,35 @@ def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
                 s = _widen(s, listed.start(), s.end, text)
         out.append(s)
     return out
+
+
+def split_paired(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every SUBJECT that lists names ("A、B、C", each of two characters or more) split into one SUBJECT
+    per name where a list of exactly as many values of one label, joined by 、 too, follows it."""
+    out = []
+    for s in spans:
+        names = s.text.split("、")
+        values = sorted((o for o in spans if o.start >= s.end and o.label in VALUE_LABELS), key=lambda o: o.start)
+        if (s.label != "SUBJECT" or len(names) < 2 or min(map(len, names)) < 2 or len(values) < len(names)
+                or not PAIRED_GAP.fullmatch(text, s.end, values[0].start)
+                or _list_length(values, text) != len(names)):
+            out.append(s)
+            continue
+        start = s.start
+        for name in names:
+            out.append(_widen(s, start, start + len(name), text))
+            start += len(name) + 1
+    return out
+
+
+def _list_length(values: Sequence[Span], text: str) -> int:
+    """How many of `values`, from the first, are of one label and joined by 、 ("5.1%、 9.8%、36.4%" → 3)."""
+    length = 1
+    for a, b in pairwise(values):
+        if b.label != a.label or not LIST_JOINT.fullmatch(text, a.end, b.start):
+            break
+        length += 1
+    return length
 
 
 def _widen(span: Span, start: int, end: int, text: str) -> Span:
