@@ -9,6 +9,7 @@ from extract.tag.refine import (
     attach_comparators,
     drop_header_subjects,
     in_plan_section,
+    join_adjacent,
     join_chains,
     join_listed,
     refine,
@@ -117,6 +118,20 @@ def test_names_listed_before_one_value_are_one_subject() -> None:
     numbered = "（一）、因公出国（境）费0万元。"
     tagged = spans_of(numbered, ("SUBJECT", "因公出国（境）费"), ("AMOUNT", "0万元"))
     assert join_listed(tagged, numbered) == tagged
+
+
+def test_subjects_listed_before_one_value_are_joined() -> None:
+    text = "数量指标：困难学生生活补助、交通补助36人，低保户、特困供养人员慰问金2万元。"
+    tagged = spans_of(text, ("SUBJECT", "困难学生生活补助"), ("SUBJECT", "交通补助"), ("QUANTITY", "36人"),
+                      ("SUBJECT", "低保户"), ("SUBJECT", "特困供养人员慰问金"), ("AMOUNT", "2万元"))
+    assert [t for *_, t in by_label(join_adjacent(tagged, text), "SUBJECT")] == ["困难学生生活补助、交通补助",
+                                                                               "低保户、特困供养人员慰问金"]
+    each = "电费、水费各支出1.09万元。"  # the clause gives the value to each item (各/分别)
+    tagged = spans_of(each, ("SUBJECT", "电费"), ("SUBJECT", "水费"), ("AMOUNT", "1.09万元"))
+    assert join_adjacent(tagged, each) == tagged
+    listed = "电费、水费较上年增加2.76万元、1.09万元。"
+    tagged = spans_of(listed, ("SUBJECT", "电费"), ("SUBJECT", "水费"), ("AMOUNT", "2.76万元"), ("AMOUNT", "1.09万元"))
+    assert join_adjacent(tagged, listed) == tagged
 
 
 def test_names_listed_before_as_many_listed_values_are_paired() -> None:

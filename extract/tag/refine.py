@@ -123,13 +123,15 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
     their cells (`row_targets`, `row_subjects`), subject edges trimmed (`trim_subjects`),
-    classification chains and listed names made whole (`join_chains`, `join_listed`) unless paired with as many values
+    classification chains and listed names made whole (`join_chains`, `join_adjacent`, `join_listed`) unless paired
+    with as many values
     (`split_paired`), header cells' subjects dropped
     (`drop_header_subjects`) and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a
     TARGET without comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = trim_subjects(row_subjects(row_targets(spans, text), text))
-    spans = drop_header_subjects(split_paired(join_listed(join_chains(spans, text), text), text), text)
+    spans = join_listed(join_adjacent(join_chains(spans, text), text), text)
+    spans = drop_header_subjects(split_paired(spans, text), text)
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
     return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
@@ -311,6 +313,23 @@ def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
             listed = LISTED_BEFORE.search(text, bound, s.start)
             if listed and not SPLIT_OVER_ITEMS.search(text, s.end, clause_end):
                 s = _widen(s, listed.start(), s.end, text)
+        out.append(s)
+    return out
+
+
+def join_adjacent(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with SUBJECTs printed one after the other with only 、 between them joined into one, where one value
+    follows them and the clause does not split its values over the items ("人才安家补助、住房补助2人": the tagger named
+    each item, but the text does not split the value)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda o: (o.start, o.end)):
+        last = out[-1] if out else None
+        if last and last.label == s.label == "SUBJECT" and text[last.end:s.start] == "、":
+            values = sorted((o for o in spans if o.start >= s.end and o.label in VALUE_LABELS), key=lambda o: o.start)
+            clause_end = min([i for i in (text.find(mark, s.end) for mark in CLAUSE_MARKS) if i >= 0] + [len(text)])
+            if values and _list_length(values, text) == 1 and not SPLIT_OVER_ITEMS.search(text, s.end, clause_end):
+                out[-1] = _widen(last, last.start, s.end, text)
+                continue
         out.append(s)
     return out
 
