@@ -37,7 +37,8 @@ stop before the last one, so SUBJECT pieces of one chain are joined and a SUBJEC
 **Listed names.** Names listed before one value are one SUBJECT ("伙食补助费、绩效工资130.26万元",
 "开展危险化学品、煤矿、非煤矿山、地震等专项演练至少1次", GUIDELINES.md §5); taggers tend to keep only the last item, so
 a SUBJECT preceded by "A、B、" (or "A、B等") in its clause takes the list in — not where the clause splits the values
-over the items (分别/各), and not over a list numbering ("（一）、"). The other way round, names listed before as many values
+over the items (分别/各), and not over a list numbering ("（一）、"); SUBJECTs the tagger gave each item of such a list
+("人才安家补助、住房补助2人") are joined the same way. The other way round, names listed before as many values
 listed the same way are paired in order (§5: "全市生产安全事故起数、死亡人数、受伤人数较上年下降 5.1%、 9.8%、36.4%" → three
 SUBJECTs), so a SUBJECT over such a list is split at its 、 — but not before 各, where the names are fused in print
 ("收、支总计各增加…").
@@ -124,10 +125,9 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
     their cells (`row_targets`, `row_subjects`), subject edges trimmed (`trim_subjects`),
     classification chains and listed names made whole (`join_chains`, `join_adjacent`, `join_listed`) unless paired
-    with as many values
-    (`split_paired`), header cells' subjects dropped
-    (`drop_header_subjects`) and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a
-    TARGET without comparator read as the value it states (`bare_targets`)."""
+    with as many values (`split_paired`), header cells' subjects dropped (`drop_header_subjects`) and, where the
+    section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the
+    value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = trim_subjects(row_subjects(row_targets(spans, text), text))
     spans = join_listed(join_adjacent(join_chains(spans, text), text), text)
@@ -309,9 +309,8 @@ def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
         if s.label == "SUBJECT":
             before = [o.end for o in spans if o.end <= s.start and o.label != "REASON"]
             bound = max([text.rfind(mark, 0, s.start) + 1 for mark in CLAUSE_MARKS] + before)
-            clause_end = min([i for i in (text.find(mark, s.end) for mark in CLAUSE_MARKS) if i >= 0] + [len(text)])
             listed = LISTED_BEFORE.search(text, bound, s.start)
-            if listed and not SPLIT_OVER_ITEMS.search(text, s.end, clause_end):
+            if listed and not SPLIT_OVER_ITEMS.search(text, s.end, _clause_end(text, s.end)):
                 s = _widen(s, listed.start(), s.end, text)
         out.append(s)
     return out
@@ -325,9 +324,9 @@ def join_adjacent(spans: Sequence[Span], text: str) -> list[Span]:
     for s in sorted(spans, key=lambda o: (o.start, o.end)):
         last = out[-1] if out else None
         if last and last.label == s.label == "SUBJECT" and text[last.end:s.start] == "、":
-            values = sorted((o for o in spans if o.start >= s.end and o.label in VALUE_LABELS), key=lambda o: o.start)
-            clause_end = min([i for i in (text.find(mark, s.end) for mark in CLAUSE_MARKS) if i >= 0] + [len(text)])
-            if values and _list_length(values, text) == 1 and not SPLIT_OVER_ITEMS.search(text, s.end, clause_end):
+            values = _values_after(spans, s.end)
+            single = values and _list_length(values, text) == 1
+            if single and not SPLIT_OVER_ITEMS.search(text, s.end, _clause_end(text, s.end)):
                 out[-1] = _widen(last, last.start, s.end, text)
                 continue
         out.append(s)
@@ -340,7 +339,7 @@ def split_paired(spans: Sequence[Span], text: str) -> list[Span]:
     out = []
     for s in spans:
         names = s.text.split("、")
-        values = sorted((o for o in spans if o.start >= s.end and o.label in VALUE_LABELS), key=lambda o: o.start)
+        values = _values_after(spans, s.end)
         if (s.label != "SUBJECT" or len(names) < 2 or min(map(len, names)) < 2 or len(values) < len(names)
                 or not PAIRED_GAP.fullmatch(text, s.end, values[0].start)
                 or _list_length(values, text) != len(names)):
@@ -351,6 +350,14 @@ def split_paired(spans: Sequence[Span], text: str) -> list[Span]:
             out.append(_widen(s, start, start + len(name), text))
             start += len(name) + 1
     return out
+
+
+def _values_after(spans: Sequence[Span], position: int) -> list[Span]:
+    return sorted((o for o in spans if o.start >= position and o.label in VALUE_LABELS), key=lambda o: o.start)
+
+
+def _clause_end(text: str, position: int) -> int:
+    return min([i for i in (text.find(mark, position) for mark in CLAUSE_MARKS) if i >= 0] + [len(text)])
 
 
 def _list_length(values: Sequence[Span], text: str) -> int:
