@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from extract.tag.refine import (
     attach_comparators,
+    close_brackets,
     drop_header_subjects,
     in_plan_section,
     join_adjacent,
@@ -83,6 +84,22 @@ def test_a_purpose_is_no_subject() -> None:
     tagged = spans_of(text, ("SUBJECT", "卫生健康支出"), ("AMOUNT", "133.93万元"), ("SUBJECT", "用于行政事业单位医疗支出"),
                       ("AMOUNT", "3.48万元"))
     assert by_label(trim_subjects(tagged), "SUBJECT") == [exact(text, "卫生健康支出")]
+
+
+def test_a_subject_ends_where_its_purpose_begins() -> None:
+    text = "本项目主要用于森林防火巡查的费用，年初预算为12万元。"
+    tagged = spans_of(text, ("SUBJECT", "本项目主要用于森林防火巡查的费用"), ("AMOUNT", "12万元"))
+    assert by_label(trim_subjects(tagged), "SUBJECT") == [exact(text, "本项目")]
+    all_purpose = spans_of(text, ("SUBJECT", "主要用于森林防火巡查的费用"), ("AMOUNT", "12万元"))
+    assert by_label(trim_subjects(all_purpose), "SUBJECT") == []
+
+
+def test_a_subject_closes_the_bracket_it_opens() -> None:
+    text = "单位（部门）全年预算数为30万元；退休人员子女（18周岁以下）12人；离休干部（含遗属12人。"
+    tagged = spans_of(text, ("SUBJECT", "单位（部门"), ("AMOUNT", "30万元"), ("SUBJECT", "退休人员子女（"),
+                      ("QUANTITY", "12人"), ("SUBJECT", "离休干部（含遗属"), ("QUANTITY", "12人"))
+    assert by_label(close_brackets(tagged, text), "SUBJECT") == [
+        exact(text, "单位（部门）"), exact(text, "退休人员子女（18周岁以下）"), exact(text, "离休干部")]
 
 
 def test_a_classification_chain_is_one_subject() -> None:
@@ -193,6 +210,9 @@ def test_the_value_after_an_indicator_name_is_its_target() -> None:
     assert by_label(refined, "PERCENT") == [exact(row, "95%")]
     budget = "年度资金总额 | 72 | 72 | 72 | 10 | 100% | 10"
     assert by_label(refine(spans_of(budget, ("PERCENT", "100%")), budget, "绩效自评", ""), "PERCENT") == [exact(budget, "100%")]
+    across = "质量指标 | 重点工作办结率 | 100% | 95% | 5 | 5"  # a tagger's value over a cell's edge: left as it is
+    assert by_label(refine(spans_of(across, ("PERCENT", "100% | 95%")), across, "绩效自评", ""), "PERCENT") == [
+        exact(across, "100% | 95%")]
 
 
 def test_a_value_with_a_comparator_is_one_target() -> None:

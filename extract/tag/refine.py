@@ -51,7 +51,8 @@ follows it, nor starts with punctuation, "主要包括" or the verb of having in
 "事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个" → 国家级教学团队),
 nor holds a colon (the label before it is a heading: "成本指标：安全生产经费"), nor starts with the tail of a heading run
 into the sentence ("…完成情况分析群众满意度98%") or of a year ("2020年本年收入合计"); character taggers sometimes run over
-either edge.
+either edge. It ends where a purpose begins ("该项目用于化学品应急救援演练的费用" → 该项目, GUIDELINES.md §6: a purpose clause
+never names the item), and it closes a bracket it opens ("部门（单位" → 部门（单位）).
 """
 
 from __future__ import annotations
@@ -73,8 +74,11 @@ SUBJECT_TAIL = re.compile(
 """A change word, a list or clause mark, ":支出" after a 类/款/项 marker, or a metric word printed after the item — but
 预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
 ("涉及预算金额175.52万元") stay."""
-NOT_A_SUBJECT = re.compile(r"^用于")
-"""What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before."""
+PURPOSE = re.compile(r"(?:主要)?用于")
+"""What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
+("该项目用于化学品应急救援演练的费用" → 该项目: GUIDELINES §6)."""
+UNCLOSED = re.compile(r"[（(][^）)]*$")
+BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
     r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内]))?")
 """What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
@@ -123,13 +127,14 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
-    their cells (`row_targets`, `row_subjects`), subject edges trimmed (`trim_subjects`),
+    their cells (`row_targets`, `row_subjects`), subject edges trimmed and brackets closed (`trim_subjects`,
+    `close_brackets`),
     classification chains and listed names made whole (`join_chains`, `join_adjacent`, `join_listed`) unless paired
     with as many values (`split_paired`), header cells' subjects dropped (`drop_header_subjects`) and, where the
     section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the
     value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
-    spans = trim_subjects(row_subjects(row_targets(spans, text), text))
+    spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(spans, text), text), text)
     spans = drop_header_subjects(split_paired(spans, text), text)
     if not in_plan_section(kind, section_path):
@@ -174,13 +179,13 @@ def attach_comparators(spans: Sequence[Span], text: str) -> list[Span]:
 def row_targets(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans of an indicator row ("重点工作办结率 | 100% | 100% | 5 | 5") with its first value read as the TARGET
     (年度指标值) when it fills the cell right after the indicator's name and the next cell holds a number too (实际完成值).
-    Other text is returned as it is."""
+    Other text, and a row whose first value runs over a cell's edge (a tagger's error), is returned as it is."""
     first = min((s for s in spans if s.label in VALUE_LABELS), key=lambda s: s.start, default=None)
     if " | " not in text or first is None or first.label not in ("PERCENT", "QUANTITY"):
         return list(spans)
     cells = list(ROW_CELL.finditer(text))
-    i = next(k for k, m in enumerate(cells) if m.start() <= first.start and first.end <= m.end())
-    if (0 < i < len(cells) - 1 and cells[i].group().strip() == first.text.strip()
+    i = next((k for k, m in enumerate(cells) if m.start() <= first.start and first.end <= m.end()), None)
+    if (i is not None and 0 < i < len(cells) - 1 and cells[i].group().strip() == first.text.strip()
             and CELL_WORDS.search(cells[i - 1].group()) and re.match(r"\s*[\d.]", cells[i + 1].group())):
         return [replace(s, label="TARGET") if s is first else s for s in spans]
     return list(spans)
@@ -258,18 +263,37 @@ def _cell_name(cell: re.Match[str]) -> Span:
 
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
     """SUBJECT spans without a trailing change or metric word or leading punctuation or verb of having
-    (`SUBJECT_HEAD/TAIL`); a purpose ("用于…") is no SUBJECT."""
+    (`SUBJECT_HEAD/TAIL`) and without a purpose ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
-            if NOT_A_SUBJECT.match(s.text):
-                continue
+            purpose = PURPOSE.search(s.text)
+            if purpose:
+                s = replace(s, end=s.start + purpose.start(), text=s.text[: purpose.start()])
             tail = SUBJECT_TAIL.search(s.text)
             end = s.start + (tail.start() if tail else len(s.text))
             start = s.start + SUBJECT_HEAD.match(s.text, 0, end - s.start).end()
             if end - start < 2:
                 continue
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
+        out.append(s)
+    return out
+
+
+def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
+    """SUBJECT spans that end inside a bracket they open ("部门（单位", "在职职工子女（") run on to its close when it follows
+    in the same clause and no other span is in the way (`BRACKET_CLOSE`); otherwise they end before the bracket."""
+    out = []
+    for s in spans:
+        opened = UNCLOSED.search(s.text) if s.label == "SUBJECT" else None
+        if opened:
+            close = BRACKET_CLOSE.match(text, s.end)
+            if close and not _touches([o for o in spans if o is not s], s.end, close.end()):
+                s = _widen(s, s.start, close.end(), text)
+            elif opened.start() >= 2:
+                s = _widen(s, s.start, s.start + opened.start(), text)
+            else:
+                continue
         out.append(s)
     return out
 
