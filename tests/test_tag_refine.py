@@ -94,6 +94,14 @@ def test_a_subject_ends_where_its_purpose_begins() -> None:
     assert by_label(trim_subjects(all_purpose), "SUBJECT") == []
 
 
+def test_a_joined_subject_is_trimmed_too() -> None:
+    """The listed names taken in before a SUBJECT may start with a year's tail; the joined SUBJECT loses it as any
+    SUBJECT would."""
+    text = "2020年市局机关本级及东区、西区分局预留机动经费30万元。"
+    tagged = spans_of(text, ("SUBJECT", "西区分局预留机动经费"), ("AMOUNT", "30万元"))
+    assert by_label(refine(tagged, text, "部门预算", ""), "SUBJECT") == [exact(text, "市局机关本级及东区、西区分局预留机动经费")]
+
+
 def test_a_subject_closes_the_bracket_it_opens() -> None:
     text = "单位（部门）全年预算数为30万元；退休人员子女（18周岁以下）12人；离休干部（含遗属12人。"
     tagged = spans_of(text, ("SUBJECT", "单位（部门"), ("AMOUNT", "30万元"), ("SUBJECT", "退休人员子女（"),

@@ -128,15 +128,15 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
     their cells (`row_targets`, `row_subjects`), subject edges trimmed and brackets closed (`trim_subjects`,
-    `close_brackets`),
-    classification chains and listed names made whole (`join_chains`, `join_adjacent`, `join_listed`) unless paired
-    with as many values (`split_paired`), header cells' subjects dropped (`drop_header_subjects`) and, where the
-    section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the
-    value it states (`bare_targets`)."""
+    `close_brackets`), classification chains and listed names made whole (`join_chains`, `join_adjacent`,
+    `join_listed`) unless paired with as many values (`split_paired`), header cells' subjects dropped
+    (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section makes the
+    sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it states
+    (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(spans, text), text), text)
-    spans = drop_header_subjects(split_paired(spans, text), text)
+    spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
     return [replace(s, label="TARGET") if s.label == "QUANTITY" else s for s in spans]
