@@ -267,12 +267,10 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
     out = []
     for s in spans:
         if s.label == "SUBJECT":
-            purpose = PURPOSE.search(s.text)
-            if purpose:
-                s = replace(s, end=s.start + purpose.start(), text=s.text[: purpose.start()])
-            tail = SUBJECT_TAIL.search(s.text)
-            end = s.start + (tail.start() if tail else len(s.text))
-            start = s.start + SUBJECT_HEAD.match(s.text, 0, end - s.start).end()
+            name = PURPOSE.split(s.text, maxsplit=1)[0]
+            tail = SUBJECT_TAIL.search(name)
+            end = s.start + (tail.start() if tail else len(name))
+            start = s.start + SUBJECT_HEAD.match(name, 0, end - s.start).end()
             if end - start < 2:
                 continue
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
