@@ -1,10 +1,13 @@
-"""The committed gold annotations validate, and the sentence splitter keeps offsets."""
+"""The committed gold annotations validate, the sentence splitter keeps offsets, and the scripts that make or measure
+annotations do what they say."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -135,3 +138,24 @@ def test_agreement_annotation_covers_the_documented_sample(monkeypatch: pytest.M
     assert sorted(ex.sentence_id for ex in examples) == sorted(drawn)
     for ex, theirs in zip(examples, spans, strict=True):
         assert all(ex.text[s.start:s.end] == s.text and s.label in stats_mod.LABELS for s in theirs)
+
+
+def test_learning_curve_scores_a_document_subset_and_fits_a_log_curve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`learning_curve.py` trains on exactly the documents drawn and scores on test; its fit skips the run without real
+    sentences and recovers a curve it is given."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    curve = _load_script("learning_curve")
+    from extract.tag import crf_tagger
+    from extract.tag.spans import load_split
+
+    train, test = load_split("train"), load_split("test")
+    sizes = Counter(ex.doc_id for ex in train)
+    smallest = min(sizes, key=sizes.__getitem__)
+    config = {**crf_tagger.DEFAULT_CONFIG, "max_iterations": 5}
+    point = curve.score_subset(crf_tagger, config, [smallest], train, [], [], test[:80])
+    assert (point.documents, point.sentences) == ((smallest,), sizes[smallest])
+    assert 0 < point.all_f1 <= 1 and 0 <= point.subject_f1 <= 1 and 0 <= point.record_recall <= 1
+
+    made_up = [curve.Point(("x",), n, 0.40 + 0.05 * math.log(n), 0.0, 0.0) for n in (100, 400, 1600)]
+    a, b = curve.log_fit([*made_up, curve.Point((), 0, 0.9, 0.0, 0.0)], "subject_f1")
+    assert a == pytest.approx(0.40) and b == pytest.approx(0.05)
