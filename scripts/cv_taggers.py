@@ -22,7 +22,7 @@ from train_taggers import parse_overrides
 from extract.tag.base import BACKENDS, backend_module
 from extract.tag.metrics import score_spans, score_table
 from extract.tag.refine import refine
-from extract.tag.spans import SYNTHETIC_DIR, load_examples, load_split
+from extract.tag.spans import load_split, load_synthetic
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     module = backend_module(args.backend)
     config = {**module.DEFAULT_CONFIG, **parse_overrides(args.overrides)}
     train = load_split("train")
-    synthetic = [ex for path in sorted(SYNTHETIC_DIR.glob("*.jsonl")) for ex in load_examples(path)]
+    synthetic = load_synthetic()
     dev = load_split("dev")
     held_out_examples, gold, predicted = [], [], []
     for doc in sorted({ex.doc_id for ex in train}):

@@ -22,6 +22,7 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from types import ModuleType
 
 from eval_records import score_records
 from train_taggers import parse_overrides
@@ -29,7 +30,7 @@ from train_taggers import parse_overrides
 from extract.tag.base import BACKENDS, backend_module
 from extract.tag.metrics import score_spans
 from extract.tag.refine import refine
-from extract.tag.spans import SYNTHETIC_DIR, Example, load_examples, load_split
+from extract.tag.spans import Example, load_split, load_synthetic
 
 TARGETS = (("SUBJECT F1", "subject_f1", 0.90), ("record recall", "record_recall", 0.95))  # the acceptance
 
@@ -43,7 +44,7 @@ class Point:
     record_recall: float
 
 
-def score_subset(module, config: dict, documents: list[str], train: list[Example], synthetic: list[Example],
+def score_subset(module: ModuleType, config: dict, documents: list[str], train: list[Example], synthetic: list[Example],
                  dev: list[Example], test: list[Example]) -> Point:
     chosen = [ex for ex in train if ex.doc_id in documents]
     tagger = module.train(chosen + synthetic, dev, config)
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     module = backend_module(args.backend)
     config = {**module.DEFAULT_CONFIG, **parse_overrides(args.overrides)}
     train, dev, test = load_split("train"), load_split("dev"), load_split("test")
-    synthetic = [ex for path in sorted(SYNTHETIC_DIR.glob("*.jsonl")) for ex in load_examples(path)]
+    synthetic = load_synthetic()
     all_documents = sorted({ex.doc_id for ex in train})
     rng = random.Random(args.seed)
     subsets = [sorted(rng.sample(all_documents, k)) for k in args.sizes if k < len(all_documents)

@@ -13,7 +13,9 @@ from types import ModuleType
 
 import pytest
 
+from extract.tag import crf_tagger
 from extract.tag.sentences import split_sentences
+from extract.tag.spans import load_split
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "annotations" / "gold"
@@ -145,9 +147,6 @@ def test_learning_curve_scores_a_document_subset_and_fits_a_log_curve(monkeypatc
     sentences and recovers a curve it is given."""
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     curve = _load_script("learning_curve")
-    from extract.tag import crf_tagger
-    from extract.tag.spans import load_split
-
     train, test = load_split("train"), load_split("test")
     sizes = Counter(ex.doc_id for ex in train)
     smallest = min(sizes, key=sizes.__getitem__)

@@ -88,11 +88,14 @@ def layer(spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
     return sorted((s for s in spans if s.label in wanted), key=lambda s: (s.start, s.end))
 
 
+def load_synthetic(synthetic_dir: Path | None = SYNTHETIC_DIR) -> list[Example]:
+    """Every made-up sentence file in `synthetic_dir` (`scripts/make_synthetic_*.py`), in file-name order."""
+    if synthetic_dir is None or not synthetic_dir.is_dir():
+        return []
+    return [ex for path in sorted(synthetic_dir.glob("*.jsonl")) for ex in load_examples(path)]
+
+
 def load_training(gold_dir: Path = GOLD_DIR, synthetic_dir: Path | None = SYNTHETIC_DIR) -> list[Example]:
-    """What the taggers are trained on: the gold train split, then every made-up sentence file in
-    `synthetic_dir` (`scripts/make_synthetic_sentences.py`). Dev and test stay gold only."""
-    examples = load_split("train", gold_dir)
-    if synthetic_dir is not None and synthetic_dir.is_dir():
-        for path in sorted(synthetic_dir.glob("*.jsonl")):
-            examples.extend(load_examples(path))
-    return examples
+    """What the taggers are trained on: the gold train split, then the made-up sentences (`load_synthetic`). Dev and
+    test stay gold only."""
+    return load_split("train", gold_dir) + load_synthetic(synthetic_dir)
