@@ -14,11 +14,11 @@ from rich.table import Table as RichTable
 from rich.tree import Tree
 
 from extract import __version__
-from extract.export import DatasetWriter
+from extract.dataset.export import DatasetWriter
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
 from extract.pipeline import Source, collect_inputs, process
 from extract.records.build import TaggedSentence, document_records
-from extract.tag.base import BACKENDS, TaggerUnavailable, load_tagger
+from extract.tag.base import BACKENDS, Tagger, TaggerUnavailable, load_tagger
 from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
 
@@ -47,6 +47,15 @@ def _safe_process(path: Source, ocr: OcrChoice = OcrChoice.AUTO) -> Document:
         return Document(doc_id="", path=str(path), status=DocumentStatus.FAILED, error=f"internal error: {last}")
 
 
+def _require_tagger(name: str = "default") -> Tagger:
+    """A missing model is an error that names the fix, never a run with empty narrative results."""
+    try:
+        return load_tagger(name)
+    except TaggerUnavailable as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def run(
     inputs: list[Path] = typer.Argument(..., help="PDF files, page images (PNG/JPEG/TIFF) or folders (searched recursively)."),
@@ -55,6 +64,7 @@ def run(
 ) -> None:
     """Parse, tag and check documents; write documents/sections/tables/cells/line_items/sentences/mentions/
     records/findings.parquet and docs/<doc_id>.json."""
+    _require_tagger()
     files = collect_inputs(inputs)
     if not files:
         err_console.print("[red]no input files found[/red]")
@@ -178,11 +188,7 @@ def tag(
     section: str = typer.Option("", "--section", help="section heading the text sits under (a budget's 工作任务 → targets)."),
 ) -> None:
     """Tag a piece of narrative and print its spans and the records built from them (spans refined as in `run`)."""
-    try:
-        model = load_tagger(tagger)
-    except TaggerUnavailable as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    model = _require_tagger(tagger)
     sentences = [s.text.replace("\n", "") for s in split_sentences(text)]
     tagged = [TaggedSentence(f"s{k + 1}", s, refine(spans, s, kind, section))
               for k, (s, spans) in enumerate(zip(sentences, model.predict(sentences), strict=True))]

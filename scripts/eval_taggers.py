@@ -1,7 +1,7 @@
 """Score the trained taggers on a gold split: per-label precision / recall / F1 (exact span match),
 and tagging speed.
 
-    python scripts/eval_taggers.py                   # test split, every trained tagger under models/
+    python scripts/eval_taggers.py                   # test split, every trained tagger under extract/models/
     python scripts/eval_taggers.py --split dev --backend sklearn
     python scripts/eval_taggers.py --errors sklearn  # also list its wrong spans
 

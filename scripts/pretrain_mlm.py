@@ -1,6 +1,6 @@
 """Masked-LM pre-training of the transformer tagger's character encoder on unlabeled budget text.
 
-    python scripts/pretrain_mlm.py                       # → models/mlm-char/ (the tagger's default init_from)
+    python scripts/pretrain_mlm.py                       # → extract/models/mlm-char/ (the tagger's default init_from)
     python scripts/pretrain_mlm.py --epochs 30 --out /tmp/mlm
 
 Text: the sentence snapshot (annotations/sentences.jsonl), the seed text dumps (../shared/seeds) and the
@@ -46,7 +46,7 @@ from extract.tag.transformer_tagger import (
 )
 
 SHARED = REPO_ROOT.parent / "shared"
-OUT = REPO_ROOT / "models" / "mlm-char"
+OUT = REPO_ROOT / "extract" / "models" / "mlm-char"
 
 
 def split_prefixes(split: str) -> list[str]:

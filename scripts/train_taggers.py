@@ -1,4 +1,4 @@
-"""Train the narrative taggers on annotations/gold and save them under models/.
+"""Train the narrative taggers on annotations/gold and save them under extract/models/.
 
     python scripts/train_taggers.py                      # every backend whose dependencies are installed
     python scripts/train_taggers.py --backend sklearn    # one backend
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="override a config value (JSON or a plain string)")
     ap.add_argument("--no-synthetic", action="store_true",
                     help="train on the gold train split only, without annotations/synthetic/*.jsonl")
-    ap.add_argument("--out", type=Path, help="output folder (one backend only); default models/tagger-<backend>")
+    ap.add_argument("--out", type=Path, help="output folder (one backend only); default extract/models/tagger-<backend>")
     args = ap.parse_args(argv)
     overrides = parse_overrides(args.overrides)
     backends = args.backend or list(BACKENDS)

@@ -7,7 +7,7 @@ wires them in.
 
 Nothing here imports rapidocr, numpy or OpenCV at package import time (`content` and
 `page` need numpy and are imported where used; `engine.RapidOcrEngine` loads rapidocr
-lazily), so the base package works without the `ocr` extra installed.
+lazily), so a broken OCR install fails only the pages that need OCR, with a message naming the fix.
 """
 
 from extract.ocr.detect import OcrDecision, needs_ocr

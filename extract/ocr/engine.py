@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-if TYPE_CHECKING:  # numpy comes with the ocr extra; the base install imports this module without it
+if TYPE_CHECKING:
     import numpy as np
 
 PixelBBox = tuple[float, float, float, float]
@@ -27,6 +27,12 @@ PixelBBox = tuple[float, float, float, float]
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
+
+
+REINSTALL_OCR = (
+    "reinstall BudgetLens (pip install --force-reinstall budgetlens): "
+    "rapidocr, onnxruntime and opencv-python-headless are part of its default install"
+)
 
 
 class OcrUnavailableError(RuntimeError):
@@ -68,7 +74,7 @@ def _models_dir() -> Path:
     try:
         import rapidocr
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise OcrUnavailableError("rapidocr is not installed; install the ocr extra: pip install 'budgetlens[ocr]'") from exc
+        raise OcrUnavailableError(f"rapidocr is not installed; {REINSTALL_OCR}") from exc
     return Path(rapidocr.__file__).resolve().parent / "models"
 
 
@@ -143,7 +149,7 @@ class RapidOcrEngine:
             try:
                 from rapidocr import RapidOCR
             except ImportError as exc:
-                raise OcrUnavailableError("rapidocr/onnxruntime not importable; pip install 'budgetlens[ocr]'") from exc
+                raise OcrUnavailableError(f"rapidocr/onnxruntime not importable ({exc}); {REINSTALL_OCR}") from exc
             with _downloads_forbidden():
                 ocr = RapidOCR(params=self._params())
                 # Models load lazily on first use; force it here, under the guard.

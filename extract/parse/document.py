@@ -120,8 +120,10 @@ class PageReader:
             try:
                 from extract.ocr.content import ocr_page_content_detailed
                 from extract.ocr.engine import OcrUnavailableError, default_engine
-            except ImportError as exc:  # numpy / OpenCV missing: the ocr extra is not installed
-                self.unavailable = f"OCR is not installed ({exc.name}); pip install 'budgetlens[ocr]'"
+            except ImportError as exc:  # numpy / OpenCV missing: a broken install
+                from extract.ocr.engine import REINSTALL_OCR
+
+                self.unavailable = f"OCR is not installed ({exc.name}); {REINSTALL_OCR}"
             else:
                 try:
                     result = ocr_page_content_detailed(pdf_page, self.engine or default_engine(), self.dpi)

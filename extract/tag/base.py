@@ -7,7 +7,7 @@ it, each in its own module with the same three functions:
     train(train, dev, config) -> Tagger        # gold Examples in, a trained tagger out
     load(path) -> Tagger                       # a tagger saved by Tagger.save(path)
 
-A saved tagger is a folder `models/tagger-<backend>/` holding its weights and `meta.json` (backend,
+A saved tagger is a folder `extract/models/tagger-<backend>/` holding its weights and `meta.json` (backend,
 version, config, training data, scores). Loading never touches the network.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from extract.tag.spans import REPO_ROOT, Span
+from extract.tag.spans import Span
 
 BACKENDS = {
     "sklearn": "extract.tag.sklearn_tagger",
@@ -28,11 +28,14 @@ BACKENDS = {
     "spacy": "extract.tag.spacy_tagger",
     "transformer": "extract.tag.transformer_tagger",
 }
+EXTRAS = {"spacy": "spacy", "transformer": "transformers"}
+"""The pip extra each optional backend needs (the others come with the plain install)."""
 DEFAULT_BACKEND = "crf"
 """The backend `budgetlens run` uses: the linear-chain CRF, the best span tagger on dev and the one whose
 spans give the most exact records on test (docs/benchmarks.md), and light (python-crfsuite, no torch)."""
 
-MODELS_DIR = Path(os.environ.get("BUDGETLENS_MODELS", REPO_ROOT / "models"))
+MODELS_DIR = Path(os.environ.get("BUDGETLENS_MODELS", Path(__file__).resolve().parents[1] / "models"))
+"""Trained models ship inside the package (and so inside the wheel); BUDGETLENS_MODELS points elsewhere."""
 
 
 class Tagger(Protocol):
@@ -56,7 +59,8 @@ def backend_module(backend: str) -> Any:
     try:
         return importlib.import_module(BACKENDS[backend])
     except ImportError as exc:
-        raise TaggerUnavailable(f"the {backend} tagger needs an optional dependency: {exc}") from exc
+        fix = f"pip install 'budgetlens[{EXTRAS[backend]}]'" if backend in EXTRAS else "reinstall budgetlens"
+        raise TaggerUnavailable(f"the {backend} tagger cannot be imported ({exc}); {fix}") from exc
 
 
 def model_dir(backend: str) -> Path:
@@ -84,6 +88,9 @@ def load_tagger(name_or_path: str | Path | None = None) -> Tagger:
     path = path.resolve()
     if path not in _LOADED:
         if not (path / "meta.json").is_file():
-            raise TaggerUnavailable(f"no trained tagger in {path} (scripts/train_taggers.py builds it)")
+            raise TaggerUnavailable(
+                f"no trained tagger in {path}: the budgetlens wheel ships them in extract/models/ (reinstall it), "
+                "or point BUDGETLENS_MODELS at a folder of tagger-<backend>/ (scripts/train_taggers.py builds one)"
+            )
         _LOADED[path] = backend_module(read_meta(path)["backend"]).load(path)
     return _LOADED[path]

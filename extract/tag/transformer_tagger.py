@@ -66,7 +66,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "normalize_digits": True,
     "pattern_features": True,  # extract.tag.patterns marks + character class as extra embeddings
     "unk_dropout": 0.05,  # share of training characters replaced by [UNK], so unseen characters are handled
-    "init_from": "models/mlm-char",  # masked-LM pre-trained encoder (scripts/pretrain_mlm.py); "" = from scratch
+    "init_from": "extract/models/mlm-char",  # masked-LM pre-trained encoder (scripts/pretrain_mlm.py); "" = from scratch
     # training
     "epochs": 40,
     "select_from": 0.5,  # the best dev epoch is chosen in the second half only: dev has no TARGET and 1 QUANTITY

@@ -1,0 +1,1 @@
+"""The dataset a run writes: Parquet tables, one JSON per document, and what documents them."""
