@@ -187,6 +187,22 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id",),
+    "sections": ("doc_id", "section_id"),
+    "tables": ("doc_id", "table_id"),
+    "cells": ("doc_id", "table_id", "row", "col"),
+    "line_items": ("doc_id", "table_id", "row", "col"),
+    "sentences": ("doc_id", "sentence_id"),
+    "mentions": ("doc_id", "mention_id"),
+    "records": ("doc_id", "record_id"),
+    "findings": ("doc_id", "finding_id"),
+}
+"""Each table's primary key. doc_id is the sha256 of the input's bytes; the other parts are assigned by the
+pipeline from the document's content and reading order, so they do not depend on file names, worker counts,
+input order or retries. A compacted dataset is sorted by these keys."""
+
+
 def _bbox(b: tuple[float, float, float, float]) -> dict[str, float]:
     return {"x0": round(b[0], 2), "y0": round(b[1], 2), "x1": round(b[2], 2), "y1": round(b[3], 2)}
 
