@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 from rich.tree import Tree
 
 from extract import __version__
+from extract.dataset.describe import dataset as dataset_command
 from extract.dataset.export import DatasetWriter
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
 from extract.pipeline import Source, collect_inputs, process
@@ -23,6 +24,7 @@ from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
+app.command("dataset")(dataset_command)
 console = Console()
 err_console = Console(stderr=True)
 

@@ -7,185 +7,212 @@ Columns may be added in later versions, never renamed.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract.model import Document
+from extract.model import Document, Finding
 
 _STR, _INT, _F64 = pa.string(), pa.int32(), pa.float64()
+
+
+def column(name: str, type_: pa.DataType, description: str) -> pa.Field:
+    """A column with its meaning, stored in the field's metadata: the one source the Parquet files, the
+    dataset card and datapackage.json all read a column's description from."""
+    return pa.field(name, type_, metadata={"description": description})
+
+
+def description(field: pa.Field) -> str:
+    return (field.metadata or {}).get(b"description", b"").decode()
+
+
+DOC_ID = column("doc_id", _STR, "sha256 of the input file's bytes (hex): the same file has the same id whatever its name")
+TABLE_ID = column("table_id", _STR, "the table within its document: t01, t02, … in page order")
+PAGE = column("page", _INT, "1-based page number, as in a PDF viewer")
+BOX = [
+    column("x0", _F64, "left edge of the box, PDF points from the page's left"),
+    column("y0", _F64, "top edge of the box, PDF points from the page's top"),
+    column("x1", _F64, "right edge of the box, PDF points"),
+    column("y1", _F64, "bottom edge of the box, PDF points"),
+]
+PAGE_START = column("page_start", _INT, "first page")
+PAGE_END = column("page_end", _INT, "last page")
+SENTENCE_ID = column("sentence_id", _STR, "the sentence: first 16 hex digits of doc_id, '-', its 4-digit number in reading order")
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
         [
-            ("doc_id", _STR),
-            ("path", _STR),
-            ("pages", _INT),
-            ("kind", _STR),
-            ("issuer", _STR),
-            ("year", _INT),
-            ("unit", _STR),
-            ("status", _STR),
-            ("error", _STR),
-            ("n_tables", _INT),
-            ("n_line_items", _INT),
-            ("n_ocr_pages", _INT),
-            ("parser_version", _STR),
+            DOC_ID,
+            column("path", _STR, "the input path given to `run` (in no key: renaming a file changes nothing else)"),
+            column("pages", _INT, "number of pages"),
+            column("kind", _STR, "部门决算, 部门预算, 单位预算, 绩效自评 or other"),
+            column("issuer", _STR, "issuing body as printed (see document_issuers for the normalised issuer_id)"),
+            column("year", _INT, "the budget or accounts year the document is about"),
+            column("unit", _STR, "the most common unit of its tables (元, 万元)"),
+            column("status", _STR, "ok; failed (unreadable: corrupt, encrypted, empty); rejected (not a budget disclosure)"),
+            column("error", _STR, "why it failed or was rejected"),
+            column("n_tables", _INT, "tables found"),
+            column("n_line_items", _INT, "line items found"),
+            column("n_ocr_pages", _INT, "pages read by OCR"),
+            column("parser_version", _STR, "version of the budgetlens pipeline that read it"),
         ]
     ),
     "sections": pa.schema(
         [
-            ("doc_id", _STR),
-            ("section_id", _STR),
-            ("parent_id", _STR),
-            ("level", _INT),
-            ("numbering", _STR),
-            ("title", _STR),
-            ("page_start", _INT),
-            ("page_end", _INT),
-            ("text", _STR),
+            DOC_ID,
+            column("section_id", _STR, "position in the section tree: 1, 1.2, 1.2.3 (n-th child at each level)"),
+            column("parent_id", _STR, "section_id of the enclosing section; null at the top level"),
+            column("level", _INT, "depth in the tree, 1 at the top"),
+            column("numbering", _STR, "as printed: 第一部分, 一、, （一）, 1., （1）, or '' for an unnumbered heading"),
+            column("title", _STR, "heading text without its numbering"),
+            PAGE_START,
+            PAGE_END,
+            column("text", _STR, "body text directly under the heading (not its sub-sections)"),
         ]
     ),
     "tables": pa.schema(
         [
-            ("doc_id", _STR),
-            ("table_id", _STR),
-            ("table_type", _STR),
-            ("title", _STR),
-            ("number_label", _STR),
-            ("page_start", _INT),
-            ("page_end", _INT),
-            ("unit", _STR),
-            ("n_rows", _INT),
-            ("n_cols", _INT),
-            ("panels", pa.list_(_STR)),
-            ("notes", pa.list_(_STR)),
+            DOC_ID,
+            TABLE_ID,
+            column("table_type", _STR, "family.kind, e.g. final.three_public (docs/schema.md); other when untyped"),
+            column("title", _STR, "title as printed"),
+            column("number_label", _STR, "table number as printed, e.g. 公开01表, 表3"),
+            PAGE_START,
+            PAGE_END,
+            column("unit", _STR, "unit of its amounts as printed (元, 万元)"),
+            column("n_rows", _INT, "grid rows"),
+            column("n_cols", _INT, "grid columns"),
+            column("panels", pa.list_(_STR), "side-by-side sub-tables (收入 | 支出), left to right"),
+            column("notes", pa.list_(_STR), "lines printed right under the table (注：…, 本表无数据)"),
         ]
     ),
     "cells": pa.schema(
         [
-            ("doc_id", _STR),
-            ("table_id", _STR),
-            ("row", _INT),
-            ("col", _INT),
-            ("row_span", _INT),
-            ("col_span", _INT),
-            ("text", _STR),
-            ("is_header", pa.bool_()),
-            ("page", _INT),
-            ("x0", _F64),
-            ("y0", _F64),
-            ("x1", _F64),
-            ("y1", _F64),
+            DOC_ID,
+            TABLE_ID,
+            column("row", _INT, "0-based grid row of the cell's top-left corner"),
+            column("col", _INT, "0-based grid column of the cell's top-left corner"),
+            column("row_span", _INT, "rows the cell covers"),
+            column("col_span", _INT, "columns the cell covers"),
+            column("text", _STR, "text as printed (or as read by OCR)"),
+            column("is_header", pa.bool_(), "part of the header rows"),
+            PAGE,
+            *BOX,
         ]
     ),
     "line_items": pa.schema(
         [
-            ("doc_id", _STR),
-            ("table_id", _STR),
-            ("table_type", _STR),
-            ("panel", _STR),
-            ("code", _STR),
-            ("name", _STR),
-            ("column", _STR),
-            ("value", _F64),
-            ("raw", _STR),
-            ("unit", _STR),
-            ("row", _INT),
-            ("col", _INT),
-            ("page", _INT),
-            ("x0", _F64),
-            ("y0", _F64),
-            ("x1", _F64),
-            ("y1", _F64),
-            ("confidence", _F64),
-            ("corrected_from", _STR),
+            DOC_ID,
+            TABLE_ID,
+            column("table_type", _STR, "the table's type, repeated for convenience"),
+            column("panel", _STR, "side-by-side sub-table or band the row sits under; '' when the table has one"),
+            column("code", _STR, "功能分类/经济分类 code as digits (3 类, 5 款, 7 项); null for rows without one (合计 …)"),
+            column("name", _STR, "row label, enumerators (一、, （二）) removed"),
+            column("column", _STR, "header path top-down joined with '/', e.g. 本年支出/基本支出"),
+            column("value", _F64, "in 元 (printed value × unit); counts (辆, 台套) in their own unit"),
+            column("raw", _STR, "the value as printed"),
+            column("unit", _STR, "the unit as printed"),
+            column("row", _INT, "grid row of the amount's cell (joins cells)"),
+            column("col", _INT, "grid column of the amount's cell (joins cells)"),
+            PAGE,
+            *BOX,
+            column("confidence", _F64, "OCR confidence of the printed value; null when read from a text layer"),
+            column("corrected_from", _STR, "text as read when table arithmetic corrected a digit (raw holds the correction)"),
         ]
     ),
     "sentences": pa.schema(
         [
-            ("doc_id", _STR),
-            ("sentence_id", _STR),
-            ("section_path", _STR),
-            ("text", _STR),
-            ("page", _INT),
-            ("x0", _F64),
-            ("y0", _F64),
-            ("x1", _F64),
-            ("y1", _F64),
+            DOC_ID,
+            SENTENCE_ID,
+            column("section_path", _STR, "headings above the sentence, outermost first"),
+            column("text", _STR, "the sentence"),
+            PAGE,
+            *BOX,
         ]
     ),
     "mentions": pa.schema(
         [
-            ("doc_id", _STR),
-            ("mention_id", _STR),
-            ("sentence_id", _STR),
-            ("label", _STR),
-            ("start", _INT),
-            ("end", _INT),
-            ("text", _STR),
-            ("confidence", _F64),
-            ("tagger", _STR),
-            ("page", _INT),
-            ("x0", _F64),
-            ("y0", _F64),
-            ("x1", _F64),
-            ("y1", _F64),
+            DOC_ID,
+            column("mention_id", _STR, "sentence_id ':' start '-' end of the span"),
+            SENTENCE_ID,
+            column("label", _STR, "AMOUNT, PERCENT, QUANTITY, REASON, TARGET or SUBJECT"),
+            column("start", _INT, "character offset of the span in its sentence"),
+            column("end", _INT, "end offset (exclusive)"),
+            column("text", _STR, "the span's text"),
+            column("confidence", _F64, "mean per-character probability of the span's tags"),
+            column("tagger", _STR, "tagger backend and version, e.g. crf 1.0"),
+            PAGE,
+            *BOX,
         ]
     ),
     "records": pa.schema(
         [
-            ("doc_id", _STR),
-            ("record_id", _STR),
-            ("sentence_id", _STR),
-            ("section_path", _STR),
-            ("sentence", _STR),
-            ("subject", _STR),
-            ("metric", _STR),
-            ("relation", _STR),
-            ("label", _STR),
-            ("raw", _STR),
-            ("value", _F64),
-            ("unit", _STR),
-            ("decimals", _INT),
-            ("value_yuan", _F64),
-            ("ratio", _F64),
-            ("period", _STR),
-            ("direction", _STR),
-            ("base", _STR),
-            ("reason", _STR),
-            ("target", _STR),
-            ("subject_from_context", pa.bool_()),
-            ("confidence", _F64),
-            ("page", _INT),
-            ("x0", _F64),
-            ("y0", _F64),
-            ("x1", _F64),
-            ("y1", _F64),
-            ("mention_ids", pa.list_(_STR)),
+            DOC_ID,
+            column("record_id", _STR, "mention_id of the value's span"),
+            SENTENCE_ID,
+            column("section_path", _STR, "headings above the sentence"),
+            column("sentence", _STR, "the sentence, for reading the record in context"),
+            column("subject", _STR, "what the value is about (the linked SUBJECT span)"),
+            column("metric", _STR, "决算数, 预算数, 执行数, 增减额, 增减率, 占比, 完成率, …; null without a cue"),
+            column("relation", _STR, "value-of, change-of, share-of, rate-of, target-of"),
+            column("label", _STR, "the value span's label: AMOUNT, PERCENT, QUANTITY or TARGET"),
+            column("raw", _STR, "the value as printed, e.g. 559.63万元"),
+            column("value", _F64, "the number as printed, unsigned"),
+            column("unit", _STR, "its unit as printed"),
+            column("decimals", _INT, "printed decimals (the precision a check allows)"),
+            column("value_yuan", _F64, "an amount in 元"),
+            column("ratio", _F64, "a percent as a fraction (10.53% → 0.1053)"),
+            column("period", _STR, "上年 or a year other than the report's"),
+            column("direction", _STR, "增加, 减少 or 持平"),
+            column("base", _STR, "the whole a share is taken of"),
+            column("reason", _STR, "the stated cause"),
+            column("target", _STR, "the indicator's target"),
+            column("subject_from_context", pa.bool_(), "subject carried over from an earlier sentence"),
+            column("confidence", _F64, "lowest span confidence (× 0.8 for a carried subject)"),
+            PAGE,
+            *BOX,
+            column("mention_ids", pa.list_(_STR), "the mentions the record was built from"),
         ]
     ),
     "findings": pa.schema(
         [
-            ("doc_id", _STR),
-            ("finding_id", _INT),
-            ("check_id", _STR),
-            ("severity", _STR),
-            ("status", _STR),
-            ("expected", _STR),
-            ("found", _STR),
-            ("delta", _F64),
-            ("message_zh", _STR),
-            ("message_en", _STR),
-            ("evidence_json", _STR),
-            ("pages", pa.list_(_INT)),
+            DOC_ID,
+            column(
+                "finding_id",
+                _STR,
+                "check_id '@' 12 hex digits of sha1 over the check's evidence (role, page, table, box, text) and expected "
+                "value, '/n' for the n-th repeat: stable when other checks are added or reordered",
+            ),
+            column("check_id", _STR, "the check, e.g. T002.class_equals_sum_of_kuan"),
+            column("severity", _STR, "error, warning or info"),
+            column("status", _STR, "inconsistent, consistent or not_checkable"),
+            column("expected", _STR, "the value the check expected, as text"),
+            column("found", _STR, "the value found, as text"),
+            column("delta", _F64, "found − expected, unrounded, in the values' unit (元 for amounts)"),
+            column("message_zh", _STR, "what was checked and found, in Chinese"),
+            column("message_en", _STR, "the same in English"),
+            column("evidence_json", _STR, "JSON list of the values used: role, text as printed, value, page, bbox, table_id"),
+            column("pages", pa.list_(_INT), "pages of the evidence"),
         ]
     ),
 }
 
+TABLE_DESCRIPTIONS: dict[str, str] = {
+    "documents": "one row per input file, including the ones that failed or were rejected",
+    "sections": "one row per heading of the narrative, with the text under it",
+    "tables": "one row per table (a table continued over pages is one table)",
+    "cells": "one row per grid cell of a table",
+    "line_items": "one row per amount cell of a table, with its code, row name and column header path",
+    "sentences": "one row per sentence of the narrative sections",
+    "mentions": "one row per span the narrative tagger found",
+    "records": "one row per number stated in the narrative, with what it is about",
+    "findings": "one row per reconciliation check outcome within a document",
+}
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",),
@@ -201,6 +228,22 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 """Each table's primary key. doc_id is the sha256 of the input's bytes; the other parts are assigned by the
 pipeline from the document's content and reading order, so they do not depend on file names, worker counts,
 input order or retries. A compacted dataset is sorted by these keys."""
+
+
+ForeignKey = tuple[tuple[str, ...], str, tuple[str, ...]]
+"""(columns, referenced table, referenced columns)."""
+
+FOREIGN_KEYS: dict[str, list[ForeignKey]] = {
+    "sections": [(("doc_id",), "documents", ("doc_id",))],
+    "tables": [(("doc_id",), "documents", ("doc_id",))],
+    "cells": [(("doc_id", "table_id"), "tables", ("doc_id", "table_id"))],
+    "line_items": [(("doc_id", "table_id", "row", "col"), "cells", ("doc_id", "table_id", "row", "col"))],
+    "sentences": [(("doc_id",), "documents", ("doc_id",))],
+    "mentions": [(("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))],
+    "records": [(("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))],
+    "findings": [(("doc_id",), "documents", ("doc_id",))],
+}
+"""The joins that hold by construction; tests check each on a run's output."""
 
 
 def _bbox(b: tuple[float, float, float, float]) -> dict[str, float]:
@@ -309,6 +352,20 @@ def record_rows(doc: Document) -> list[dict]:
     return [{"doc_id": doc.doc_id, **r.model_dump(exclude={"bbox"}), **_optional_bbox(r.bbox)} for r in doc.records]
 
 
+def finding_ids(findings: list[Finding]) -> list[str]:
+    """Content ids: the check and a digest of what it looked at, so that an id survives adding, removing or
+    reordering other checks; a repeat of the same check over the same evidence gets '/2', '/3' in list order."""
+    seen: Counter[str] = Counter()
+    ids = []
+    for f in findings:
+        evidence = [(e.role, e.page, e.table_id, e.bbox and [round(x, 1) for x in e.bbox], e.text) for e in f.evidence]
+        what = json.dumps([evidence, f.expected, [] if f.evidence else f.message_en], ensure_ascii=False)
+        base = f"{f.check_id}@{hashlib.sha1(what.encode()).hexdigest()[:12]}"
+        seen[base] += 1
+        ids.append(base if seen[base] == 1 else f"{base}/{seen[base]}")
+    return ids
+
+
 def finding_rows(doc: Document) -> list[dict]:
     def text(value: float | str | None) -> str | None:
         return None if value is None else str(value)
@@ -316,7 +373,7 @@ def finding_rows(doc: Document) -> list[dict]:
     return [
         {
             "doc_id": doc.doc_id,
-            "finding_id": k,
+            "finding_id": finding_id,
             "check_id": f.check_id,
             "severity": f.severity.value,
             "status": f.status.value,
@@ -328,7 +385,7 @@ def finding_rows(doc: Document) -> list[dict]:
             "evidence_json": json.dumps([e.model_dump() for e in f.evidence], ensure_ascii=False),
             "pages": sorted({e.page for e in f.evidence if e.page is not None}),
         }
-        for k, f in enumerate(doc.findings)
+        for finding_id, f in zip(finding_ids(doc.findings), doc.findings, strict=True)
     ]
 
 

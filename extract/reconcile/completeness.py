@@ -78,9 +78,13 @@ def standard_tables(doc: Document, family: str) -> list[Table]:
     return [t for t in doc.tables if split_table_type(t.table_type) in ((family, k) for k in STANDARD_KINDS)]
 
 
+def expected_profile(family: str, issuer: str | None, titles: list[str]) -> str:
+    """The key of EXPECTED_TABLES for a document of `family` with this issuer and these table titles."""
+    return "university" if any(_UNIVERSITY.search(x) for x in [issuer or "", *titles]) else family
+
+
 def expected_set(doc: Document, family: str) -> str:
-    texts = [doc.meta.issuer or "", *(t.title for t in doc.tables)]
-    return "university" if any(_UNIVERSITY.search(x) for x in texts) else family
+    return expected_profile(family, doc.meta.issuer, [t.title for t in doc.tables])
 
 
 @check(

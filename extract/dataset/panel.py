@@ -1,0 +1,129 @@
+"""The panel: issuer × year × standard line → value, across documents.
+
+A line is addressed by what it is, not where it is printed: the table kind without its family
+(`expenditure` for both 支出决算表 and 支出预算表), the row's 功能分类/经济分类 code (its bare name when it has
+none), the *measure* of the column (预算, 决算, 年初预算, 调整预算, 上年…, read from the header path, else the
+document's family) and the column with its measure words and wrappers removed (`column_std`: 本年支出/预算数/合计,
+支出预算/合计 and 一般公共预算支出/合计 are all 合计). Every row keeps the printed header path and the cell key
+(doc_id, table_id, row, col) it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pyarrow as pa
+
+from extract.dataset.export import DOC_ID, TABLE_ID, column
+from extract.reconcile.views import bare_name, norm, split_table_type
+
+_STR, _INT, _F64 = pa.string(), pa.int32(), pa.float64()
+FAMILIES = ("final", "budget")
+_FAMILY_MEASURE = {"final": "决算", "budget": "预算"}
+_ONLY_MEASURE = re.compile(r"^(?:上年|本年|年初|调整|全年)?(?:预算|决算|执行)?数?$")
+_TRAILING_MEASURE = re.compile(r"(?<!公共)(?:预算|决算|执行)数?$")
+_YEAR_PREFIX = re.compile(r"^20\d{2}年度?")
+_WRAPPERS = {"本年支出", "本年收入", "支出", "收入", "一般公共预算支出", "一般公共预算基本支出", "三公经费", "财政拨款支出"}
+_PARENT_WORDS = {"小计", "金额"}
+_SYNONYMS = {
+    "本年支出合计": "合计",
+    "本年收入合计": "合计",
+    "支出合计": "合计",
+    "收入合计": "合计",
+    "一般公共预算财政拨款": "一般公共预算",
+    "政府性基金预算财政拨款": "政府性基金预算",
+    "国有资本经营预算财政拨款": "国有资本经营预算",
+}
+_CARRIED_OVER = re.compile(r"上年结转|上年结余|年初结转|年初结余")
+"""Fund sources (carried over from last year), not last year's values."""
+
+SCHEMA = pa.schema(
+    [
+        column("issuer_id", _STR, "the issuer (document_issuers.issuer_id)"),
+        column("year", _INT, "the document's year"),
+        column("kind", _STR, "部门决算, 部门预算 or 单位预算"),
+        column("scope", _STR, "部门 or 单位"),
+        column("table_kind", _STR, "table type without its family: expenditure, three_public, …"),
+        column("line", _STR, "the row: its code, or its bare name (numbering and (类) removed) when it has none"),
+        column("measure", _STR, "预算, 决算, 年初预算, 调整预算, 上年预算, 上年决算, 上年执行 or 上年: what the column counts"),
+        column("column_std", _STR, "the column with measure words and wrappers removed, e.g. 合计, 基本支出, 人员经费"),
+        column("occurrence", _INT, "1 for the first line item at this coordinate in its document, 2 … for repeats"),
+        column("code", _STR, "the row's code (null when none)"),
+        column("name", _STR, "the row's name as printed (enumerators removed)"),
+        column("panel", _STR, "the sub-table the row sits in"),
+        column("column", _STR, "the header path as printed"),
+        column("value", _F64, "in 元 (counts in their own unit)"),
+        column("raw", _STR, "the value as printed"),
+        column("unit", _STR, "its unit as printed"),
+        DOC_ID,
+        column("table_type", _STR, "the table's full type (family.kind)"),
+        TABLE_ID,
+        column("row", _INT, "cell key: grid row"),
+        column("col", _INT, "cell key: grid column"),
+    ]
+)
+KEY = ("doc_id", "table_id", "row", "col")
+COORDINATE = ("issuer_id", "year", "kind", "scope", "table_kind", "line", "measure", "column_std", "occurrence")
+DESCRIPTION = "one row per line item of a standard table, addressed by issuer × year × standard line (table kind, code, column)"
+
+
+def measure(path: str, family: str, year: int | None) -> str:
+    text = _CARRIED_OVER.sub("", norm(path))
+    if "年初预算" in text:
+        return "年初预算"
+    if re.search(r"调整预算|全年预算", text):
+        return "调整预算"
+    if "上年" in text or (year and f"{year - 1}年" in text):
+        found = re.search(r"(?:上年|\d{4}年)[^/]*?(预算|决算|执行)", text)
+        return f"上年{found.group(1)}" if found else "上年"
+    if "决算" in text:
+        return "决算"
+    if re.search(r"(?<!公共)预算", text):
+        return "预算"
+    return _FAMILY_MEASURE.get(family, "")
+
+
+def column_std(path: str) -> str:
+    segments = []
+    for raw in path.split("/"):
+        seg = _YEAR_PREFIX.sub("", norm(raw))
+        if _ONLY_MEASURE.match(seg) or seg in _PARENT_WORDS:
+            continue
+        seg = _TRAILING_MEASURE.sub("", seg)
+        segments.append(_SYNONYMS.get(seg, seg))
+    kept = [s for k, s in enumerate(segments) if s not in _WRAPPERS or k == len(segments) - 1]
+    kept = [s for s in kept if s not in _WRAPPERS]
+    return "/".join(kept) or "合计"
+
+
+def line_of(code: str | None, name: str) -> str:
+    return code or bare_name(name)
+
+
+def panel_rows(line_items: list[dict], issuers: dict[str, dict]) -> list[dict]:
+    """Panel rows for the line items of standard tables of documents with an issuer and a year."""
+    rows = []
+    seen: Counter[tuple] = Counter()
+    for item in sorted(line_items, key=lambda i: (i["doc_id"], i["table_id"], i["row"], i["col"])):
+        family, kind = split_table_type(item["table_type"])
+        who = issuers.get(item["doc_id"])
+        if family not in FAMILIES or kind == "other_info" or not who or not who["issuer_id"] or not who["year"]:
+            continue
+        row = {
+            "issuer_id": who["issuer_id"],
+            "year": who["year"],
+            "kind": who["kind"],
+            "scope": who["scope"],
+            "table_kind": kind,
+            "line": line_of(item["code"], item["name"]),
+            "measure": measure(item["column"], family, who["year"]),
+            "column_std": column_std(item["column"]),
+            **{k: item[k] for k in ("code", "name", "panel", "column", "value", "raw", "unit", "doc_id", "table_type")},
+            **{k: item[k] for k in ("table_id", "row", "col")},
+        }
+        coordinate = (item["doc_id"], *(row[k] for k in COORDINATE[:-1]))
+        seen[coordinate] += 1
+        row["occurrence"] = seen[coordinate]
+        rows.append(row)
+    return rows
