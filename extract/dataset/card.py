@@ -19,7 +19,11 @@ CARD_FILE = "README.md"
 
 ACCURACY = [
     ("tables found with the right type and page span, 14 corpus PDFs", "138 / 138", "Tables found in the real corpus"),
-    ("line items equal to independently entered values (万里 2024 预算)", "474 / 474", "Line items against independently entered values"),
+    (
+        "line items equal to independently entered values (万里 2024 预算)",
+        "474 / 474",
+        "Line items against independently entered values",
+    ),
     ("line items found on scanned pages (OCR; 20 pages of 5 corpus PDFs)", "638 / 638", "Scanned documents"),
     ("narrative records (subject, metric, value) recalled end to end, crf tagger", "0.686 (precision 0.718)", "Records"),
 ]
@@ -128,7 +132,13 @@ def _composition(con: duckdb.DuckDBPyConnection, row_counts: dict[str, int]) -> 
         *_markdown(
             ["table", "rows", "one row per", "primary key", "made by"],
             [
-                (f"`{n}`", f"{row_counts[n]:,}", t.description, ", ".join(t.key), "budgetlens dataset" if t.derived else "budgetlens run")
+                (
+                    f"`{n}`",
+                    f"{row_counts[n]:,}",
+                    t.description,
+                    ", ".join(t.key),
+                    "budgetlens dataset" if t.derived else "budgetlens run",
+                )
                 for n, t in TABLES.items()
             ],
         ),
@@ -139,7 +149,12 @@ def _composition(con: duckdb.DuckDBPyConnection, row_counts: dict[str, int]) -> 
         f"in DuckDB column comments and in `{DATAPACKAGE_FILE}`.",
     ]
     for name, spec in TABLES.items():
-        out += ["", f"#### `{name}`", "", *_markdown(["column", "type", "meaning"], [(f"`{f.name}`", str(f.type), description(f)) for f in spec.schema])]
+        out += [
+            "",
+            f"#### `{name}`",
+            "",
+            *_markdown(["column", "type", "meaning"], [(f"`{f.name}`", str(f.type), description(f)) for f in spec.schema]),
+        ]
     return [*out, ""]
 
 
@@ -255,7 +270,16 @@ def write_card(out_dir: Path, row_counts: dict[str, int]) -> Path:
         ]
         for title, sql in EXAMPLES.items():
             result = con.execute(sql)
-            lines += [f"### {title}", "", "```sql", sql, "```", "", *_markdown([d[0] for d in result.description], result.fetchall()), ""]
+            lines += [
+                f"### {title}",
+                "",
+                "```sql",
+                sql,
+                "```",
+                "",
+                *_markdown([d[0] for d in result.description], result.fetchall()),
+                "",
+            ]
         lines += [
             "## Known limits",
             "",

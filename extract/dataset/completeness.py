@@ -141,4 +141,3 @@ def completeness_rows(
                 }
             )
     return rows
-

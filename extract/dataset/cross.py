@@ -77,8 +77,12 @@ class Check:
     en: str
 
 
-X001 = Check("X001.final_budget_vs_budget", "warning", "决算中的年初预算数与当年预算文件", "initial budget in the 决算 vs the year's 预算")
-X002 = Check("X002.previous_year_vs_previous_document", "warning", "上年数与上年文件", "previous-year column vs last year's document")
+X001 = Check(
+    "X001.final_budget_vs_budget", "warning", "决算中的年初预算数与当年预算文件", "initial budget in the 决算 vs the year's 预算"
+)
+X002 = Check(
+    "X002.previous_year_vs_previous_document", "warning", "上年数与上年文件", "previous-year column vs last year's document"
+)
 X003 = Check("X003.budget_to_final_completion", "info", "预算完成率（决算/预算）", "budget completion (决算 / 预算)")
 X004 = Check("X004.unit_within_department", "warning", "单位数不超过部门数", "unit amount within its department's")
 CHECKS = (X001, X002, X003, X004)
@@ -129,9 +133,11 @@ def _finding(check: Check, a: dict, b: dict, status: str) -> dict:
     ratio = a["value"] / b["value"] if b["value"] else None
     where_a = f"{a['name'] or a['line']}（{a['column']}）"
     verdict_zh = {"consistent": "一致", "inconsistent": "不一致", "measured": f"比率 {ratio:.4f}" if ratio else "比率无"}[status]
-    verdict_en = {"consistent": "consistent", "inconsistent": "inconsistent", "measured": f"ratio {ratio:.4f}" if ratio else "no ratio"}[
-        status
-    ]
+    verdict_en = {
+        "consistent": "consistent",
+        "inconsistent": "inconsistent",
+        "measured": f"ratio {ratio:.4f}" if ratio else "no ratio",
+    }[status]
     return {
         "finding_id": f"{check.check_id}@{hashlib.sha1(what.encode()).hexdigest()[:12]}",
         "check_id": check.check_id,
@@ -176,7 +182,12 @@ def cross_findings(panel: list[dict], issuers: list[dict]) -> list[dict]:
     for this, last in index.pairs((_FINAL, *_BUDGETS), (_FINAL, *_BUDGETS), 1, same_scope=True):
         last_measure = "决算" if last["kind"] == _FINAL else "预算"
         for (kind, line, m, col), a in index.cells[this["doc_id"]].items():
-            wanted = {"上年预算": "预算", "上年决算": "决算", "上年执行": "决算", "上年": "预算" if this["kind"] != _FINAL else "决算"}
+            wanted = {
+                "上年预算": "预算",
+                "上年决算": "决算",
+                "上年执行": "决算",
+                "上年": "预算" if this["kind"] != _FINAL else "决算",
+            }
             if wanted.get(m) == last_measure and (b := index.cells[last["doc_id"]].get((kind, line, last_measure, col))):
                 out.append(_equal(X002, a, b))
     for unit, dept in index.pairs((_FINAL, *_BUDGETS), (_FINAL, *_BUDGETS), 0, same_scope=False):

@@ -72,7 +72,8 @@ def _resource(out_dir: Path, spec: TableSpec, rows: int) -> dict:
     }
     if spec.foreign_keys:
         schema["foreignKeys"] = [
-            {"fields": list(cols), "reference": {"resource": ref, "fields": list(ref_cols)}} for cols, ref, ref_cols in spec.foreign_keys
+            {"fields": list(cols), "reference": {"resource": ref, "fields": list(ref_cols)}}
+            for cols, ref, ref_cols in spec.foreign_keys
         ]
     return {
         "name": spec.name,
@@ -93,7 +94,9 @@ def write_datapackage(out_dir: Path, row_counts: dict[str, int]) -> Path:
         "description": "Tables, cells, line items, narrative records and checks read from 部门决算/部门预算 PDFs; see README.md.",
         "version": __version__,
         "keywords": ["public finance", "budget", "China", "部门预算", "部门决算"],
-        "sources": [{"title": "Public budget disclosures of the issuing bodies (documents.path); their copyright stays with them"}],
+        "sources": [
+            {"title": "Public budget disclosures of the issuing bodies (documents.path); their copyright stays with them"}
+        ],
         "contributors": [{"title": f"budgetlens {__version__}", "role": "author"}],
         "resources": [_resource(out_dir, spec, row_counts[spec.name]) for spec in TABLES.values()],
     }

@@ -1,0 +1,190 @@
+"""The dataset a run folder explains itself with: card, DuckDB, datapackage, stable keys, the panel across
+documents, cross-document findings and completeness — on a small real corpus run."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import shutil
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CORPUS, requires_corpus
+from extract.cli import app, run
+from extract.dataset.catalog import TABLES
+from extract.dataset.export import PRIMARY_KEYS, description
+from extract.dataset.issuers import normalise
+from extract.dataset.read import read_table
+
+pytestmark = requires_corpus
+runner = CliRunner()
+PDF = CORPUS / "pdf"
+COMMERCE = PDF / "gbc_上海市普陀区商务委员会25年预算.pdf"
+COMMERCE_UNIT = PDF / "gbc_上海市普陀区商务委员会单位25年预算.pdf"
+SWU_BUDGET = PDF / "swu_20_swu_2023_department_budget__download.jsp.pdf"
+SWU_FINAL = PDF / "swu_21_swu_2023_final_accounts__download.jsp.pdf"
+TEMPLATE = PDF / "gbc_附件2：部门决算模板.pdf"
+WORKERS = ["--workers", "2"] if "workers" in inspect.signature(run).parameters else []
+
+
+def _run(inputs, out, *extra: str) -> None:
+    result = runner.invoke(app, ["run", *map(str, inputs), "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def dataset_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dataset") / "out"
+    _run([COMMERCE, COMMERCE_UNIT, SWU_BUDGET, SWU_FINAL, TEMPLATE], out)
+    result = runner.invoke(app, ["dataset", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _count(out, name: str) -> int:
+    return read_table(out, name).num_rows
+
+
+def test_card_lists_every_table_with_its_exact_row_count_and_every_column(dataset_dir):
+    card = (dataset_dir / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\n") and "\nlanguage:\n- zh\n" in card.split("\n---\n", 1)[0]
+    for name, spec in TABLES.items():
+        row = re.search(rf"^\| `{name}` \| ([\d,]+) \|", card, re.M)
+        assert row and int(row.group(1).replace(",", "")) == _count(dataset_dir, name), name
+        section = card.split(f"#### `{name}`", 1)[1].split("####", 1)[0]
+        for f in spec.schema:
+            meaning = description(f).replace("|", "\\|")
+            assert f"| `{f.name}` | {f.type} | {meaning} |" in section
+            assert description(f)
+    for heading in ("## Keys and joins", "## Measured accuracy", "## Known limits", "copyright stays with the issuing"):
+        assert heading in card
+
+
+def test_duckdb_has_each_table_with_the_parquet_row_count_and_the_join_views(dataset_dir):
+    con = duckdb.connect(str(dataset_dir / "dataset.duckdb"), read_only=True)
+    for name in TABLES:
+        assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == _count(dataset_dir, name)
+    yoy = con.execute("SELECT * FROM panel_year_on_year LIMIT 0")
+    assert {"previous_value", "change_rate", "previous_doc_id"} <= {d[0] for d in yoy.description}
+    scores = con.execute("SELECT min(score), max(score), count(*) FROM completeness_scores").fetchone()
+    assert 0 <= scores[0] <= scores[1] <= 1 and scores[2] == 5
+
+
+def test_primary_keys_are_unique_and_foreign_keys_hold(dataset_dir):
+    con = duckdb.connect(str(dataset_dir / "dataset.duckdb"), read_only=True)
+    for name, spec in TABLES.items():
+        key = ", ".join(f'"{k}"' for k in spec.key)
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({key})) FROM {name}").fetchone()
+        assert total == distinct, name
+        for cols, ref, ref_cols in spec.foreign_keys:
+            on = " AND ".join(f'c."{a}" = r."{b}"' for a, b in zip(cols, ref_cols, strict=True))
+            present = " AND ".join(f'c."{a}" IS NOT NULL' for a in cols)
+            orphans = con.execute(f"SELECT count(*) FROM {name} c ANTI JOIN {ref} r ON {on} WHERE {present}").fetchone()[0]
+            assert orphans == 0, (name, cols, ref)
+
+
+def test_datapackage_validates_with_frictionless(dataset_dir):
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(dataset_dir / "datapackage.json")
+    assert report.valid, report.flatten(["type", "note"])[:5]
+    package = frictionless.Package(dataset_dir / "datapackage.json")
+    assert {r.name for r in package.resources} == set(TABLES)
+    assert package.get_resource("panel").schema.foreign_keys[0]["reference"]["resource"] == "line_items"
+
+
+def test_keys_do_not_depend_on_file_names_input_order_or_workers(dataset_dir, tmp_path):
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    for k, source in enumerate([TEMPLATE, COMMERCE_UNIT]):  # other names, other order
+        shutil.copy(source, renamed / f"{k}_copy.pdf")
+    out = tmp_path / "again"
+    _run([renamed], out, *WORKERS)
+    again_ids = {d["doc_id"] for d in read_table(out, "documents").to_pylist()}
+    assert len(again_ids) == 2
+    for name, key in PRIMARY_KEYS.items():
+        first = {tuple(r[k] for k in key) for r in read_table(dataset_dir, name).to_pylist() if r["doc_id"] in again_ids}
+        second = {tuple(r[k] for k in key) for r in read_table(out, name).to_pylist()}
+        assert first == second, name
+        assert len(second) == read_table(out, name).num_rows, name
+
+
+def test_issuer_ids_normalise_names_across_documents():
+    assert normalise("中共江苏省委办公厅") == normalise("江苏省委办公厅") == "江苏省委办公厅"
+    assert normalise("上海市普陀区人民政府万里街道办事处") == "上海市普陀区万里街道"
+    assert normalise("上海市普陀区人民政府石泉路街道办事处（本级）") == "上海市普陀区石泉路街道"
+    assert normalise("XX") is None
+
+
+def test_the_department_and_its_unit_share_an_issuer_and_the_unit_stays_within_it(dataset_dir):
+    issuers = {r["doc_id"]: r for r in read_table(dataset_dir, "document_issuers").to_pylist()}
+    by_path = {d["path"]: issuers[d["doc_id"]] for d in read_table(dataset_dir, "documents").to_pylist()}
+    dept, unit = by_path[str(COMMERCE)], by_path[str(COMMERCE_UNIT)]
+    assert dept["issuer_id"] == unit["issuer_id"] == "上海市普陀区商务委员会"
+    assert (dept["scope"], unit["scope"]) == ("部门", "单位")
+    x004 = [f for f in read_table(dataset_dir, "cross_findings").to_pylist() if f["check_id"].startswith("X004")]
+    assert x004 and {(f["doc_id_a"], f["doc_id_b"]) for f in x004} == {(unit["doc_id"], dept["doc_id"])}
+    total = next(f for f in x004 if f["table_kind"] == "expenditure" and f["line"] == "合计")
+    assert total["status"] == "consistent" and total["value_a"] == total["value_b"] > 0
+
+
+def test_budget_to_final_completion_cites_both_cells(dataset_dir):
+    items = {(r["doc_id"], r["table_id"], r["row"], r["col"]): r for r in read_table(dataset_dir, "line_items").to_pylist()}
+    x003 = [f for f in read_table(dataset_dir, "cross_findings").to_pylist() if f["check_id"].startswith("X003")]
+    total = next(f for f in x003 if f["table_kind"] == "expenditure" and f["line"] == "合计")
+    final = items[(total["doc_id_a"], total["table_id_a"], total["row_a"], total["col_a"])]
+    budget = items[(total["doc_id_b"], total["table_id_b"], total["row_b"], total["col_b"])]
+    assert final["table_type"] == "final.expenditure" and budget["table_type"] == "budget.expenditure"
+    assert (final["raw"], budget["raw"]) == ("457,676.75", "468,779.07")
+    assert total["ratio"] == pytest.approx(457676.75 / 468779.07)
+    assert all(f["table_kind"] != "income" for f in x003)
+
+
+def test_panel_addresses_lines_by_issuer_year_and_standard_column(dataset_dir):
+    rows = read_table(dataset_dir, "panel").to_pylist()
+    coordinates = [
+        (
+            r["issuer_id"],
+            r["year"],
+            r["kind"],
+            r["scope"],
+            r["table_kind"],
+            r["line"],
+            r["measure"],
+            r["column_std"],
+            r["occurrence"],
+        )
+        for r in rows
+    ]
+    assert len(set(coordinates)) == len(rows)
+    swu = {
+        (r["kind"], r["table_kind"], r["line"], r["measure"], r["column_std"]): r["value"]
+        for r in rows
+        if r["issuer_id"] == "西南大学"
+    }
+    assert swu[("部门决算", "expenditure", "205", "决算", "合计")] == pytest.approx(4_252_872_700)
+    assert swu[("部门预算", "expenditure", "205", "预算", "合计")] == pytest.approx(4_343_349_900)
+
+
+def test_completeness_reads_empty_tables_from_the_checks_and_scores_each_document(dataset_dir):
+    rows = read_table(dataset_dir, "completeness").to_pylist()
+    paths = {d["doc_id"]: d["path"] for d in read_table(dataset_dir, "documents").to_pylist()}
+    template = [r for r in rows if paths[r["doc_id"]] == str(TEMPLATE) and r["item_type"] == "table"]
+    assert len(template) == 9 and sum(r["status"] == "empty_without_note" for r in template) == 7
+    swu_final = {r["item"]: r["status"] for r in rows if paths[r["doc_id"]] == str(SWU_FINAL)}
+    assert {k for k in swu_final if k.startswith("table:")} == {  # a university prints four
+        "table:final.income_expenditure_summary",
+        "table:final.income",
+        "table:final.expenditure",
+        "table:final.general_budget_expenditure",
+    }
+    assert swu_final["table:final.income"] == "present"
+    commerce = {r["item"]: r for r in rows if paths[r["doc_id"]] == str(COMMERCE)}
+    assert commerce["section:名词解释"]["status"] == "present" and commerce["section:名词解释"]["section_id"]
+    assert all(r["points"] in (0, 0.5, 1) for r in rows)
+
+
+def test_dataset_command_refuses_a_folder_that_is_not_a_run(tmp_path):
+    result = runner.invoke(app, ["dataset", str(tmp_path)])
+    assert result.exit_code == 2 and "documents.parquet" in result.output
