@@ -12,7 +12,7 @@ import duckdb
 from extract import __version__
 from extract.dataset import completeness, cross, panel
 from extract.dataset.catalog import JOIN_VIEWS, TABLES
-from extract.dataset.databases import DATAPACKAGE_FILE, DUCKDB_FILE
+from extract.dataset.databases import DATAPACKAGE_FILE, DUCKDB_FILE, key_violations
 from extract.dataset.export import description
 
 CARD_FILE = "README.md"
@@ -30,10 +30,10 @@ ACCURACY = [
 """Headline figures and the docs/benchmarks.md section that measured each (re-measured there, not here)."""
 
 EXAMPLES = {
-    "Top “三公” spenders (the 三公 total of each document)": (
+    "Top “三公” spenders (the 三公经费 total of each document)": (
         "SELECT issuer_id, year, kind, measure, round(value / 1e4, 2) AS wan_yuan\n"
         "FROM panel\n"
-        "WHERE table_kind = 'three_public' AND column_std = '合计' AND occurrence = 1 AND measure IN ('预算', '决算')\n"
+        "WHERE table_kind = 'three_public' AND column_std = '三公经费' AND occurrence = 1 AND measure IN ('预算', '决算')\n"
         "ORDER BY value DESC LIMIT 10"
     ),
     "Year-on-year change of total expenditure by issuer": (
@@ -68,7 +68,9 @@ def _version(package: str) -> str:
 
 def _markdown(columns: list[str], rows: list[tuple]) -> list[str]:
     def cell(v) -> str:
-        text = "" if v is None else f"{v:,.4g}" if isinstance(v, float) else str(v)
+        if isinstance(v, float):
+            return f"{v:.4f}" if abs(v) < 1 else f"{v:,.2f}"
+        text = "" if v is None else str(v)
         return text.replace("|", "\\|").replace("\n", " ")
 
     return [
@@ -158,7 +160,10 @@ def _composition(con: duckdb.DuckDBPyConnection, row_counts: dict[str, int]) -> 
     return [*out, ""]
 
 
-def _keys_and_joins() -> list[str]:
+def _keys_and_joins(con: duckdb.DuckDBPyConnection) -> list[str]:
+    coordinate = ", ".join(panel.COORDINATE)
+    repeats = con.execute(f"SELECT count(*) - count(DISTINCT ({coordinate})) FROM panel").fetchone()[0]
+    violations = key_violations(con)
     out = [
         "## Keys and joins",
         "",
@@ -175,9 +180,19 @@ def _keys_and_joins() -> list[str]:
         "- `issuer_id` = the printed issuer with 中共/中国共产党 prefixes, 人民政府 before a 街道/镇/乡, 办事处 after 街道, "
         "（本级）/机关 suffixes, brackets, quotes and spaces removed (NFKC); a document without a readable issuer takes the "
         "longest known issuer_id named in its title or file name (`issuer_source`).",
-        f"- panel coordinate = ({', '.join(panel.COORDINATE)}): unique.",
+        f"- panel coordinate = ({coordinate}): "
+        + (
+            "unique in this folder."
+            if not repeats
+            else f"{repeats} repeats in this folder (two documents of one kind, year and issuer)."
+        ),
         "",
-        "Foreign keys (all hold on this folder; `tests/test_dataset.py` checks them with DuckDB):",
+        "Foreign keys: "
+        + (
+            "all hold in this folder, and every primary key is unique (checked with DuckDB when this card was written)."
+            if not violations
+            else "NOT all hold in this folder: " + "; ".join(violations) + "."
+        ),
         "",
     ]
     for name, spec in TABLES.items():
@@ -252,7 +267,7 @@ def write_card(out_dir: Path, row_counts: dict[str, int]) -> Path:
             "budgets across bodies and years without re-typing PDFs, and to check them.",
             "",
             *_composition(con, row_counts),
-            *_keys_and_joins(),
+            *_keys_and_joins(con),
             *_checks(con),
             *_how_made(con),
             "## Measured accuracy",

@@ -51,6 +51,24 @@ def write_duckdb(out_dir: Path) -> Path:
     return target
 
 
+def key_violations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every primary key that repeats and every foreign key without its row, as sentences; [] when all hold.
+    A foreign key whose columns are all null refers to nothing and is not counted."""
+    problems = []
+    for name, spec in TABLES.items():
+        key = ", ".join(f'"{k}"' for k in spec.key)
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({key})) FROM {name}").fetchone()
+        if total != distinct:
+            problems.append(f"{name}: {total - distinct} repeated primary keys ({', '.join(spec.key)})")
+        for cols, ref, ref_cols in spec.foreign_keys:
+            on = " AND ".join(f'c."{a}" = r."{b}"' for a, b in zip(cols, ref_cols, strict=True))
+            present = " AND ".join(f'c."{a}" IS NOT NULL' for a in cols)
+            orphans = con.execute(f"SELECT count(*) FROM {name} c ANTI JOIN {ref} r ON {on} WHERE {present}").fetchone()[0]
+            if orphans:
+                problems.append(f"{name}({', '.join(cols)}): {orphans} rows without their {ref} row")
+    return problems
+
+
 def _frictionless_type(t: pa.DataType) -> str:
     if pa.types.is_integer(t):
         return "integer"

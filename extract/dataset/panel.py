@@ -11,7 +11,7 @@ document's family) and the column with its measure words and wrappers removed (`
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pyarrow as pa
 
@@ -24,8 +24,13 @@ _FAMILY_MEASURE = {"final": "决算", "budget": "预算"}
 _ONLY_MEASURE = re.compile(r"^(?:上年|本年|年初|调整|全年)?(?:预算|决算|执行)?数?$")
 _TRAILING_MEASURE = re.compile(r"(?<!公共)(?:预算|决算|执行)数?$")
 _YEAR_PREFIX = re.compile(r"^20\d{2}年度?")
-_WRAPPERS = {"本年支出", "本年收入", "支出", "收入", "一般公共预算支出", "一般公共预算基本支出", "三公经费", "财政拨款支出"}
-_PARENT_WORDS = {"小计", "金额"}
+_WRAPPERS = {"本年支出", "本年收入", "支出", "收入", "一般公共预算支出", "一般公共预算基本支出", "财政拨款支出"}
+"""Header groups over a whole table's columns: a column under one alone is the total (合计)."""
+_GROUPS = {"三公经费"}
+"""Header groups over a few columns: dropped above a sub-column, kept as the column for their own total."""
+THREE_PUBLIC_TOTAL = "三公经费"
+_PARENT_WORDS = {"小计", "金额", "合计"}
+"""A last segment that means its parent column's total."""
 _SYNONYMS = {
     "本年支出合计": "合计",
     "本年收入合计": "合计",
@@ -88,23 +93,35 @@ def column_std(path: str) -> str:
     segments = []
     for raw in path.split("/"):
         seg = _YEAR_PREFIX.sub("", norm(raw))
-        if _ONLY_MEASURE.match(seg) or seg in _PARENT_WORDS:
+        if _ONLY_MEASURE.match(seg):
             continue
         seg = _TRAILING_MEASURE.sub("", seg)
         segments.append(_SYNONYMS.get(seg, seg))
-    kept = [s for k, s in enumerate(segments) if s not in _WRAPPERS or k == len(segments) - 1]
-    kept = [s for s in kept if s not in _WRAPPERS]
-    return "/".join(kept) or "合计"
+    if len(segments) > 1 and segments[-1] in _PARENT_WORDS:
+        segments.pop()
+    kept = [s for k, s in enumerate(segments) if s not in _WRAPPERS and (s not in _GROUPS or k == len(segments) - 1)]
+    return "/".join(s for s in kept if s not in _PARENT_WORDS) or "合计"
 
 
 def line_of(code: str | None, name: str) -> str:
     return code or bare_name(name)
 
 
+def _standard_column(item: dict, kind: str, table_columns: set[str]) -> str:
+    """A 三公 table's 合计 is the 三公 total unless the table also prints one beside 会议费/培训费 (江苏)."""
+    std = column_std(item["column"])
+    if kind == "three_public" and std == "合计" and THREE_PUBLIC_TOTAL not in table_columns:
+        return THREE_PUBLIC_TOTAL
+    return std
+
+
 def panel_rows(line_items: list[dict], issuers: dict[str, dict]) -> list[dict]:
     """Panel rows for the line items of standard tables of documents with an issuer and a year."""
     rows = []
     seen: Counter[tuple] = Counter()
+    columns: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for item in line_items:
+        columns[(item["doc_id"], item["table_id"])].add(column_std(item["column"]))
     for item in sorted(line_items, key=lambda i: (i["doc_id"], i["table_id"], i["row"], i["col"])):
         family, kind = split_table_type(item["table_type"])
         who = issuers.get(item["doc_id"])
@@ -118,7 +135,7 @@ def panel_rows(line_items: list[dict], issuers: dict[str, dict]) -> list[dict]:
             "table_kind": kind,
             "line": line_of(item["code"], item["name"]),
             "measure": measure(item["column"], family, who["year"]),
-            "column_std": column_std(item["column"]),
+            "column_std": _standard_column(item, kind, columns[(item["doc_id"], item["table_id"])]),
             **{k: item[k] for k in ("code", "name", "panel", "column", "value", "raw", "unit", "doc_id", "table_type")},
             **{k: item[k] for k in ("table_id", "row", "col")},
         }
