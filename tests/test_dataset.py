@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS, requires_corpus
 from extract.cli import app, run
+from extract.dataset import panel
 from extract.dataset.catalog import TABLES
 from extract.dataset.databases import key_violations
 from extract.dataset.export import PRIMARY_KEYS, description
@@ -66,16 +67,23 @@ def test_card_lists_every_table_with_its_exact_row_count_and_every_column(datase
 def test_duckdb_has_each_table_with_the_parquet_row_count_and_the_join_views(dataset_dir):
     con = duckdb.connect(str(dataset_dir / "dataset.duckdb"), read_only=True)
     for name in TABLES:
-        assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == _count(dataset_dir, name)
+        assert con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] == _count(dataset_dir, name)
     yoy = con.execute("SELECT * FROM panel_year_on_year LIMIT 0")
     assert {"previous_value", "change_rate", "previous_doc_id"} <= {d[0] for d in yoy.description}
-    scores = con.execute("SELECT min(score), max(score), count(*) FROM completeness_scores").fetchone()
+    scores = con.execute("SELECT min(score), max(score), count(*) FROM completeness_scores").fetchall()[0]
     assert 0 <= scores[0] <= scores[1] <= 1 and scores[2] == 5
 
 
 def test_primary_keys_are_unique_and_foreign_keys_hold(dataset_dir):
     con = duckdb.connect(str(dataset_dir / "dataset.duckdb"), read_only=True)
     assert key_violations(con) == []
+    nullable_joins = [  # documented joins that are not declared keys because they may be null
+        "SELECT count(*) FROM (SELECT doc_id, unnest(mention_ids) AS m FROM records) r "
+        "ANTI JOIN mentions x ON x.doc_id = r.doc_id AND x.mention_id = r.m",
+        "SELECT count(*) FROM completeness c ANTI JOIN tables t USING (doc_id, table_id) WHERE c.table_id IS NOT NULL",
+        "SELECT count(*) FROM completeness c ANTI JOIN sections s USING (doc_id, section_id) WHERE c.section_id IS NOT NULL",
+    ]
+    assert [con.execute(sql).fetchall()[0][0] for sql in nullable_joins] == [0, 0, 0]
     assert sum(len(t.foreign_keys) for t in TABLES.values()) >= 14
     card = (dataset_dir / "README.md").read_text(encoding="utf-8")
     assert "Foreign keys: all hold in this folder" in card
@@ -184,3 +192,23 @@ def test_completeness_reads_empty_tables_from_the_checks_and_scores_each_documen
 def test_dataset_command_refuses_a_folder_that_is_not_a_run(tmp_path):
     result = runner.invoke(app, ["dataset", str(tmp_path)])
     assert result.exit_code == 2 and "documents.parquet" in result.output
+
+
+@pytest.mark.parametrize(
+    ("header", "family", "year", "measure", "column"),
+    [  # header paths as printed in the corpus and the seeds
+        ("本年支出/预算数/基本支出/人员经费", "budget", 2025, "预算", "基本支出/人员经费"),
+        ("2023年“三公”经费预算数/公务用车购置及运行费/小计", "budget", 2023, "预算", "公务用车购置及运行费"),
+        ("2024年“三公”经费预算数/合计", "budget", 2024, "预算", "三公经费"),
+        ("“三公”经费/小计", "budget", 2018, "预算", "三公经费"),
+        ("支出/一般公共预算财政拨款", "final", 2024, "决算", "一般公共预算"),
+        ("本年支出合计", "final", 2024, "决算", "合计"),
+        ("上年结转", "budget", 2023, "预算", "上年结转"),
+        ("年初预算数/合计", "final", 2022, "年初预算", "合计"),
+        ("2021年预算数/公务接待费", "budget", 2022, "上年预算", "公务接待费"),
+        ("上年执行数", "budget", 2024, "上年执行", "合计"),
+    ],
+)
+def test_panel_reads_the_measure_and_standard_column_from_the_printed_header(header, family, year, measure, column):
+    assert panel.measure(header, family, year) == measure
+    assert panel.column_std(header) == column

@@ -118,7 +118,7 @@ def _composition(con: duckdb.DuckDBPyConnection, row_counts: dict[str, int]) -> 
     kinds = con.execute(
         "SELECT kind, status, count(*), min(year), max(year), sum(pages) FROM documents GROUP BY ALL ORDER BY 1, 2"
     ).fetchall()
-    issuers = con.execute("SELECT count(DISTINCT issuer_id) FROM document_issuers WHERE issuer_id IS NOT NULL").fetchone()[0]
+    issuers = con.execute("SELECT count(DISTINCT issuer_id) FROM document_issuers WHERE issuer_id IS NOT NULL").fetchall()[0][0]
     out = [
         "## Composition",
         "",
@@ -162,7 +162,7 @@ def _composition(con: duckdb.DuckDBPyConnection, row_counts: dict[str, int]) -> 
 
 def _keys_and_joins(con: duckdb.DuckDBPyConnection) -> list[str]:
     coordinate = ", ".join(panel.COORDINATE)
-    repeats = con.execute(f"SELECT count(*) - count(DISTINCT ({coordinate})) FROM panel").fetchone()[0]
+    repeats = con.execute(f"SELECT count(*) - count(DISTINCT ({coordinate})) FROM panel").fetchall()[0][0]
     violations = key_violations(con)
     out = [
         "## Keys and joins",

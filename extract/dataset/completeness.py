@@ -5,8 +5,9 @@ for its family (决算 / 预算; universities print four); whether a present tab
 is the outcome of that module's C002 check in `findings`. A table or section the file lacks but another document
 of the same issuer, year and kind holds (a 说明 file and its 公开表 file) is `in_companion`.
 
-Sections are found by their headings; the three that are also printed as tables (政府采购, 国有资产,
-机关运行经费) count as present when such a table is there.
+Sections are found by their headings — a parsed section's title, or a numbered line (九、…, （三）…) inside a
+section's text that the section parser did not take as a heading; the three topics that are also printed as
+tables (政府采购, 国有资产, 机关运行经费) count as present when such a table is there.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ SECTION_TOPICS: dict[str, tuple[str, str | None]] = {
     "机关运行经费": (r"机关运行经费", r"机关运行经费"),
 }
 """topic → (heading pattern, pattern of an other_info table's title that also discloses it)."""
+
+_NUMBERED_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])")
 
 POINTS = {"present": 1.0, "empty_with_note": 1.0, "in_companion": 1.0, "empty_without_note": 0.5, "missing": 0.0}
 SCORE_FORMULA = (
@@ -76,7 +79,15 @@ def _own_items(doc: dict, tables: list[dict], sections: list[dict], empty: dict)
             status = empty.get((doc["doc_id"], t["table_id"]), "present")
             held[key] = {"status": status, "table_id": t["table_id"], "page": t["page_start"]}
     for topic, (heading, table_title) in SECTION_TOPICS.items():
-        section = next((s for s in sections if re.search(heading, norm(s["title"] or ""))), None)
+        section = next((s for s in sections if re.search(heading, norm(s["title"] or ""))), None) or next(
+            (
+                s
+                for s in sections
+                for line in (s["text"] or "").splitlines()
+                if _NUMBERED_LINE.match(line) and re.search(heading, norm(line))
+            ),
+            None,
+        )
         table = next((t for t in tables if table_title and re.search(table_title, norm(t["title"] or ""))), None)
         if section:
             held[f"section:{topic}"] = {"status": "present", "section_id": section["section_id"], "page": section["page_start"]}

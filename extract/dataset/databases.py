@@ -57,13 +57,13 @@ def key_violations(con: duckdb.DuckDBPyConnection) -> list[str]:
     problems = []
     for name, spec in TABLES.items():
         key = ", ".join(f'"{k}"' for k in spec.key)
-        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({key})) FROM {name}").fetchone()
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({key})) FROM {name}").fetchall()[0]
         if total != distinct:
             problems.append(f"{name}: {total - distinct} repeated primary keys ({', '.join(spec.key)})")
         for cols, ref, ref_cols in spec.foreign_keys:
             on = " AND ".join(f'c."{a}" = r."{b}"' for a, b in zip(cols, ref_cols, strict=True))
             present = " AND ".join(f'c."{a}" IS NOT NULL' for a in cols)
-            orphans = con.execute(f"SELECT count(*) FROM {name} c ANTI JOIN {ref} r ON {on} WHERE {present}").fetchone()[0]
+            orphans = con.execute(f"SELECT count(*) FROM {name} c ANTI JOIN {ref} r ON {on} WHERE {present}").fetchall()[0][0]
             if orphans:
                 problems.append(f"{name}({', '.join(cols)}): {orphans} rows without their {ref} row")
     return problems
