@@ -49,3 +49,5 @@ def test_wheel_reads_a_scanned_page(installed, tmp_path):
     assert [d["status"] for d in documents] == ["ok"]
     assert documents[0]["n_ocr_pages"] == 1
     assert pq.read_table(tmp_path / "out" / "records.parquet").num_rows > 0
+    _run(installed / "budgetlens", "dataset", tmp_path / "out", cwd=tmp_path)  # duckdb comes with the plain install
+    assert "| `documents` | 1 |" in (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
