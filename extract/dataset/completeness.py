@@ -114,22 +114,15 @@ def completeness_rows(
         by_doc[s["doc_id"]]["sections"].append(s)
     empty = _empty_tables(findings)
     held = {d["doc_id"]: _own_items(d, by_doc[d["doc_id"]]["tables"], by_doc[d["doc_id"]]["sections"], empty) for d in documents}
-    issuer_of = {i["doc_id"]: i for i in issuers}
+    disclosure = {i["doc_id"]: (i["issuer_id"], i["year"], i["kind"]) for i in issuers if i["issuer_id"]}
+    members: dict[tuple, list[str]] = defaultdict(list)
+    for doc_id, key in sorted(disclosure.items()):
+        members[key].append(doc_id)
 
     def companion(doc_id: str, item: str) -> str | None:
-        me = issuer_of.get(doc_id)
-        if not me or not me["issuer_id"]:
-            return None
-        return next(
-            (
-                other["doc_id"]
-                for other in issuers
-                if other["doc_id"] != doc_id
-                and (other["issuer_id"], other["year"], other["kind"]) == (me["issuer_id"], me["year"], me["kind"])
-                and item in held.get(other["doc_id"], {})
-            ),
-            None,
-        )
+        """Another document of the same issuer, year and kind that holds the item."""
+        others = members.get(disclosure.get(doc_id), [])
+        return next((other for other in others if other != doc_id and item in held.get(other, {})), None)
 
     rows = []
     for doc in documents:

@@ -85,40 +85,42 @@ X002 = Check(
 )
 X003 = Check("X003.budget_to_final_completion", "info", "预算完成率（决算/预算）", "budget completion (决算 / 预算)")
 X004 = Check("X004.unit_within_department", "warning", "单位数不超过部门数", "unit amount within its department's")
-CHECKS = (X001, X002, X003, X004)
 
 Coordinate = tuple[str, str, str, str]
 """(table_kind, line, measure, column_std)."""
 
 
 class PanelIndex:
-    """Panel rows by document and coordinate (first occurrence), and documents by issuer."""
+    """Panel rows by document and coordinate (first occurrence), and documents by issuer (only documents of
+    one issuer are ever paired, so the work grows with the largest issuer, not the corpus)."""
 
     def __init__(self, panel: list[dict], issuers: list[dict]) -> None:
         self.cells: dict[str, dict[Coordinate, dict]] = defaultdict(dict)
         for r in panel:
             if r["occurrence"] == 1:
                 self.cells[r["doc_id"]][(r["table_kind"], r["line"], r["measure"], r["column_std"])] = r
-        self.docs = sorted(
-            (d for d in issuers if d["issuer_id"] and d["year"] and d["doc_id"] in self.cells),
-            key=lambda d: (d["issuer_id"], d["year"], d["kind"], d["doc_id"]),
-        )
+        self.by_issuer: dict[str, list[dict]] = defaultdict(list)
+        for d in sorted(issuers, key=lambda d: (d["year"] or 0, d["kind"], d["doc_id"])):
+            if d["issuer_id"] and d["year"] and d["doc_id"] in self.cells:
+                self.by_issuer[d["issuer_id"]].append(d)
 
     def pairs(self, a_kinds, b_kinds, year_offset: int, same_scope: bool) -> Iterator[tuple[dict, dict]]:
-        for a in self.docs:
-            for b in self.docs:
-                if (
-                    a["doc_id"] != b["doc_id"]
-                    and a["issuer_id"] == b["issuer_id"]
-                    and a["kind"] in a_kinds
-                    and b["kind"] in b_kinds
-                    and b["year"] == a["year"] - year_offset
-                    and (a["scope"] == b["scope"]) == same_scope
-                ):
-                    yield a, b
+        """Ordered pairs of documents of one issuer: a of a_kinds, b of b_kinds, `year_offset` years before a."""
+        for _, docs in sorted(self.by_issuer.items()):
+            for a in docs:
+                for b in docs:
+                    if (
+                        a["doc_id"] != b["doc_id"]
+                        and a["kind"] in a_kinds
+                        and b["kind"] in b_kinds
+                        and b["year"] == a["year"] - year_offset
+                        and (a["scope"] == b["scope"]) == same_scope
+                    ):
+                        yield a, b
 
 
 def _is_total_or_class(row: dict) -> bool:
+    """A row of the 合计 column that is a 类 (3-digit code) or carries no code (合计, 总计, 财政拨款收入 …)."""
     return row["column_std"] == "合计" and (row["code"] is None or len(row["code"]) == 3)
 
 
