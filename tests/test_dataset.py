@@ -3,6 +3,7 @@ documents, cross-document findings and completeness — on a small real corpus r
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import re
 import shutil
@@ -11,7 +12,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from conftest import CORPUS, requires_corpus
+from conftest import CORPUS, ROOT, SAMPLE, requires_corpus
 from extract.cli import app, run
 from extract.dataset import panel
 from extract.dataset.catalog import TABLES
@@ -89,12 +90,14 @@ def test_primary_keys_are_unique_and_foreign_keys_hold(dataset_dir):
     assert "Foreign keys: all hold in this folder" in card
 
 
-def test_datapackage_validates_with_frictionless(dataset_dir):
+def test_datapackage_validates_with_frictionless(series_dir):
     frictionless = pytest.importorskip("frictionless")
-    report = frictionless.validate(dataset_dir / "datapackage.json")
+    out, _ = series_dir  # the smallest run with rows in every table: frictionless reads every row back
+    report = frictionless.validate(out / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])[:5]
-    package = frictionless.Package(dataset_dir / "datapackage.json")
+    package = frictionless.Package(out / "datapackage.json")
     assert {r.name for r in package.resources} == set(TABLES)
+    assert all(_count(out, n) for n in TABLES)
     assert package.get_resource("panel").schema.foreign_keys[0]["reference"]["resource"] == "line_items"
 
 
@@ -212,3 +215,54 @@ def test_dataset_command_refuses_a_folder_that_is_not_a_run(tmp_path):
 def test_panel_reads_the_measure_and_standard_column_from_the_printed_header(header, family, year, measure, column):
     assert panel.measure(header, family, year) == measure
     assert panel.column_std(header) == column
+
+
+@pytest.fixture(scope="module")
+def series_dir(tmp_path_factory):
+    """The sample's department in three documents: its 2023 决算 (the bundled sample) and the 2023 and 2024 预算
+    rendered by scripts/make_series.py (the 2023 预算 prints 公务接待费 0.50 万元 above the 决算's 预算数)."""
+    root = tmp_path_factory.mktemp("series")
+    spec = importlib.util.spec_from_file_location("make_series", ROOT / "scripts" / "make_series.py")
+    make_series = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_series)
+    budgets = make_series.write_series(root / "in")
+    _run([SAMPLE, *budgets], root / "out")
+    assert runner.invoke(app, ["dataset", str(root / "out")]).exit_code == 0
+    return root / "out", {p.name: p for p in budgets}
+
+
+def test_final_accounts_budget_columns_are_checked_against_the_years_budget(series_dir):
+    out, budgets = series_dir
+    paths = {d["doc_id"]: d["path"] for d in read_table(out, "documents").to_pylist()}
+    x001 = [f for f in read_table(out, "cross_findings").to_pylist() if f["check_id"].startswith("X001")]
+    assert {(paths[f["doc_id_a"]], paths[f["doc_id_b"]]) for f in x001} == {
+        (str(SAMPLE), str(budgets["云溪市市场监督管理局2023年部门预算.pdf"]))
+    }
+    wrong = {f["column_std"]: f for f in x001 if f["status"] == "inconsistent"}
+    assert set(wrong) == {"三公经费", "公务接待费"} and len(x001) == 6
+    assert wrong["公务接待费"]["delta"] == pytest.approx(-5000) and wrong["公务接待费"]["raw_b"] == "4.44"
+    items = {(r["doc_id"], r["table_id"], r["row"], r["col"]): r for r in read_table(out, "line_items").to_pylist()}
+    cited = items[
+        (
+            wrong["公务接待费"]["doc_id_a"],
+            wrong["公务接待费"]["table_id_a"],
+            wrong["公务接待费"]["row_a"],
+            wrong["公务接待费"]["col_a"],
+        )
+    ]
+    assert cited["table_type"] == "final.three_public" and cited["column"] == "预算数/公务接待费"
+
+
+def test_previous_year_columns_are_checked_against_last_years_document(series_dir):
+    out, budgets = series_dir
+    paths = {d["doc_id"]: d["path"] for d in read_table(out, "documents").to_pylist()}
+    x002 = [f for f in read_table(out, "cross_findings").to_pylist() if f["check_id"].startswith("X002")]
+    assert len(x002) == 6 and all(f["status"] == "consistent" and f["measure_a"] == "上年预算" for f in x002)
+    assert {(paths[f["doc_id_a"]], paths[f["doc_id_b"]]) for f in x002} == {
+        (str(budgets["云溪市市场监督管理局2024年部门预算.pdf"]), str(budgets["云溪市市场监督管理局2023年部门预算.pdf"]))
+    }
+    con = duckdb.connect(str(out / "dataset.duckdb"), read_only=True)
+    change = con.execute(
+        "SELECT year, previous_value, value FROM panel_year_on_year WHERE table_kind = 'three_public' AND column_std = '三公经费'"
+    ).fetchall()
+    assert change == [(2024, pytest.approx(370_500), pytest.approx(333_500))]
