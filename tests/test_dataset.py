@@ -9,6 +9,7 @@ import re
 import shutil
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -266,3 +267,19 @@ def test_previous_year_columns_are_checked_against_last_years_document(series_di
         "SELECT year, previous_value, value FROM panel_year_on_year WHERE table_kind = 'three_public' AND column_std = '三公经费'"
     ).fetchall()
     assert change == [(2024, pytest.approx(370_500), pytest.approx(333_500))]
+
+
+def test_a_table_written_as_a_folder_of_parts_reads_the_same(dataset_dir, tmp_path):
+    parted = tmp_path / "parted"
+    shutil.copytree(dataset_dir, parted, ignore=shutil.ignore_patterns("docs"))
+    items = pq.read_table(parted / "line_items.parquet")
+    (parted / "line_items.parquet").unlink()
+    (parted / "line_items.parquet").mkdir()
+    half = items.num_rows // 2
+    pq.write_table(items.slice(0, half), parted / "line_items.parquet" / "part-0.parquet")
+    pq.write_table(items.slice(half), parted / "line_items.parquet" / "part-1.parquet")
+    assert runner.invoke(app, ["dataset", str(parted)]).exit_code == 0
+    for name in ("panel", "cross_findings", "line_items"):
+        assert read_table(parted, name).to_pylist() == read_table(dataset_dir, name).to_pylist(), name
+    con = duckdb.connect(str(parted / "dataset.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM line_items").fetchall()[0][0] == items.num_rows

@@ -88,7 +88,7 @@ def issuer_rows(out_dir: Path, documents: list[dict]) -> list[dict]:
                 "issuer_id": issuer_id,
                 "issuer_printed": d["issuer"],
                 "issuer_source": source if issuer_id else None,
-                "scope": "单位" if unit else "部门",
+                "scope": ("单位" if unit else "部门") if issuer_id else None,
                 "kind": d["kind"],
                 "year": d["year"],
             }
