@@ -22,7 +22,7 @@ ACCURACY = [
     (
         "line items equal to independently entered values (万里 2024 预算)",
         "474 / 474",
-        "Line items against independently entered values",
+        "Tables",
     ),
     ("line items found on scanned pages (OCR; 20 pages of 5 corpus PDFs)", "638 / 638", "Scanned documents"),
     ("narrative records (subject, metric, value) recalled end to end, crf tagger", "0.686 (precision 0.718)", "Records"),
