@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 
 import pyarrow as pa
 
-from extract.dataset.export import DOC_ID, TABLE_ID, column
+from extract.dataset.export import SCHEMAS, column
 from extract.reconcile.views import bare_name, norm, split_table_type
 
-_STR, _INT, _F64 = pa.string(), pa.int32(), pa.float64()
+_STR, _INT = pa.string(), pa.int32()
 FAMILIES = ("final", "budget")
 _FAMILY_MEASURE = {"final": "决算", "budget": "预算"}
 _ONLY_MEASURE = re.compile(r"^(?:上年|本年|年初|调整|全年)?(?:预算|决算|执行)?数?$")
@@ -43,6 +43,10 @@ _SYNONYMS = {
 _CARRIED_OVER = re.compile(r"上年结转|上年结余|年初结转|年初结余")
 """Fund sources (carried over from last year), not last year's values."""
 
+LINE_ITEM = SCHEMAS["line_items"]
+_FROM_LINE_ITEMS = ("code", "name", "panel", "column", "value", "raw", "unit", "doc_id", "table_type", "table_id", "row", "col")
+"""The line item's own columns, repeated with the same meanings; (doc_id, table_id, row, col) joins line_items."""
+
 SCHEMA = pa.schema(
     [
         column("issuer_id", _STR, "the issuer (document_issuers.issuer_id)"),
@@ -54,18 +58,7 @@ SCHEMA = pa.schema(
         column("measure", _STR, "预算, 决算, 年初预算, 调整预算, 上年预算, 上年决算, 上年执行 or 上年: what the column counts"),
         column("column_std", _STR, "the column with measure words and wrappers removed, e.g. 合计, 基本支出, 人员经费"),
         column("occurrence", _INT, "1 for the first line item at this coordinate in its document, 2 … for repeats"),
-        column("code", _STR, "the row's code (null when none)"),
-        column("name", _STR, "the row's name as printed (enumerators removed)"),
-        column("panel", _STR, "the sub-table the row sits in"),
-        column("column", _STR, "the header path as printed"),
-        column("value", _F64, "in 元 (counts in their own unit)"),
-        column("raw", _STR, "the value as printed"),
-        column("unit", _STR, "its unit as printed"),
-        DOC_ID,
-        column("table_type", _STR, "the table's full type (family.kind)"),
-        TABLE_ID,
-        column("row", _INT, "cell key: grid row"),
-        column("col", _INT, "cell key: grid column"),
+        *(LINE_ITEM.field(name) for name in _FROM_LINE_ITEMS),
     ]
 )
 KEY = ("doc_id", "table_id", "row", "col")
@@ -136,8 +129,7 @@ def panel_rows(line_items: list[dict], issuers: dict[str, dict]) -> list[dict]:
             "line": line_of(item["code"], item["name"]),
             "measure": measure(item["column"], family, who["year"]),
             "column_std": _standard_column(item, kind, columns[(item["doc_id"], item["table_id"])]),
-            **{k: item[k] for k in ("code", "name", "panel", "column", "value", "raw", "unit", "doc_id", "table_type")},
-            **{k: item[k] for k in ("table_id", "row", "col")},
+            **{k: item[k] for k in _FROM_LINE_ITEMS},
         }
         coordinate = (item["doc_id"], *(row[k] for k in COORDINATE[:-1]))
         seen[coordinate] += 1
