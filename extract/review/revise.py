@@ -1,0 +1,128 @@
+"""A document's records and findings, re-derived from its reviewed spans and cells.
+
+The run's `docs/<doc_id>.json` is never changed: the revised Document goes to `OUT_DIR/review/docs/<doc_id>.json`,
+and its records and findings replace the document's record and finding items in the queue. Records are rebuilt by
+`extract.records.build.build_records` and findings by `extract.reconcile.run_checks`, as in the pipeline; findings
+that no reconciliation check makes (OCR repairs, OCR unavailable) are kept as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from extract.export import finding_rows, mention_rows, record_rows
+from extract.model import Document, Mention
+from extract.reconcile import registered_checks, run_checks
+from extract.records.build import build_records
+from extract.review.dataset import OutputFolder
+from extract.review.items import ItemIndex, ReviewItem, finding_items, record_items
+from extract.review.store import REVIEWED, Store
+
+log = logging.getLogger(__name__)
+
+SpanFix = list[dict] | None
+"""A reviewed sentence's spans ({"start", "end", "label"}), or None when it was rejected (no narrative there)."""
+
+
+def revise(doc: Document, spans: dict[str, SpanFix], cells: dict[tuple[str, int, int], dict], reviewer: str = "review") -> Document:
+    """A copy of `doc` with the reviewed spans and cells in place, and its records and findings derived again."""
+    doc = doc.model_copy(deep=True)
+    texts = {s.sentence_id: s for s in doc.sentences}
+    kept = [m for m in doc.mentions if m.sentence_id not in spans]
+    for sentence_id, fixed in spans.items():
+        sentence = texts.get(sentence_id)
+        if sentence is None or fixed is None:
+            continue
+        for sp in fixed:
+            kept.append(Mention(
+                mention_id=f"{sentence_id}:{sp['start']}-{sp['end']}", sentence_id=sentence_id, label=sp["label"],
+                start=sp["start"], end=sp["end"], text=sentence.text[sp["start"]:sp["end"]], confidence=1.0,
+                tagger=reviewer, page=sentence.page, bbox=sentence.bbox))
+    doc.mentions = sorted(kept, key=lambda m: (m.sentence_id, m.start, m.end))
+    for item in doc.line_items:
+        fix = cells.get((item.table_id, item.row, item.col))
+        if fix:
+            for name in ("value", "code", "name", "column"):
+                if name in fix:
+                    setattr(item, name, fix[name])
+    build_records(doc)
+    ours = {spec.check_id for spec in registered_checks()}
+    doc.findings = [f for f in doc.findings if f.check_id not in ours] + run_checks(doc)
+    return doc
+
+
+def derived_items(doc: Document, parser_version: dict[str, str]) -> list[ReviewItem]:
+    """The record and finding items of a (revised) Document."""
+    return record_items(record_rows(doc), mention_rows(doc)) + finding_items(finding_rows(doc), parser_version)
+
+
+class Reviser:
+    """Re-derives documents in one background thread, so a decision returns at once; a document corrected many
+    times while it waits is revised once, from the latest state."""
+
+    def __init__(self, folder: OutputFolder, store: Store, index: ItemIndex, on_error: Callable[[str, Exception], None] | None = None):
+        self.folder, self.store, self.index = folder, store, index
+        self.out = folder.review_dir / "docs"
+        self._pending: set[str] = set()
+        self._wake = threading.Condition()
+        self._busy = False
+        self._on_error = on_error or (lambda doc_id, exc: log.exception("revising %s failed", doc_id, exc_info=exc))
+        self._thread = threading.Thread(target=self._work, name="review-reviser", daemon=True)
+        self._thread.start()
+
+    def load_saved(self) -> None:
+        """Put the revised documents of earlier sessions back into the queue."""
+        for doc_id in self.folder.documents:
+            path = self.out / f"{doc_id}.json"
+            if path.is_file() and not path.is_symlink():
+                doc = Document.model_validate_json(path.read_bytes())
+                self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
+
+    def request(self, doc_id: str) -> None:
+        with self._wake:
+            self._pending.add(doc_id)
+            self._wake.notify()
+
+    def wait_idle(self, timeout: float = 60) -> bool:
+        with self._wake:
+            return self._wake.wait_for(lambda: not self._pending and not self._busy, timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._pending)
+                doc_id = self._pending.pop()
+                self._busy = True
+            try:
+                self.revise_now(doc_id)
+            except Exception as exc:
+                self._on_error(doc_id, exc)
+            finally:
+                with self._wake:
+                    self._busy = False
+                    self._wake.notify_all()
+
+    def revise_now(self, doc_id: str) -> Document:
+        spans: dict[str, SpanFix] = {}
+        cells: dict[tuple[str, int, int], dict] = {}
+        for item_id, state in self.store.states().items():
+            item = self.index.get(item_id)
+            if item is None or item.doc_id != doc_id or state.status not in REVIEWED or item.kind not in ("sentence", "cell"):
+                continue
+            payload = state.state["payload"] if state.state else {}
+            if item.kind == "sentence":
+                spans[item.ref] = None if state.status == "rejected" else payload.get("spans", item.suggestion["spans"])
+            elif state.status == "corrected":
+                table_id, row, col = item.ref.rsplit(":", 2)
+                cells[(table_id, int(row), int(col))] = payload
+        doc = revise(self.folder.document(doc_id), spans, cells)
+        self.out.mkdir(parents=True, exist_ok=True)
+        target: Path = self.out / f"{doc_id}.json"
+        partial = target.with_suffix(".part")
+        partial.write_text(doc.model_dump_json(), encoding="utf-8")
+        partial.replace(target)
+        self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
+        return doc
