@@ -19,12 +19,14 @@ from extract.dataset.export import DatasetWriter
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
 from extract.pipeline import Source, collect_inputs, process
 from extract.records.build import TaggedSentence, document_records
+from extract.review.cli import app as review_app
 from extract.tag.base import BACKENDS, Tagger, TaggerUnavailable, load_tagger
 from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
 app.command("dataset")(dataset_command)
+app.add_typer(review_app, name="review")
 console = Console()
 err_console = Console(stderr=True)
 

@@ -78,3 +78,27 @@ class PdfDrawer:
 @pytest.fixture
 def drawer() -> Callable[..., PdfDrawer]:
     return PdfDrawer
+
+
+REVIEW_PDF = CORPUS / "pdf" / "tbx_1770007475548-818404804.pdf"
+"""A real 35-page 部门预算 whose narrative contradicts its tables twice: sentences, records, cells and findings to review."""
+
+
+@pytest.fixture(scope="session")
+def review_dataset(tmp_path_factory) -> Path:
+    """A `budgetlens run` output folder of REVIEW_PDF, built once per session; copy it (`review_out`) before use."""
+    from extract.export import write_dataset
+
+    if not REVIEW_PDF.is_file():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    out = tmp_path_factory.mktemp("review-dataset")
+    write_dataset([parsed(REVIEW_PDF)], out)
+    return out
+
+
+@pytest.fixture
+def review_out(review_dataset, tmp_path) -> Path:
+    """A fresh copy of the review dataset (its own review.sqlite and page cache)."""
+    import shutil
+
+    return Path(shutil.copytree(review_dataset, tmp_path / "out"))

@@ -6,7 +6,7 @@ posts must carry the session's CSRF token (403 otherwise). Files are reached onl
 (doc_id, page), static files by a fixed list of names.
 """
 
-
+import contextlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from extract.review.dataset import NotInDataset, OutputFolder
 from extract.review.decisions import VERDICTS, InvalidDecision, decision_after
-from extract.review.items import KINDS, ItemIndex, ReviewItem, balanced, cell_items, finding_items, record_items, sentence_items
+from extract.review.items import KINDS, ItemIndex, ReviewItem, balanced, dataset_items
 from extract.review.revise import Reviser
 from extract.review.store import OPEN, REVIEWED, Conflict, ItemState, NothingToUndo, Store, User
 from extract.tag.spans import LABELS
@@ -68,11 +68,7 @@ class Review:
         self.folder = OutputFolder(out_dir, source_roots)
         self.folder.review_dir.mkdir(exist_ok=True)
         self.store = Store(self.folder.root / "review.sqlite")
-        t = self.folder.table
-        parser = {row["doc_id"]: row["parser_version"] for row in t("documents")}
-        mentions = t("mentions")
-        self.index = ItemIndex(sentence_items(t("sentences"), mentions) + record_items(t("records"), mentions)
-                               + cell_items(t("line_items"), parser) + finding_items(t("findings"), parser))
+        self.index = ItemIndex(dataset_items(self.folder.table))
         self.reviser = Reviser(self.folder, self.store, self.index)
         self.reviser.load_saved()
 
@@ -87,8 +83,13 @@ class Review:
         boilerplate group once with the number of its open members."""
         states = self.store.states(kind)
         hidden = self.store.skipped_by(user) | self.store.claimed_by_others(user)
-        items = [i for i in self.index.of_kind(kind) if not i.context.get("stale") and i.item_id not in hidden
-                 and (i.item_id not in states or states[i.item_id].status == OPEN)]
+        items = [
+            i
+            for i in self.index.of_kind(kind)
+            if not i.context.get("stale")
+            and i.item_id not in hidden
+            and (i.item_id not in states or states[i.item_id].status == OPEN)
+        ]
         ordered = balanced(items) if order == "balanced" else sorted(items, key=lambda i: (i.score, i.item_id))
         groups: dict[str, list] = {}
         out: list[list] = []
@@ -107,17 +108,34 @@ class Review:
             event = self.store.undo(item_id=item.item_id, user=who.name, base_version=decision.base_version, note=decision.note)
         else:
             after = decision_after(item, decision.action, decision.payload)
-            event = self.store.decide(item_id=item.item_id, kind=item.kind, doc_id=item.doc_id, user=who.name,
-                                      action=decision.action, base_version=decision.base_version, after=after,
-                                      model_version=item.model_version, seconds=decision.seconds, note=decision.note,
-                                      request_id=decision.request_id)
+            event = self.store.decide(
+                item_id=item.item_id,
+                kind=item.kind,
+                doc_id=item.doc_id,
+                user=who.name,
+                action=decision.action,
+                base_version=decision.base_version,
+                after=after,
+                model_version=item.model_version,
+                seconds=decision.seconds,
+                note=decision.note,
+                request_id=decision.request_id,
+            )
             if apply_all and item.group and decision.action != "skip":
                 for other in self.index.of_group(item.group):
                     current = self.store.state(other.item_id)
                     if other.item_id != item.item_id and current.status == OPEN:
-                        self.store.decide(item_id=other.item_id, kind=other.kind, doc_id=other.doc_id, user=who.name,
-                                          action=decision.action, base_version=current.version, after=after,
-                                          model_version=other.model_version, note=f"applied to all identical from {item.item_id}")
+                        self.store.decide(
+                            item_id=other.item_id,
+                            kind=other.kind,
+                            doc_id=other.doc_id,
+                            user=who.name,
+                            action=decision.action,
+                            base_version=current.version,
+                            after=after,
+                            model_version=other.model_version,
+                            note=f"applied to all identical from {item.item_id}",
+                        )
                         if other.doc_id != item.doc_id and item.kind in REVISED_KINDS:
                             self.reviser.request(other.doc_id)
         if item.kind in REVISED_KINDS and decision.action != "skip":
@@ -164,7 +182,11 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         who = principal(request)
         if who is None:
             raise HTTPException(401, "log in or send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"})
-        if request.method == "POST" and not who.bearer and not secrets.compare_digest(request.headers.get("x-csrf-token", ""), who.csrf):
+        if (
+            request.method == "POST"
+            and not who.bearer
+            and not secrets.compare_digest(request.headers.get("x-csrf-token", ""), who.csrf)
+        ):
             raise HTTPException(403, "missing or wrong X-CSRF-Token header")
         return who
 
@@ -189,7 +211,9 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         return login_page(request, 401)
 
     def render(request: Request, who: Principal, name: str, status: int = 200, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, {"who": who, "csrf": who.csrf, "kinds": KINDS, **context}, status_code=status)
+        return templates.TemplateResponse(
+            request, name, {"who": who, "csrf": who.csrf, "kinds": KINDS, **context}, status_code=status
+        )
 
     # login ----------------------------------------------------------------------------------------------------------
 
@@ -247,11 +271,25 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
                 return item_page(request, who, item, identical=identical)
         return render(request, who, "empty.html", kind=kind)
 
-    def item_page(request: Request, who: Principal, item: ReviewItem, status: int = 200, identical: int = 1, **extra) -> HTMLResponse:
+    def item_page(
+        request: Request, who: Principal, item: ReviewItem, status: int = 200, identical: int = 1, **extra
+    ) -> HTMLResponse:
         state = review.store.state(item.item_id)
-        return render(request, who, "item.html", status, item=item, state=state, identical=identical,
-                      shown=shown_content(item, state), pages=page_panels(item), labels=LABELS, verdicts=VERDICTS,
-                      history=review.store.events(item.item_id), **extra)
+        return render(
+            request,
+            who,
+            "item.html",
+            status,
+            item=item,
+            state=state,
+            identical=identical,
+            shown=shown_content(item, state),
+            pages=page_panels(item),
+            labels=LABELS,
+            verdicts=VERDICTS,
+            history=review.store.events(item.item_id),
+            **extra,
+        )
 
     def shown_content(item: ReviewItem, state: ItemState) -> dict:
         """What the screen starts from: the reviewed content when there is one, else the model's suggestion."""
@@ -280,9 +318,13 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         item = review.item(item_id)
         form = await request.form()
         try:
-            decision = DecisionIn(action=str(form.get("action", "")), base_version=int(form.get("base_version", -1)),
-                                  payload=json.loads(str(form.get("payload") or "{}")), note=str(form.get("note") or "") or None,
-                                  seconds=float(form.get("seconds") or 0) or None)
+            decision = DecisionIn(
+                action=str(form.get("action", "")),
+                base_version=int(form.get("base_version", -1)),
+                payload=json.loads(str(form.get("payload") or "{}")),
+                note=str(form.get("note") or "") or None,
+                seconds=float(form.get("seconds") or 0) or None,
+            )
             review.decide(item, who.user, decision, apply_all=form.get("apply_all") == "1")
         except Conflict as conflict:
             mine = decision_after(item, decision.action, decision.payload) if decision.action != "undo" else None
@@ -297,10 +339,8 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         if last is None:
             return RedirectResponse("/", status_code=303)
         item = review.item(last["item_id"])
-        try:
+        with contextlib.suppress(Conflict, NothingToUndo):  # someone changed it since: the item page shows their version
             review.decide(item, who.user, DecisionIn(action="undo", base_version=last["version"]))
-        except (Conflict, NothingToUndo):
-            pass  # someone changed it since: the item page shows their version
         return RedirectResponse(f"/items/{item.item_id}", status_code=303)
 
     @app.get("/pages/{doc_id}/{page}.png")
@@ -316,7 +356,9 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         if name not in STATIC:
             raise HTTPException(404, "no such file")
         media = "text/css" if name.endswith(".css") else "text/javascript"
-        return FileResponse(PACKAGE / "static" / STATIC[name], media_type=media, headers={"Cache-Control": "private, max-age=3600"})
+        return FileResponse(
+            PACKAGE / "static" / STATIC[name], media_type=media, headers={"Cache-Control": "private, max-age=3600"}
+        )
 
     @app.get("/admin", response_class=HTMLResponse)
     def admin(request: Request, who: Annotated[Principal, Depends(admin_user)]) -> HTMLResponse:
@@ -325,8 +367,12 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
     # JSON API -------------------------------------------------------------------------------------------------------
 
     @app.get("/api/queue")
-    def api_queue(who: ApiUser, kind: str = Query("sentence"), limit: int = Query(50, ge=1, le=1000),
-                  order: str = Query("score", pattern="^(score|balanced)$")) -> JSONResponse:
+    def api_queue(
+        who: ApiUser,
+        kind: str = Query("sentence"),
+        limit: int = Query(50, ge=1, le=1000),
+        order: str = Query("score", pattern="^(score|balanced)$"),
+    ) -> JSONResponse:
         if kind not in KINDS:
             raise HTTPException(422, f"kind must be one of {', '.join(KINDS)}")
         states = review.store.states(kind)
@@ -340,8 +386,9 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
     def api_item(item_id: str, who: ApiUser) -> JSONResponse:
         item = review.item(item_id)
         state = review.store.state(item_id)
-        return JSONResponse({**item.public(), "version": state.version, "status": state.status, "state": state.state,
-                             "reviewed_by": state.user})
+        return JSONResponse(
+            {**item.public(), "version": state.version, "status": state.status, "state": state.state, "reviewed_by": state.user}
+        )
 
     @app.post("/api/items/{item_id}/decision")
     def api_decide(item_id: str, decision: DecisionIn, who: ApiUser) -> JSONResponse:
@@ -350,8 +397,10 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
             event = review.decide(item, who.user, decision, apply_all=bool(decision.payload.get("apply_to_all")))
         except Conflict as conflict:
             c = conflict.current
-            return JSONResponse({"detail": "stale base_version", "version": c.version, "status": c.status, "state": c.state,
-                                 "by": c.user}, status_code=409)
+            return JSONResponse(
+                {"detail": "stale base_version", "version": c.version, "status": c.status, "state": c.state, "by": c.user},
+                status_code=409,
+            )
         except NothingToUndo as exc:
             raise HTTPException(409, "nothing to undo") from exc
         except InvalidDecision as exc:

@@ -65,7 +65,9 @@ def add_user(
 @app.command()
 def export(
     out_dir: Path = OUT_DIR,
-    fmt: Format = typer.Option(Format.GOLD, "--format", help="gold (annotations/gold JSONL), prodigy (JSONL) or labelstudio (JSON)."),
+    fmt: Format = typer.Option(
+        Format.GOLD, "--format", help="gold (annotations/gold JSONL), prodigy (JSONL) or labelstudio (JSON)."
+    ),
     out: Path = typer.Option(..., "-o", "--out", help="File to write."),
 ) -> None:
     """Write the reviewed sentences (accepted, corrected or rejected) in one of the exchange formats."""
@@ -86,4 +88,6 @@ def import_(
     from extract.review.exchange import import_reviewed
 
     report = import_reviewed(out_dir, fmt.value, file, user)
-    console.print(f"{report.applied} decisions logged, {report.unchanged} already so, {report.unmatched} sentences not in this dataset")
+    console.print(
+        f"{report.applied} decisions logged, {report.unchanged} already so, {report.unmatched} sentences not in this dataset"
+    )

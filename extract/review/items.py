@@ -17,7 +17,7 @@ import math
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from extract.model import BBox
@@ -90,15 +90,22 @@ def sentence_items(sentences: list[dict], mentions: list[dict]) -> list[ReviewIt
         spans = sorted(spans_of[(s["doc_id"], s["sentence_id"])], key=lambda m: (m["start"], m["end"]))
         suggestion = {"spans": [{k: m[k] for k in ("start", "end", "label", "text", "confidence")} for m in spans]}
         key = normalized(s["text"])
-        items.append(ReviewItem(
-            item_id=item_id("sentence", s["doc_id"], s["sentence_id"]), kind="sentence", doc_id=s["doc_id"],
-            ref=s["sentence_id"], page=s["page"], text=s["text"], suggestion=suggestion,
-            score=min((m["confidence"] for m in spans), default=1.0),
-            model_version=spans[0]["tagger"] if spans else "",
-            boxes=_box(s, "sentence") + [b for m in spans for b in _box(m, m["label"])],
-            context={"section_path": s["section_path"]},
-            group=key if counts[key] > 1 else None,
-        ))
+        items.append(
+            ReviewItem(
+                item_id=item_id("sentence", s["doc_id"], s["sentence_id"]),
+                kind="sentence",
+                doc_id=s["doc_id"],
+                ref=s["sentence_id"],
+                page=s["page"],
+                text=s["text"],
+                suggestion=suggestion,
+                score=min((m["confidence"] for m in spans), default=1.0),
+                model_version=spans[0]["tagger"] if spans else "",
+                boxes=_box(s, "sentence") + [b for m in spans for b in _box(m, m["label"])],
+                context={"section_path": s["section_path"]},
+                group=key if counts[key] > 1 else None,
+            )
+        )
     return items
 
 
@@ -109,9 +116,15 @@ def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
             subjects[(m["doc_id"], m["sentence_id"])].append(m["text"])
     return [
         ReviewItem(
-            item_id=item_id("record", r["doc_id"], r["record_id"]), kind="record", doc_id=r["doc_id"], ref=r["record_id"],
-            page=r["page"], text=r["sentence"], suggestion={"raw": r["raw"], "label": r["label"], **{k: r[k] for k in RECORD_FIELDS}},
-            score=r["confidence"], model_version="",
+            item_id=item_id("record", r["doc_id"], r["record_id"]),
+            kind="record",
+            doc_id=r["doc_id"],
+            ref=r["record_id"],
+            page=r["page"],
+            text=r["sentence"],
+            suggestion={"raw": r["raw"], "label": r["label"], **{k: r[k] for k in RECORD_FIELDS}},
+            score=r["confidence"],
+            model_version="",
             boxes=_box(r, "value"),
             context={"section_path": r["section_path"], "subject_options": subjects[(r["doc_id"], r["sentence_id"])]},
         )
@@ -124,14 +137,27 @@ def cell_items(line_items: list[dict], parser_version: dict[str, str]) -> list[R
     for li in line_items:
         ref = f"{li['table_id']}:{li['row']}:{li['col']}"
         score = (li["confidence"] if li["confidence"] is not None else 1.0) * (0.5 if li["corrected_from"] else 1.0)
-        items.append(ReviewItem(
-            item_id=item_id("cell", li["doc_id"], ref), kind="cell", doc_id=li["doc_id"], ref=ref, page=li["page"],
-            text=f"{li['name']} · {li['column']}",
-            suggestion={**{k: li[k] for k in CELL_FIELDS}, "raw": li["raw"], "unit": li["unit"], "table_type": li["table_type"],
-                        "corrected_from": li["corrected_from"], "confidence": li["confidence"]},
-            score=score, model_version=f"parser {parser_version.get(li['doc_id'], '')}".strip(),
-            boxes=_box(li, "value"),
-        ))
+        items.append(
+            ReviewItem(
+                item_id=item_id("cell", li["doc_id"], ref),
+                kind="cell",
+                doc_id=li["doc_id"],
+                ref=ref,
+                page=li["page"],
+                text=f"{li['name']} · {li['column']}",
+                suggestion={
+                    **{k: li[k] for k in CELL_FIELDS},
+                    "raw": li["raw"],
+                    "unit": li["unit"],
+                    "table_type": li["table_type"],
+                    "corrected_from": li["corrected_from"],
+                    "confidence": li["confidence"],
+                },
+                score=score,
+                model_version=f"parser {parser_version.get(li['doc_id'], '')}".strip(),
+                boxes=_box(li, "value"),
+            )
+        )
     return items
 
 
@@ -147,16 +173,38 @@ def finding_items(findings: list[dict], parser_version: dict[str, str]) -> list[
         if f["status"] != "inconsistent":
             continue
         evidence = json.loads(f["evidence_json"] or "[]")
-        ref = json.dumps([f["check_id"], f["expected"], [(e["role"], e["text"], e["page"]) for e in evidence]], ensure_ascii=False)
+        ref = json.dumps(
+            [f["check_id"], f["expected"], [(e["role"], e["text"], e["page"]) for e in evidence]], ensure_ascii=False
+        )
         boxes = [Box(e["page"], tuple(e["bbox"]), e["role"]) for e in evidence if e.get("page") and e.get("bbox")]
-        items.append(ReviewItem(
-            item_id=item_id("finding", f["doc_id"], ref), kind="finding", doc_id=f["doc_id"], ref=ref,
-            page=boxes[0].page if boxes else (f["pages"][0] if f["pages"] else None), text=f["message_zh"],
-            suggestion={k: f[k] for k in ("check_id", "severity", "expected", "found", "delta", "message_en")} | {"evidence": evidence},
-            score=finding_score(f["severity"], f["delta"]), model_version=f"parser {parser_version.get(f['doc_id'], '')}".strip(),
-            boxes=boxes,
-        ))
+        items.append(
+            ReviewItem(
+                item_id=item_id("finding", f["doc_id"], ref),
+                kind="finding",
+                doc_id=f["doc_id"],
+                ref=ref,
+                page=boxes[0].page if boxes else (f["pages"][0] if f["pages"] else None),
+                text=f["message_zh"],
+                suggestion={k: f[k] for k in ("check_id", "severity", "expected", "found", "delta", "message_en")}
+                | {"evidence": evidence},
+                score=finding_score(f["severity"], f["delta"]),
+                model_version=f"parser {parser_version.get(f['doc_id'], '')}".strip(),
+                boxes=boxes,
+            )
+        )
     return items
+
+
+def dataset_items(table: Callable[[str], list[dict]]) -> list[ReviewItem]:
+    """Every item of a dataset; `table(name)` gives the rows of one of its tables (`OutputFolder.table`)."""
+    parser = {row["doc_id"]: row["parser_version"] for row in table("documents")}
+    mentions = table("mentions")
+    return (
+        sentence_items(table("sentences"), mentions)
+        + record_items(table("records"), mentions)
+        + cell_items(table("line_items"), parser)
+        + finding_items(table("findings"), parser)
+    )
 
 
 def balanced(items: Iterable[ReviewItem]) -> list[ReviewItem]:

@@ -27,7 +27,9 @@ SpanFix = list[dict] | None
 """A reviewed sentence's spans ({"start", "end", "label"}), or None when it was rejected (no narrative there)."""
 
 
-def revise(doc: Document, spans: dict[str, SpanFix], cells: dict[tuple[str, int, int], dict], reviewer: str = "review") -> Document:
+def revise(
+    doc: Document, spans: dict[str, SpanFix], cells: dict[tuple[str, int, int], dict], reviewer: str = "review"
+) -> Document:
     """A copy of `doc` with the reviewed spans and cells in place, and its records and findings derived again."""
     doc = doc.model_copy(deep=True)
     texts = {s.sentence_id: s for s in doc.sentences}
@@ -37,10 +39,20 @@ def revise(doc: Document, spans: dict[str, SpanFix], cells: dict[tuple[str, int,
         if sentence is None or fixed is None:
             continue
         for sp in fixed:
-            kept.append(Mention(
-                mention_id=f"{sentence_id}:{sp['start']}-{sp['end']}", sentence_id=sentence_id, label=sp["label"],
-                start=sp["start"], end=sp["end"], text=sentence.text[sp["start"]:sp["end"]], confidence=1.0,
-                tagger=reviewer, page=sentence.page, bbox=sentence.bbox))
+            kept.append(
+                Mention(
+                    mention_id=f"{sentence_id}:{sp['start']}-{sp['end']}",
+                    sentence_id=sentence_id,
+                    label=sp["label"],
+                    start=sp["start"],
+                    end=sp["end"],
+                    text=sentence.text[sp["start"] : sp["end"]],
+                    confidence=1.0,
+                    tagger=reviewer,
+                    page=sentence.page,
+                    bbox=sentence.bbox,
+                )
+            )
     doc.mentions = sorted(kept, key=lambda m: (m.sentence_id, m.start, m.end))
     for item in doc.line_items:
         fix = cells.get((item.table_id, item.row, item.col))
@@ -63,7 +75,9 @@ class Reviser:
     """Re-derives documents in one background thread, so a decision returns at once; a document corrected many
     times while it waits is revised once, from the latest state."""
 
-    def __init__(self, folder: OutputFolder, store: Store, index: ItemIndex, on_error: Callable[[str, Exception], None] | None = None):
+    def __init__(
+        self, folder: OutputFolder, store: Store, index: ItemIndex, on_error: Callable[[str, Exception], None] | None = None
+    ):
         self.folder, self.store, self.index = folder, store, index
         self.out = folder.review_dir / "docs"
         self._pending: set[str] = set()

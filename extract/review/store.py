@@ -125,9 +125,11 @@ class Store:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         token = secrets.token_urlsafe(32)
         with self._tx() as db:
-            db.execute("INSERT INTO users(name, role, token_hash, created) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT(name) DO UPDATE SET role = excluded.role, token_hash = excluded.token_hash",
-                       (name, role, digest(token), time.time()))
+            db.execute(
+                "INSERT INTO users(name, role, token_hash, created) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET role = excluded.role, token_hash = excluded.token_hash",
+                (name, role, digest(token), time.time()),
+            )
             db.execute("DELETE FROM sessions WHERE user = ?", (name,))
         return token
 
@@ -143,13 +145,21 @@ class Store:
         session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self._tx() as db:
             db.execute("DELETE FROM sessions WHERE expires < ?", (time.time(),))
-            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (digest(session_id), user.name, csrf, time.time() + SESSION_SECONDS))
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?)", (digest(session_id), user.name, csrf, time.time() + SESSION_SECONDS)
+            )
         return session_id, csrf
 
     def session(self, session_id: str) -> Session | None:
-        row = self._db().execute(
-            "SELECT u.name, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user WHERE s.session_hash = ? AND s.expires > ?",
-            (digest(session_id), time.time())).fetchone()
+        row = (
+            self._db()
+            .execute(
+                "SELECT u.name, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user "
+                "WHERE s.session_hash = ? AND s.expires > ?",
+                (digest(session_id), time.time()),
+            )
+            .fetchone()
+        )
         return Session(User(row["name"], row["role"]), row["csrf"]) if row else None
 
     def close_session(self, session_id: str) -> None:
@@ -166,22 +176,28 @@ class Store:
         row = db.execute("SELECT * FROM item_state WHERE item_id = ?", (item_id,)).fetchone()
         if row is None:
             return ItemState(item_id, 0, OPEN, None)
-        return ItemState(item_id, row["version"], row["status"], json.loads(row["state"]) if row["state"] else None,
-                         row["user"], row["ts"])
+        return ItemState(
+            item_id, row["version"], row["status"], json.loads(row["state"]) if row["state"] else None, row["user"], row["ts"]
+        )
 
     def states(self, kind: str | None = None) -> dict[str, ItemState]:
         query, args = "SELECT * FROM item_state", ()
         if kind:
             query, args = query + " WHERE kind = ?", (kind,)
-        return {r["item_id"]: ItemState(r["item_id"], r["version"], r["status"], json.loads(r["state"]) if r["state"] else None,
-                                        r["user"], r["ts"])
-                for r in self._db().execute(query, args)}
+        return {
+            r["item_id"]: ItemState(
+                r["item_id"], r["version"], r["status"], json.loads(r["state"]) if r["state"] else None, r["user"], r["ts"]
+            )
+            for r in self._db().execute(query, args)
+        }
 
     def skipped_by(self, user: str) -> set[str]:
         """Items the user skipped since their last change (a skip moves an item out of that user's queue)."""
         rows = self._db().execute(
             "SELECT e.item_id FROM events e LEFT JOIN item_state s ON s.item_id = e.item_id "
-            "WHERE e.user = ? AND e.action = 'skip' AND e.seq > COALESCE(s.seq, 0)", (user,))
+            "WHERE e.user = ? AND e.action = 'skip' AND e.seq > COALESCE(s.seq, 0)",
+            (user,),
+        )
         return {r["item_id"] for r in rows}
 
     # claims -----------------------------------------------------------------------------------------------------------
@@ -202,9 +218,21 @@ class Store:
 
     # events -----------------------------------------------------------------------------------------------------------
 
-    def decide(self, *, item_id: str, kind: str, doc_id: str, user: str, action: str, base_version: int,
-               after: dict | None, model_version: str = "", seconds: float | None = None, note: str | None = None,
-               request_id: str | None = None) -> dict:
+    def decide(
+        self,
+        *,
+        item_id: str,
+        kind: str,
+        doc_id: str,
+        user: str,
+        action: str,
+        base_version: int,
+        after: dict | None,
+        model_version: str = "",
+        seconds: float | None = None,
+        note: str | None = None,
+        request_id: str | None = None,
+    ) -> dict:
         """Append one decision; returns the event. A skip is logged but changes neither state nor version."""
         if action not in ACTIONS:
             raise ValueError(f"action must be one of {', '.join(ACTIONS)}")
@@ -213,16 +241,48 @@ class Store:
                 return dict(done)  # a retried request: the first one counted
             current = self._state(db, item_id)
             if action == "skip":
-                return self._append(db, current, kind, doc_id, user, action, current.state, current.state, base_version, None,
-                                    model_version, seconds, note, None, request_id)
+                return self._append(
+                    db,
+                    current,
+                    kind,
+                    doc_id,
+                    user,
+                    action,
+                    current.state,
+                    current.state,
+                    base_version,
+                    None,
+                    model_version,
+                    seconds,
+                    note,
+                    None,
+                    request_id,
+                )
             if base_version != current.version:
-                db.execute("INSERT INTO stale_decisions(item_id, user, ts, action, base_version, found_version, after) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (item_id, user, time.time(), action, base_version, current.version, json.dumps(after, ensure_ascii=False)))
+                db.execute(
+                    "INSERT INTO stale_decisions(item_id, user, ts, action, base_version, found_version, after) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (item_id, user, time.time(), action, base_version, current.version, json.dumps(after, ensure_ascii=False)),
+                )
                 db.commit_anyway = True
                 raise Conflict(current)
-            event = self._append(db, current, kind, doc_id, user, action, current.state, after, base_version,
-                                 current.version + 1, model_version, seconds, note, None, request_id)
+            event = self._append(
+                db,
+                current,
+                kind,
+                doc_id,
+                user,
+                action,
+                current.state,
+                after,
+                base_version,
+                current.version + 1,
+                model_version,
+                seconds,
+                note,
+                None,
+                request_id,
+            )
             db.execute("DELETE FROM claims WHERE item_id = ?", (item_id,))
             return event
 
@@ -236,29 +296,83 @@ class Store:
             if last is None:
                 raise NothingToUndo(item_id)
             before = json.loads(last["before"]) if last["before"] else None
-            return self._append(db, current, last["kind"], last["doc_id"], user, "undo", current.state, before, base_version,
-                                current.version + 1, last["model_version"], None, note, last["seq"], None)
+            return self._append(
+                db,
+                current,
+                last["kind"],
+                last["doc_id"],
+                user,
+                "undo",
+                current.state,
+                before,
+                base_version,
+                current.version + 1,
+                last["model_version"],
+                None,
+                note,
+                last["seq"],
+                None,
+            )
 
     def last_decision_of(self, user: str) -> dict | None:
         """The user's latest decision that still stands (its item is still at the version it made)."""
-        row = self._db().execute(
-            "SELECT e.* FROM events e JOIN item_state s ON s.item_id = e.item_id AND s.version = e.version "
-            "WHERE e.user = ? AND e.action != 'skip' ORDER BY e.seq DESC LIMIT 1", (user,)).fetchone()
+        row = (
+            self._db()
+            .execute(
+                "SELECT e.* FROM events e JOIN item_state s ON s.item_id = e.item_id AND s.version = e.version "
+                "WHERE e.user = ? AND e.action != 'skip' ORDER BY e.seq DESC LIMIT 1",
+                (user,),
+            )
+            .fetchone()
+        )
         return dict(row) if row else None
 
     @staticmethod
-    def _append(db, current: ItemState, kind, doc_id, user, action, before, after, base_version, version, model_version,
-                seconds, note, undoes, request_id) -> dict:
+    def _append(
+        db,
+        current: ItemState,
+        kind,
+        doc_id,
+        user,
+        action,
+        before,
+        after,
+        base_version,
+        version,
+        model_version,
+        seconds,
+        note,
+        undoes,
+        request_id,
+    ) -> dict:
         now = time.time()
         cursor = db.execute(
             "INSERT INTO events(item_id, kind, doc_id, user, ts, action, before, after, base_version, version, model_version, "
             "seconds, note, undoes, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (current.item_id, kind, doc_id, user, now, action, _dump(before), _dump(after), base_version, version,
-             model_version, seconds, note, undoes, request_id))
+            (
+                current.item_id,
+                kind,
+                doc_id,
+                user,
+                now,
+                action,
+                _dump(before),
+                _dump(after),
+                base_version,
+                version,
+                model_version,
+                seconds,
+                note,
+                undoes,
+                request_id,
+            ),
+        )
         if version is not None:
             status = _status(after)
-            db.execute("INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (current.item_id, kind, doc_id, version, status, _dump(after), user, now, cursor.lastrowid))
+            db.execute(
+                "INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (current.item_id, kind, doc_id, version, status, _dump(after), user, now, cursor.lastrowid),
+            )
         return dict(db.execute("SELECT * FROM events WHERE seq = ?", (cursor.lastrowid,)).fetchone())
 
     def events(self, item_id: str | None = None) -> list[dict]:
@@ -277,9 +391,20 @@ class Store:
         with self._tx() as db:
             db.execute("DELETE FROM item_state")
             for e in db.execute("SELECT * FROM events WHERE version IS NOT NULL ORDER BY seq").fetchall():
-                db.execute("INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (e["item_id"], e["kind"], e["doc_id"], e["version"], _status(_load(e["after"])), e["after"],
-                            e["user"], e["ts"], e["seq"]))
+                db.execute(
+                    "INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        e["item_id"],
+                        e["kind"],
+                        e["doc_id"],
+                        e["version"],
+                        _status(_load(e["after"])),
+                        e["after"],
+                        e["user"],
+                        e["ts"],
+                        e["seq"],
+                    ),
+                )
 
 
 def _status(after: dict | None) -> str:

@@ -1,0 +1,273 @@
+"""Reviewed sentences in and out: the `annotations/gold` JSONL, Prodigy JSONL and Label Studio JSON.
+
+* gold — one line per accepted or corrected sentence, as in annotations/gold (text, spans with offsets, relations,
+  doc/section provenance) plus `reviewer`, `reviewed_at` and `complete`. Relations are not reviewed in the app: they
+  are the record builder's rules applied to the reviewed spans (`relations_by: "rules"`).
+* prodigy — Prodigy's `ner.manual` task format: text, spans, `answer` (accept / reject), `meta`, hashes.
+* labelstudio — a task list for a `Labels` config over `text` (docs/review.md has the config): the reviewed spans as
+  the annotation, the model's as the prediction (with `model_version` and `score`).
+
+Import reads any of the three back and logs each sentence as a decision on the item's current version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract.records.attributes import VALUE_LABELS, value_attributes
+from extract.records.link import link
+from extract.review.dataset import OutputFolder
+from extract.review.decisions import InvalidDecision, decision_after
+from extract.review.items import ReviewItem, dataset_items
+from extract.review.store import Conflict, ItemState, Store
+from extract.tag.spans import Span
+
+FORMATS = ("gold", "prodigy", "labelstudio")
+
+
+@dataclass
+class Reviewed:
+    item: ReviewItem
+    state: ItemState
+    kind: str
+    source: str
+
+    @property
+    def payload(self) -> dict:
+        return self.state.state["payload"] if self.state.state else {}
+
+    @property
+    def spans(self) -> list[dict]:
+        return self.payload.get("spans", []) if self.state.status != "rejected" else []
+
+
+def reviewed_sentences(out_dir: Path) -> list[Reviewed]:
+    folder = OutputFolder(out_dir)
+    states = Store(folder.root / "review.sqlite").states("sentence")
+    items = {i.item_id: i for i in dataset_items(folder.table) if i.kind == "sentence"}
+    out = []
+    for item_id, state in sorted(states.items(), key=lambda kv: kv[1].ts or 0):
+        item = items.get(item_id)
+        if item is None or state.status == "open":
+            continue
+        info = folder.documents.get(item.doc_id)
+        out.append(Reviewed(item, state, info.kind if info else "", Path(info.path).name if info else ""))
+    return out
+
+
+def relations(text: str, spans: list[dict]) -> list[dict]:
+    """The record builder's links between the spans (head/tail are indices into `spans`)."""
+    objs = [Span(s["start"], s["end"], s["label"], text[s["start"] : s["end"]]) for s in spans]
+    attrs = {i: value_attributes(text, objs, s) for i, s in enumerate(objs) if s.label in VALUE_LABELS}
+    return [{"head": r.head, "tail": r.tail, "type": r.type} for r in link(text, objs, attrs)]
+
+
+def _when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts or 0, UTC).isoformat(timespec="seconds")
+
+
+def gold_line(r: Reviewed) -> dict:
+    spans = [{"start": s["start"], "end": s["end"], "label": s["label"], "text": s["text"]} for s in r.spans]
+    return {
+        "doc_id": r.item.doc_id[:16],
+        "source": r.source,
+        "kind": r.kind,
+        "section_path": r.item.context.get("section_path", ""),
+        "page": r.item.page,
+        "sentence_id": r.item.ref,
+        "origin": "narrative",
+        "text": r.item.text,
+        "spans": spans,
+        "relations": relations(r.item.text, spans),
+        "relations_by": "rules",
+        "reviewed": True,
+        "complete": bool(r.payload.get("complete", True)),
+        "reviewer": r.state.user,
+        "reviewed_at": _when(r.state.ts),
+        "item_id": r.item.item_id,
+    }
+
+
+def _hash(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha1("|".join(parts).encode()).digest()[:4], "big", signed=True)
+
+
+def prodigy_line(r: Reviewed) -> dict:
+    return {
+        "text": r.item.text,
+        "spans": [{"start": s["start"], "end": s["end"], "label": s["label"]} for s in r.spans],
+        "answer": "reject" if r.state.status == "rejected" else "accept",
+        "meta": {
+            "item_id": r.item.item_id,
+            "doc_id": r.item.doc_id,
+            "sentence_id": r.item.ref,
+            "page": r.item.page,
+            "complete": bool(r.payload.get("complete", True)),
+        },
+        "_input_hash": _hash(r.item.text),
+        "_task_hash": _hash(r.item.text, json.dumps(r.spans, sort_keys=True)),
+        "_annotator_id": r.state.user,
+        "_timestamp": int(r.state.ts or 0),
+    }
+
+
+def _ls_result(spans: list[dict], text: str) -> list[dict]:
+    return [
+        {
+            "id": f"s{k}",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": s["start"], "end": s["end"], "text": text[s["start"] : s["end"]], "labels": [s["label"]]},
+        }
+        for k, s in enumerate(spans)
+    ]
+
+
+def labelstudio_task(r: Reviewed, n: int) -> dict:
+    text = r.item.text
+    return {
+        "id": n,
+        "data": {"text": text, "item_id": r.item.item_id, "doc_id": r.item.doc_id, "sentence_id": r.item.ref},
+        "annotations": [
+            {
+                "result": _ls_result(r.spans, text),
+                "was_cancelled": r.state.status == "rejected",
+                "completed_by": r.state.user,
+                "created_at": _when(r.state.ts),
+                "meta": {"complete": bool(r.payload.get("complete", True))},
+            }
+        ],
+        "predictions": [
+            {"model_version": r.item.model_version, "score": r.item.score, "result": _ls_result(r.item.suggestion["spans"], text)}
+        ],
+    }
+
+
+def export_reviewed(out_dir: Path, fmt: str, out: Path) -> int:
+    reviewed = reviewed_sentences(out_dir)
+    if fmt == "gold":
+        reviewed = [r for r in reviewed if r.state.status != "rejected"]
+        lines = [gold_line(r) for r in reviewed]
+    elif fmt == "prodigy":
+        lines = [prodigy_line(r) for r in reviewed]
+    elif fmt == "labelstudio":
+        out.write_text(
+            json.dumps([labelstudio_task(r, n + 1) for n, r in enumerate(reviewed)], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        return len(reviewed)
+    else:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    return len(lines)
+
+
+@dataclass
+class Imported:
+    """One sentence of an exchange file: how to find its item, and the decision it carries."""
+
+    item_id: str | None
+    sentence_id: str | None
+    text: str
+    spans: list[dict]
+    rejected: bool
+    complete: bool
+
+
+def read_exchange(fmt: str, path: Path) -> list[Imported]:
+    text = path.read_text(encoding="utf-8")
+    if fmt == "labelstudio":
+        out = []
+        for task in json.loads(text):
+            data = task["data"]
+            annotation = (task.get("annotations") or [{}])[-1]
+            spans = [
+                {"start": r["value"]["start"], "end": r["value"]["end"], "label": r["value"]["labels"][0]}
+                for r in annotation.get("result", [])
+                if r.get("type") == "labels"
+            ]
+            out.append(
+                Imported(
+                    data.get("item_id"),
+                    data.get("sentence_id"),
+                    data["text"],
+                    spans,
+                    bool(annotation.get("was_cancelled")),
+                    bool(annotation.get("meta", {}).get("complete", True)),
+                )
+            )
+        return out
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if fmt == "prodigy":
+        return [
+            Imported(
+                r.get("meta", {}).get("item_id"),
+                r.get("meta", {}).get("sentence_id"),
+                r["text"],
+                [{k: s[k] for k in ("start", "end", "label")} for s in r.get("spans", [])],
+                r.get("answer") == "reject",
+                bool(r.get("meta", {}).get("complete", True)),
+            )
+            for r in rows
+            if r.get("answer") in ("accept", "reject")
+        ]
+    return [
+        Imported(
+            r.get("item_id"),
+            r.get("sentence_id"),
+            r["text"],
+            [{k: s[k] for k in ("start", "end", "label")} for s in r["spans"]],
+            False,
+            bool(r.get("complete", True)),
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class ImportReport:
+    applied: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+
+
+def import_reviewed(out_dir: Path, fmt: str, path: Path, user: str) -> ImportReport:
+    folder = OutputFolder(out_dir)
+    store = Store(folder.root / "review.sqlite")
+    items = [i for i in dataset_items(folder.table) if i.kind == "sentence"]
+    by_id = {i.item_id: i for i in items}
+    by_sentence = {i.ref: i for i in items}
+    report = ImportReport()
+    for row in read_exchange(fmt, path):
+        item = by_id.get(row.item_id or "") or by_sentence.get(row.sentence_id or "")
+        if item is None or item.text != row.text:
+            report.unmatched += 1
+            continue
+        action = "reject" if row.rejected else "correct"
+        after = decision_after(item, action, {"spans": row.spans, "complete": row.complete})
+        current = store.state(item.item_id)
+        if current.state == after or (current.state and current.state["payload"] == after["payload"]):
+            report.unchanged += 1
+            continue
+        try:
+            store.decide(
+                item_id=item.item_id,
+                kind=item.kind,
+                doc_id=item.doc_id,
+                user=user,
+                action=action,
+                base_version=current.version,
+                after=after,
+                model_version=item.model_version,
+                note=f"imported from {fmt} {path.name}",
+            )
+        except (Conflict, InvalidDecision):
+            report.unmatched += 1
+            continue
+        report.applied += 1
+    return report
