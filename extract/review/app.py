@@ -146,6 +146,7 @@ class Review:
 def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI:
     review = Review(out_dir, source_roots)
     templates = Jinja2Templates(directory=PACKAGE / "templates")
+    templates.env.filters["pretty"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)
     app = FastAPI(title="BudgetLens review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.review = review
 

@@ -29,7 +29,10 @@
     const range = charRange();
     chars.forEach((ch, i) => {
       ch.className = "ch";
-      for (const s of spans) if (s.start <= i && i < s.end) ch.classList.add("lab-" + s.label, s.label === "REASON" ? "nested" : "flat");
+      for (const s of spans) {
+        if (s.start <= i && i < s.end) ch.classList.add("lab-" + s.label, s.label === "REASON" ? "nested" : "flat");
+        if (s.start === i && s.label !== "REASON") ch.classList.add("start");
+      }
       if (selected >= 0 && spans[selected] && spans[selected].start <= i && i < spans[selected].end) ch.classList.add("picked");
       if (range && range[0] <= i && i < range[1]) ch.classList.add("sel");
       if (i === caret) ch.classList.add("caret");
