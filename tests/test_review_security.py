@@ -75,11 +75,22 @@ def test_traversal_never_serves_a_file_outside_the_dataset(server, review_out):
     secret = review_out / "secret.txt"
     secret.write_text("root:x:0:0 SECRET", encoding="utf-8")
     attempts = [
-        "/static/..%2f..%2fcli.py", "/static/%2e%2e/app.py", "/static/..%2Fstore.py", "/static//etc/passwd",
-        "/static/%2Fetc%2Fpasswd", f"/pages/{doc_id}/..%2f..%2fsecret.txt", "/pages/..%2f..%2fsecret.txt/1.png",
-        "/pages/%2Fetc%2Fpasswd/1.png", f"/pages/{doc_id}/0.png", f"/pages/{doc_id}/999.png", f"/pages/{doc_id}/-1.png",
-        "/pages/../../etc/passwd/1.png", f"/pages/{doc_id[:12]}/1.png", "/static/../../../../etc/passwd",
-        "/items/..%2f..%2fsecret.txt", "/api/items/%2Fetc%2Fpasswd/events",
+        "/static/..%2f..%2fcli.py",
+        "/static/%2e%2e/app.py",
+        "/static/..%2Fstore.py",
+        "/static//etc/passwd",
+        "/static/%2Fetc%2Fpasswd",
+        f"/pages/{doc_id}/..%2f..%2fsecret.txt",
+        "/pages/..%2f..%2fsecret.txt/1.png",
+        "/pages/%2Fetc%2Fpasswd/1.png",
+        f"/pages/{doc_id}/0.png",
+        f"/pages/{doc_id}/999.png",
+        f"/pages/{doc_id}/-1.png",
+        "/pages/../../etc/passwd/1.png",
+        f"/pages/{doc_id[:12]}/1.png",
+        "/static/../../../../etc/passwd",
+        "/items/..%2f..%2fsecret.txt",
+        "/api/items/%2Fetc%2Fpasswd/events",
     ]
     for path in attempts:
         response = client.get(path, headers=bearer(tokens["alice"]))
@@ -103,7 +114,7 @@ def test_links_planted_in_the_output_folder_are_not_followed(server, review_out)
 
 
 def test_tokens_are_stored_only_as_hashes(server, review_out):
-    app, _, tokens = server
+    _, _, tokens = server
     raw = b"".join(p.read_bytes() for p in review_out.glob("review.sqlite*"))
     with sqlite3.connect(review_out / "review.sqlite") as db:
         stored = dict(db.execute("SELECT name, token_hash FROM users"))
@@ -127,7 +138,9 @@ def test_csrf_is_enforced_on_form_and_cookie_api_posts(server):
     form = {"action": "skip", "base_version": "0", "payload": "{}"}
     nonce = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
     assert client.post("/login", data={"token": tokens["alice"]}, follow_redirects=False).status_code == 403
-    assert client.post("/login", data={"token": tokens["alice"], "login_csrf": "guess"}, follow_redirects=False).status_code == 403
+    assert (
+        client.post("/login", data={"token": tokens["alice"], "login_csrf": "guess"}, follow_redirects=False).status_code == 403
+    )
     assert client.post("/login", data={"token": "wrong", "login_csrf": nonce}, follow_redirects=False).status_code == 401
     csrf = login(client, tokens["alice"])
     decide = f"/items/{item.item_id}/decide"

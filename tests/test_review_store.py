@@ -1,0 +1,183 @@
+"""Review state on a real 部门预算: the event log and the state rebuilt from it, optimistic concurrency, the queue,
+boilerplate applied to all, corrections re-deriving findings, and export / import round trips."""
+
+import json
+import re
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from extract.review.app import create_app
+from extract.review.exchange import export_reviewed, import_reviewed
+from extract.review.store import Conflict, Store
+
+
+@pytest.fixture
+def review(review_out):
+    app = create_app(review_out)
+    token = app.state.review.store.add_user("alice")
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    return app.state.review, client
+
+
+def decide(client, item_id, action, base_version, **payload):
+    return client.post(
+        f"/api/items/{item_id}/decision", json={"action": action, "base_version": base_version, "payload": payload}
+    )
+
+
+def test_queue_is_least_confident_first_and_suggestions_are_not_reviews(review):
+    r, client = review
+    for kind in ("sentence", "record", "cell", "finding"):
+        queue = client.get(f"/api/queue?kind={kind}&limit=500").json()
+        assert queue, kind
+        scores = [item["score"] for item in queue]
+        assert scores == sorted(scores) and all(0 <= s <= 1 for s in scores)
+        assert {"item_id", "kind", "doc_id", "page", "text", "suggestion", "score", "version"} <= set(queue[0])
+    first = client.get("/api/queue?kind=sentence&limit=1").json()[0]
+    assert decide(client, first["item_id"], "skip", 0).status_code == 200
+    assert r.store.state(first["item_id"]).status == "open"  # a skip is not a review…
+    assert re.findall(r"</a></td><td>(\d+)</td>", client.get("/fragments/progress").text) == ["0"] * 4
+    ids = [i["item_id"] for i in client.get("/api/queue?kind=sentence&limit=500").json()]
+    assert first["item_id"] not in ids  # …but it leaves the skipper's queue
+    assert r.store.claim(ids[0], "bob")
+    assert ids[0] not in [i["item_id"] for i in client.get("/api/queue?kind=sentence&limit=500").json()]
+
+
+def test_stale_decisions_get_409_and_are_kept(review):
+    r, client = review
+    item = client.get("/api/queue?kind=record&limit=1").json()[0]
+    ok = decide(client, item["item_id"], "correct", 0, subject="一般公共预算支出")
+    assert ok.status_code == 200 and ok.json()["version"] == 1
+    stale = decide(client, item["item_id"], "accept", 0)
+    assert (
+        stale.status_code == 409
+        and stale.json()["version"] == 1
+        and stale.json()["state"]["payload"]["subject"] == "一般公共预算支出"
+    )
+    assert [d["base_version"] for d in r.store.stale_decisions(item["item_id"])] == [0]
+    assert decide(client, item["item_id"], "undo", 1).json()["version"] == 2
+    assert r.store.state(item["item_id"]).status == "open"
+    assert decide(client, item["item_id"], "correct", 2, nonsense=1).status_code == 422
+
+
+def test_state_rebuilt_from_the_log_equals_the_live_state(review):
+    r, client = review
+    queue = client.get("/api/queue?kind=sentence&limit=6").json()
+    for k, item in enumerate(queue):
+        spans = item["suggestion"]["spans"][1:]
+        decide(client, item["item_id"], ["accept", "correct", "reject"][k % 3], 0, spans=spans)
+    decide(client, queue[0]["item_id"], "undo", 1)
+    decide(client, queue[1]["item_id"], "undo", 1)
+    decide(client, queue[1]["item_id"], "undo", 2)  # undoing an undo redoes
+    live = r.store.states()
+    r.store.rebuild_state()
+    assert r.store.states() == live
+    assert live[queue[0]["item_id"]].status == "open" and live[queue[1]["item_id"]].status == "corrected"
+    assert len(r.store.events()) == 9
+
+
+def test_concurrent_decisions_lose_and_duplicate_nothing(review_out):
+    store = Store(review_out / "review.sqlite")
+    items = [f"cell-{k}" for k in range(5)]
+    accepted: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def reviewer(name: str) -> None:
+        for k in range(20):
+            item = items[k % len(items)]
+            while True:
+                version = store.state(item).version
+                try:
+                    event = store.decide(
+                        item_id=item,
+                        kind="cell",
+                        doc_id="d",
+                        user=name,
+                        action="accept",
+                        base_version=version,
+                        after={"action": "accept", "payload": {"by": name, "k": k}},
+                    )
+                except Conflict:
+                    continue
+                with lock:
+                    accepted.append((item, event["version"]))
+                break
+
+    threads = [threading.Thread(target=reviewer, args=(f"r{n}",)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    events = store.events()
+    assert len(events) == len(accepted) == 120
+    for item in items:
+        assert sorted(v for i, v in accepted if i == item) == list(range(1, 25))
+        assert store.state(item).version == 24
+
+
+def test_request_ids_make_retries_count_once(review):
+    r, client = review
+    item = client.get("/api/queue?kind=cell&limit=1").json()[0]
+    body = {"action": "accept", "base_version": 0, "request_id": "retry-1"}
+    first = client.post(f"/api/items/{item['item_id']}/decision", json=body).json()
+    again = client.post(f"/api/items/{item['item_id']}/decision", json=body).json()
+    assert first == again and len(r.store.events(item["item_id"])) == 1
+
+
+def test_apply_to_all_identical_sentences(review):
+    r, client = review
+    queue = client.get("/api/queue?kind=sentence&limit=500").json()
+    group = next(i for i in queue if i["identical"] > 1)
+    members = r.index.of_group(group["group"])
+    assert len(members) == group["identical"] and sum(i["group"] == group["group"] for i in queue) == 1
+    spans = [{"start": 0, "end": 4, "label": "REASON"}]
+    assert decide(client, group["item_id"], "correct", 0, spans=spans, apply_to_all=True).status_code == 200
+    for member in members:
+        state = r.store.state(member.item_id)
+        assert state.status == "corrected" and state.state["payload"]["spans"][0]["label"] == "REASON"
+    assert not any(i["group"] == group["group"] for i in client.get("/api/queue?kind=sentence&limit=500").json())
+
+
+def test_correcting_a_sentence_re_derives_its_findings(review, review_out):
+    r, client = review
+    findings = client.get("/api/queue?kind=finding&limit=10").json()
+    finding = next(f for f in findings if f["suggestion"]["check_id"] == "N002.change_rate_recomputed")
+    statement = next(e["text"] for e in finding["suggestion"]["evidence"] if e["role"] == "statement")
+    sentence = next(i for i in r.index.of_kind("sentence") if i.text == statement and i.doc_id == finding["doc_id"])
+    percent_free = [s for s in sentence.suggestion["spans"] if s["label"] != "PERCENT"]
+    assert len(percent_free) < len(sentence.suggestion["spans"])
+    assert decide(client, sentence.item_id, "correct", 0, spans=percent_free).status_code == 200
+    assert r.reviser.wait_idle()
+    revised = json.loads((review_out / "review" / "docs" / f"{finding['doc_id']}.json").read_text(encoding="utf-8"))
+    assert not any(m["sentence_id"] == sentence.ref and m["label"] == "PERCENT" for m in revised["mentions"])
+    after = [f["item_id"] for f in client.get("/api/queue?kind=finding&limit=10").json()]
+    assert finding["item_id"] not in after and len(after) == len(findings) - 1
+    assert client.get(f"/api/items/{finding['item_id']}").status_code == 200  # its history stays reachable
+
+
+@pytest.mark.parametrize("fmt", ["gold", "prodigy", "labelstudio"])
+def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, fmt):
+    import shutil
+
+    r, client = review
+    queue = client.get("/api/queue?kind=sentence&limit=4").json()
+    decide(client, queue[0]["item_id"], "accept", 0)
+    decide(client, queue[1]["item_id"], "correct", 0, spans=queue[1]["suggestion"]["spans"][:1], complete=False)
+    decide(client, queue[2]["item_id"], "reject", 0, reason="bad split")
+    exported = tmp_path / f"reviewed.{fmt}"
+    n = export_reviewed(review_out, fmt, exported)
+    assert n == (2 if fmt == "gold" else 3)
+    if fmt == "gold":
+        line = json.loads(exported.read_text(encoding="utf-8").splitlines()[1])
+        assert {"text", "spans", "relations", "doc_id", "section_path", "reviewer", "reviewed_at", "complete"} <= set(line)
+        assert line["reviewer"] == "alice"
+    fresh = shutil.copytree(review_dataset, tmp_path / "fresh")
+    report = import_reviewed(fresh, fmt, exported, "importer")
+    assert (report.applied, report.unmatched) == (n, 0)
+    imported = Store(fresh / "review.sqlite").states("sentence")
+    for item in queue[:n]:
+        original = r.store.state(item["item_id"]).state
+        assert imported[item["item_id"]].state["payload"] == original["payload"]
+    assert import_reviewed(fresh, fmt, exported, "importer").unchanged == n
