@@ -20,6 +20,7 @@ from extract.model import Document, DocumentStatus, FindingStatus, Section, Seve
 from extract.pipeline import Source, collect_inputs, process
 from extract.records.build import TaggedSentence, document_records
 from extract.review.cli import app as review_app
+from extract.review.cli import train as train_reviewed
 from extract.tag.base import BACKENDS, Tagger, TaggerUnavailable, load_tagger
 from extract.tag.refine import refine
 from extract.tag.sentences import split_sentences
@@ -27,6 +28,7 @@ from extract.tag.sentences import split_sentences
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese budget disclosures → structured data.")
 app.command("dataset")(dataset_command)
 app.add_typer(review_app, name="review")
+app.command("train")(train_reviewed)
 console = Console()
 err_console = Console(stderr=True)
 

@@ -16,15 +16,12 @@ floating-point nondeterminism of multi-threaded BLAS/torch).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
-import time
 from pathlib import Path
 
-from extract.tag.base import BACKENDS, TaggerUnavailable, backend_module, model_dir, read_meta, write_meta
-from extract.tag.metrics import score_spans
-from extract.tag.spans import GOLD_DIR, SYNTHETIC_DIR, load_split, load_training
+from extract.tag.base import BACKENDS, TaggerUnavailable, model_dir
+from extract.tag.training import train_tagger
 
 
 def _parse_value(raw: str) -> object:
@@ -37,34 +34,6 @@ def _parse_value(raw: str) -> object:
 def parse_overrides(items: list[str]) -> dict[str, object]:
     """"KEY=VALUE" command-line items as a config dict (values read as JSON where they parse)."""
     return {k: _parse_value(v) for k, _, v in (item.partition("=") for item in items)}
-
-
-def train_one(backend: str, overrides: dict[str, object], out: Path, synthetic: bool = True) -> None:
-    module = backend_module(backend)
-    config = {**module.DEFAULT_CONFIG, **overrides}
-    train, dev = (load_training() if synthetic else load_split("train")), load_split("dev")
-    t0 = time.perf_counter()
-    tagger = module.train(train, dev, config)
-    seconds = time.perf_counter() - t0
-    tagger.save(out)
-    dev_scores = score_spans([e.spans for e in dev], tagger.predict([e.text for e in dev]))
-    meta = read_meta(out)
-    meta.update({
-        "config": config,
-        "training_data": {str(path.relative_to(GOLD_DIR.parents[1])): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-                          for path in training_files(synthetic)},
-        "train_sentences": len(train),
-        "train_seconds": round(seconds, 1),
-        "dev_f1": {label: round(s.f1, 4) for label, s in dev_scores.items()},
-    })
-    write_meta(out, meta)
-    print(f"{backend}: trained in {seconds:.0f} s → {out}; dev F1 " +
-          " ".join(f"{label}={s.f1:.3f}" for label, s in dev_scores.items()))
-
-
-def training_files(synthetic: bool) -> list[Path]:
-    files = [GOLD_DIR / "train.jsonl", GOLD_DIR / "dev.jsonl"]
-    return files + (sorted(SYNTHETIC_DIR.glob("*.jsonl")) if synthetic else [])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for backend in backends:
         try:
-            train_one(backend, overrides, args.out or model_dir(backend), synthetic=not args.no_synthetic)
+            train_tagger(backend, overrides, args.out or model_dir(backend), synthetic=not args.no_synthetic)
         except TaggerUnavailable as exc:
             print(f"{backend}: skipped ({exc})", file=sys.stderr)
             failed += bool(args.backend)
