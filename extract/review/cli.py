@@ -109,8 +109,10 @@ def train(
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     data = load_reviewed(reviewed)
-    console.print(f"{len(data.examples)} reviewed sentences added ({data.incomplete} not complete and "
-                  f"{data.held_out} in the dev/test split left out)")
+    console.print(
+        f"{len(data.examples)} reviewed sentences added ({data.incomplete} not complete and "
+        f"{data.held_out} in the dev/test split left out)"
+    )
     out = out or model_dir(backend).with_name(f"tagger-{backend}-reviewed")
     version = f"{before_tagger.version}+reviewed.{len(data.examples)}"
     before = split_scores(before_tagger)
@@ -124,11 +126,13 @@ def train(
     write_card(out, backend, version, before_tagger.version, reviewed, data.examples, before, after)
 
 
-def write_card(out: Path, backend: str, version: str, base_version: str, files: list[Path], examples: list,
-               before: dict, after: dict) -> None:
+def write_card(
+    out: Path, backend: str, version: str, base_version: str, files: list[Path], examples: list, before: dict, after: dict
+) -> None:
     rows = "\n".join(f"| {label} | {b.f1:.3f} | {after[label].f1:.3f} | {b.support} |" for label, b in before.items())
     sources = ", ".join(sorted({f.name for f in files}))
-    (out / "README.md").write_text(f"""# tagger-{backend} {version} — model card
+    (out / "README.md").write_text(
+        f"""# tagger-{backend} {version} — model card
 
 - **What**: the {backend} tagger {base_version} retrained with {len(examples)} reviewed sentences added to its training
   data (the gold train split and the made-up sentences, as `scripts/train_taggers.py`), by `budgetlens train --reviewed`.
@@ -141,4 +145,6 @@ def write_card(out: Path, backend: str, version: str, base_version: str, files: 
 {rows}
 
 Try it with `budgetlens tag --tagger {out} "…"`; from Python, `extract.tag.base.load_tagger("{out}")`.
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )

@@ -78,6 +78,11 @@ def normalized(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def sentence_score(confidences: Iterable[float]) -> float:
+    """A sentence's score: its least confident span; 1 when the tagger found none."""
+    return min(confidences, default=1.0)
+
+
 def sentence_items(sentences: list[dict], mentions: list[dict]) -> list[ReviewItem]:
     spans_of: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for m in mentions:
@@ -99,7 +104,7 @@ def sentence_items(sentences: list[dict], mentions: list[dict]) -> list[ReviewIt
                 page=s["page"],
                 text=s["text"],
                 suggestion=suggestion,
-                score=min((m["confidence"] for m in spans), default=1.0),
+                score=sentence_score(m["confidence"] for m in spans),
                 model_version=spans[0]["tagger"] if spans else "",
                 boxes=_box(s, "sentence") + [b for m in spans for b in _box(m, m["label"])],
                 context={"section_path": s["section_path"]},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,8 +109,10 @@ class Reviser:
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: self._pending)
-                doc_id = self._pending.pop()
                 self._busy = True
+            time.sleep(self.settle)
+            with self._wake:
+                doc_id = self._pending.pop()
             try:
                 self.revise_now(doc_id)
             except Exception as exc:

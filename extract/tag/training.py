@@ -69,8 +69,16 @@ def split_scores(tagger: Tagger, examples: Sequence[Example] | None = None) -> d
     return score_spans([e.spans for e in examples], refined)
 
 
-def train_tagger(backend: str, overrides: dict[str, object], out: Path, *, synthetic: bool = True,
-                 extra: Sequence[Example] = (), extra_files: Sequence[Path] = (), version: str | None = None) -> Tagger:
+def train_tagger(
+    backend: str,
+    overrides: dict[str, object],
+    out: Path,
+    *,
+    synthetic: bool = True,
+    extra: Sequence[Example] = (),
+    extra_files: Sequence[Path] = (),
+    version: str | None = None,
+) -> Tagger:
     """Train one backend and save it with its meta.json into `out`; `extra` sentences are added to training."""
     module = backend_module(backend)
     config = {**module.DEFAULT_CONFIG, **overrides}
@@ -84,15 +92,21 @@ def train_tagger(backend: str, overrides: dict[str, object], out: Path, *, synth
     tagger.save(out)
     dev_scores = score_spans([e.spans for e in dev], tagger.predict([e.text for e in dev]))
     meta = read_meta(out)
-    meta.update({
-        "config": config,
-        "training_data": {_file_key(path): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-                          for path in training_files(synthetic, extra_files)},
-        "train_sentences": len(train),
-        "train_seconds": round(seconds, 1),
-        "dev_f1": {label: round(s.f1, 4) for label, s in dev_scores.items()},
-    })
+    meta.update(
+        {
+            "config": config,
+            "training_data": {
+                _file_key(path): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+                for path in training_files(synthetic, extra_files)
+            },
+            "train_sentences": len(train),
+            "train_seconds": round(seconds, 1),
+            "dev_f1": {label: round(s.f1, 4) for label, s in dev_scores.items()},
+        }
+    )
     write_meta(out, meta)
-    print(f"{backend}: trained in {seconds:.0f} s → {out}; dev F1 " +
-          " ".join(f"{label}={s.f1:.3f}" for label, s in dev_scores.items()))
+    print(
+        f"{backend}: trained in {seconds:.0f} s → {out}; dev F1 "
+        + " ".join(f"{label}={s.f1:.3f}" for label, s in dev_scores.items())
+    )
     return tagger
