@@ -181,3 +181,6 @@ def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, 
         original = r.store.state(item["item_id"]).state
         assert imported[item["item_id"]].state["payload"] == original["payload"]
     assert import_reviewed(fresh, fmt, exported, "importer").unchanged == n
+    served = create_app(fresh).state.review  # a server started after the import re-derives the imported documents
+    assert served.reviser.wait_idle()
+    assert (fresh / "review" / "docs" / f"{queue[0]['doc_id']}.json").is_file()

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from extract.review.dataset import NotInDataset, OutputFolder
 from extract.review.decisions import VERDICTS, InvalidDecision, decision_after
-from extract.review.items import KINDS, ItemIndex, ReviewItem, balanced, dataset_items
+from extract.review.items import KINDS, Box, ItemIndex, ReviewItem, balanced, dataset_items
 from extract.review.revise import Reviser
 from extract.review.store import OPEN, REVIEWED, Conflict, ItemState, NothingToUndo, Store, User
 from extract.tag.spans import LABELS
@@ -141,6 +141,19 @@ class Review:
         if item.kind in REVISED_KINDS and decision.action != "skip":
             self.reviser.request(item.doc_id)
         return event
+
+
+def focus_crop(boxes: list[Box], width: float, height: float) -> tuple[float, float, float, float]:
+    """The SVG viewBox (x, y, w, h) of the focus view: the boxes with enough of the page around them to read the row or
+    paragraph they sit in (at least 60% of the page's width and 35% of its height); the full page without boxes."""
+    if not boxes:
+        return (0, 0, width, height)
+    x0, y0 = min(b.bbox[0] for b in boxes), min(b.bbox[1] for b in boxes)
+    x1, y1 = max(b.bbox[2] for b in boxes), max(b.bbox[3] for b in boxes)
+    w, h = min(width, max(x1 - x0 + 80, 0.6 * width)), min(height, max(y1 - y0 + 120, 0.35 * height))
+    x = min(max((x0 + x1 - w) / 2, 0), width - w)
+    y = min(max((y0 + y1 - h) / 2, 0), height - h)
+    return tuple(round(v, 1) for v in (x, y, w, h))
 
 
 def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI:
@@ -307,7 +320,15 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         for page in pages[:3]:
             size = doc.pages[page - 1]
             boxes = [b for b in item.boxes if b.page == page]
-            panels.append({"page": page, "width": size.width, "height": size.height, "boxes": boxes})
+            panels.append(
+                {
+                    "page": page,
+                    "width": size.width,
+                    "height": size.height,
+                    "boxes": boxes,
+                    "crop": focus_crop(boxes, size.width, size.height),
+                }
+            )
         return panels
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)

@@ -74,12 +74,17 @@ def derived_items(doc: Document, parser_version: dict[str, str]) -> list[ReviewI
 
 class Reviser:
     """Re-derives documents in one background thread, so a decision returns at once; a document corrected many
-    times while it waits is revised once, from the latest state."""
+    times while it waits (`settle` seconds at least) is revised once, from the latest state."""
 
     def __init__(
-        self, folder: OutputFolder, store: Store, index: ItemIndex, on_error: Callable[[str, Exception], None] | None = None
+        self,
+        folder: OutputFolder,
+        store: Store,
+        index: ItemIndex,
+        settle: float = 0.5,
+        on_error: Callable[[str, Exception], None] | None = None,
     ):
-        self.folder, self.store, self.index = folder, store, index
+        self.folder, self.store, self.index, self.settle = folder, store, index, settle
         self.out = folder.review_dir / "docs"
         self._pending: set[str] = set()
         self._wake = threading.Condition()
@@ -89,12 +94,21 @@ class Reviser:
         self._thread.start()
 
     def load_saved(self) -> None:
-        """Put the revised documents of earlier sessions back into the queue."""
+        """Put the revised documents of earlier sessions back into the queue, and revise again the documents whose
+        spans or cells were decided after their revision was written (e.g. by `budgetlens review import`)."""
+        last_change: dict[str, float] = {}
+        for state in self.store.states().values():
+            item = self.index.get(state.item_id)
+            if item is not None and item.kind in ("sentence", "cell"):
+                last_change[item.doc_id] = max(last_change.get(item.doc_id, 0.0), state.ts or 0.0)
         for doc_id in self.folder.documents:
             path = self.out / f"{doc_id}.json"
-            if path.is_file() and not path.is_symlink():
+            revised = path.is_file() and not path.is_symlink()
+            if revised:
                 doc = Document.model_validate_json(path.read_bytes())
                 self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
+            if doc_id in last_change and (not revised or path.stat().st_mtime < last_change[doc_id]):
+                self.request(doc_id)
 
     def request(self, doc_id: str) -> None:
         with self._wake:
