@@ -184,3 +184,22 @@ def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, 
     served = create_app(fresh).state.review  # a server started after the import re-derives the imported documents
     assert served.reviser.wait_idle()
     assert (fresh / "review" / "docs" / f"{queue[0]['doc_id']}.json").is_file()
+
+
+def test_tables_written_as_folders_of_parts_read_the_same(review_out):
+    import pyarrow.parquet as pq
+
+    before = {kind: len(items) for kind, items in _by_kind(create_app(review_out)).items()}
+    for name in ("sentences", "mentions", "line_items", "findings"):
+        table = pq.read_table(review_out / f"{name}.parquet")
+        (review_out / f"{name}.parquet").unlink()
+        folder = review_out / f"{name}.parquet"
+        folder.mkdir()
+        half = table.num_rows // 2
+        pq.write_table(table.slice(0, half), folder / "part-0.parquet")
+        pq.write_table(table.slice(half), folder / "part-1.parquet")
+    assert {kind: len(items) for kind, items in _by_kind(create_app(review_out)).items()} == before
+
+
+def _by_kind(app) -> dict[str, list]:
+    return {kind: app.state.review.index.of_kind(kind) for kind in ("sentence", "record", "cell", "finding")}

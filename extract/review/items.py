@@ -14,9 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -74,10 +73,6 @@ def _box(row: dict, role: str) -> list[Box]:
     return [Box(row["page"], bbox, role)] if bbox and row.get("page") else []
 
 
-def normalized(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def sentence_score(confidences: Iterable[float]) -> float:
     """A sentence's score: its least confident span; 1 when the tagger found none."""
     return min(confidences, default=1.0)
@@ -87,14 +82,12 @@ def sentence_items(sentences: list[dict], mentions: list[dict]) -> list[ReviewIt
     spans_of: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for m in mentions:
         spans_of[(m["doc_id"], m["sentence_id"])].append(m)
-    counts = defaultdict(int)
-    for s in sentences:
-        counts[normalized(s["text"])] += 1
+    counts = Counter(s["text"] for s in sentences)
     items = []
     for s in sentences:
         spans = sorted(spans_of[(s["doc_id"], s["sentence_id"])], key=lambda m: (m["start"], m["end"]))
         suggestion = {"spans": [{k: m[k] for k in ("start", "end", "label", "text", "confidence")} for m in spans]}
-        key = normalized(s["text"])
+        key = s["text"]
         items.append(
             ReviewItem(
                 item_id=item_id("sentence", s["doc_id"], s["sentence_id"]),
