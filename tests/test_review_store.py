@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from extract.review.app import create_app
 from extract.review.exchange import export_reviewed, import_reviewed
-from extract.review.store import Conflict, Store
+from extract.review.store import Conflict, Entry, Store
 
 
 @pytest.fixture
@@ -90,15 +90,8 @@ def test_concurrent_decisions_lose_and_duplicate_nothing(review_out):
             while True:
                 version = store.state(item).version
                 try:
-                    event = store.decide(
-                        item_id=item,
-                        kind="cell",
-                        doc_id="d",
-                        user=name,
-                        action="accept",
-                        base_version=version,
-                        after={"action": "accept", "payload": {"by": name, "k": k}},
-                    )
+                    after = {"action": "accept", "payload": {"by": name, "k": k}}
+                    event = store.decide(Entry(item, "cell", "d", name, "accept", version, after))
                 except Conflict:
                     continue
                 with lock:

@@ -9,7 +9,7 @@ posts must carry the session's CSRF token (403 otherwise). Files are reached onl
 import contextlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +22,7 @@ from extract.review.dataset import NotInDataset, OutputFolder
 from extract.review.decisions import VERDICTS, InvalidDecision, decision_after
 from extract.review.items import KINDS, Box, ItemIndex, ReviewItem, balanced, dataset_items
 from extract.review.revise import Reviser
-from extract.review.store import OPEN, REVIEWED, Conflict, ItemState, NothingToUndo, Store, User
+from extract.review.store import OPEN, REVIEWED, Conflict, Entry, ItemState, NothingToUndo, Store, User
 from extract.tag.spans import LABELS
 
 PACKAGE = Path(__file__).parent
@@ -107,40 +107,44 @@ class Review:
         if decision.action == "undo":
             event = self.store.undo(item_id=item.item_id, user=who.name, base_version=decision.base_version, note=decision.note)
         else:
-            after = decision_after(item, decision.action, decision.payload)
-            event = self.store.decide(
-                item_id=item.item_id,
-                kind=item.kind,
-                doc_id=item.doc_id,
-                user=who.name,
-                action=decision.action,
-                base_version=decision.base_version,
-                after=after,
-                model_version=item.model_version,
-                seconds=decision.seconds,
-                note=decision.note,
-                request_id=decision.request_id,
+            entry = Entry(
+                item.item_id,
+                item.kind,
+                item.doc_id,
+                who.name,
+                decision.action,
+                decision.base_version,
+                decision_after(item, decision.action, decision.payload),
+                item.model_version,
+                decision.seconds,
+                decision.note,
+                decision.request_id,
             )
+            event = self.store.decide(entry)
             if apply_all and item.group and decision.action != "skip":
-                for other in self.index.of_group(item.group):
-                    current = self.store.state(other.item_id)
-                    if other.item_id != item.item_id and current.status == OPEN:
-                        self.store.decide(
-                            item_id=other.item_id,
-                            kind=other.kind,
-                            doc_id=other.doc_id,
-                            user=who.name,
-                            action=decision.action,
-                            base_version=current.version,
-                            after=after,
-                            model_version=other.model_version,
-                            note=f"applied to all identical from {item.item_id}",
-                        )
-                        if other.doc_id != item.doc_id and item.kind in REVISED_KINDS:
-                            self.reviser.request(other.doc_id)
+                self._apply_to_identical(item, entry)
         if item.kind in REVISED_KINDS and decision.action != "skip":
             self.reviser.request(item.doc_id)
         return event
+
+    def _apply_to_identical(self, item: ReviewItem, entry: Entry) -> None:
+        note = f"applied to all identical from {item.item_id}"
+        for other in self.index.of_group(item.group or ""):
+            current = self.store.state(other.item_id)
+            if other.item_id != item.item_id and current.status == OPEN:
+                self.store.decide(
+                    replace(
+                        entry,
+                        item_id=other.item_id,
+                        doc_id=other.doc_id,
+                        base_version=current.version,
+                        model_version=other.model_version,
+                        note=note,
+                        request_id=None,
+                    )
+                )
+                if item.kind in REVISED_KINDS:
+                    self.reviser.request(other.doc_id)
 
 
 def focus_crop(boxes: list[Box], width: float, height: float) -> tuple[float, float, float, float]:

@@ -23,7 +23,7 @@ from extract.records.link import link
 from extract.review.dataset import OutputFolder
 from extract.review.decisions import InvalidDecision, decision_after
 from extract.review.items import ReviewItem, dataset_items
-from extract.review.store import Conflict, ItemState, Store
+from extract.review.store import Conflict, Entry, ItemState, Store
 from extract.tag.spans import Span
 
 FORMATS = ("gold", "prodigy", "labelstudio")
@@ -256,15 +256,17 @@ def import_reviewed(out_dir: Path, fmt: str, path: Path, user: str) -> ImportRep
             continue
         try:
             store.decide(
-                item_id=item.item_id,
-                kind=item.kind,
-                doc_id=item.doc_id,
-                user=user,
-                action=action,
-                base_version=current.version,
-                after=after,
-                model_version=item.model_version,
-                note=f"imported from {fmt} {path.name}",
+                Entry(
+                    item.item_id,
+                    item.kind,
+                    item.doc_id,
+                    user,
+                    action,
+                    current.version,
+                    after,
+                    item.model_version,
+                    note=f"imported from {fmt} {path.name}",
+                )
             )
         except (Conflict, InvalidDecision):
             report.unmatched += 1

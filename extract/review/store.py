@@ -84,6 +84,26 @@ class ItemState:
 OPEN = "open"
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One decision to log: who did what to which item, on which version of it."""
+
+    item_id: str
+    kind: str
+    doc_id: str
+    user: str
+    action: str
+    base_version: int
+    after: dict | None = None
+    """The state the decision gives the item (`extract.review.decisions.decision_after`); None for a skip."""
+    model_version: str = ""
+    seconds: float | None = None
+    note: str | None = None
+    request_id: str | None = None
+    """An idempotency key: a retried request with the same id is answered with the first one's event."""
+    undoes: int | None = None
+
+
 class Conflict(Exception):
     """The decision was based on an older version of the item."""
 
@@ -218,72 +238,36 @@ class Store:
 
     # events -----------------------------------------------------------------------------------------------------------
 
-    def decide(
-        self,
-        *,
-        item_id: str,
-        kind: str,
-        doc_id: str,
-        user: str,
-        action: str,
-        base_version: int,
-        after: dict | None,
-        model_version: str = "",
-        seconds: float | None = None,
-        note: str | None = None,
-        request_id: str | None = None,
-    ) -> dict:
+    def decide(self, entry: Entry) -> dict:
         """Append one decision; returns the event. A skip is logged but changes neither state nor version."""
-        if action not in ACTIONS:
+        if entry.action not in ACTIONS:
             raise ValueError(f"action must be one of {', '.join(ACTIONS)}")
         with self._tx() as db:
-            if request_id and (done := db.execute("SELECT * FROM events WHERE request_id = ?", (request_id,)).fetchone()):
+            if entry.request_id and (
+                done := db.execute("SELECT * FROM events WHERE request_id = ?", (entry.request_id,)).fetchone()
+            ):
                 return dict(done)  # a retried request: the first one counted
-            current = self._state(db, item_id)
-            if action == "skip":
-                return self._append(
-                    db,
-                    current,
-                    kind,
-                    doc_id,
-                    user,
-                    action,
-                    current.state,
-                    current.state,
-                    base_version,
-                    None,
-                    model_version,
-                    seconds,
-                    note,
-                    None,
-                    request_id,
-                )
-            if base_version != current.version:
+            current = self._state(db, entry.item_id)
+            if entry.action == "skip":
+                return self._append(db, entry, current.state, None)
+            if entry.base_version != current.version:
                 db.execute(
                     "INSERT INTO stale_decisions(item_id, user, ts, action, base_version, found_version, after) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (item_id, user, time.time(), action, base_version, current.version, json.dumps(after, ensure_ascii=False)),
+                    (
+                        entry.item_id,
+                        entry.user,
+                        time.time(),
+                        entry.action,
+                        entry.base_version,
+                        current.version,
+                        _dump(entry.after),
+                    ),
                 )
                 db.commit_anyway = True
                 raise Conflict(current)
-            event = self._append(
-                db,
-                current,
-                kind,
-                doc_id,
-                user,
-                action,
-                current.state,
-                after,
-                base_version,
-                current.version + 1,
-                model_version,
-                seconds,
-                note,
-                None,
-                request_id,
-            )
-            db.execute("DELETE FROM claims WHERE item_id = ?", (item_id,))
+            event = self._append(db, entry, current.state, current.version + 1)
+            db.execute("DELETE FROM claims WHERE item_id = ?", (entry.item_id,))
             return event
 
     def undo(self, *, item_id: str, user: str, base_version: int, note: str | None = None) -> dict:
@@ -295,24 +279,19 @@ class Store:
             last = db.execute("SELECT * FROM events WHERE item_id = ? AND version = ?", (item_id, current.version)).fetchone()
             if last is None:
                 raise NothingToUndo(item_id)
-            before = json.loads(last["before"]) if last["before"] else None
-            return self._append(
-                db,
-                current,
+            entry = Entry(
+                item_id,
                 last["kind"],
                 last["doc_id"],
                 user,
                 "undo",
-                current.state,
-                before,
                 base_version,
-                current.version + 1,
+                _load(last["before"]),
                 last["model_version"],
-                None,
-                note,
-                last["seq"],
-                None,
+                note=note,
+                undoes=last["seq"],
             )
+            return self._append(db, entry, current.state, current.version + 1)
 
     def last_decision_of(self, user: str) -> dict | None:
         """The user's latest decision that still stands (its item is still at the version it made)."""
@@ -328,52 +307,34 @@ class Store:
         return dict(row) if row else None
 
     @staticmethod
-    def _append(
-        db,
-        current: ItemState,
-        kind,
-        doc_id,
-        user,
-        action,
-        before,
-        after,
-        base_version,
-        version,
-        model_version,
-        seconds,
-        note,
-        undoes,
-        request_id,
-    ) -> dict:
-        now = time.time()
+    def _append(db: _Transaction, entry: Entry, before: dict | None, version: int | None) -> dict:
+        """Log the entry; a versioned one (not a skip) also becomes the item's state."""
+        after = before if version is None else entry.after
         cursor = db.execute(
             "INSERT INTO events(item_id, kind, doc_id, user, ts, action, before, after, base_version, version, model_version, "
             "seconds, note, undoes, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                current.item_id,
-                kind,
-                doc_id,
-                user,
-                now,
-                action,
+                entry.item_id,
+                entry.kind,
+                entry.doc_id,
+                entry.user,
+                time.time(),
+                entry.action,
                 _dump(before),
                 _dump(after),
-                base_version,
+                entry.base_version,
                 version,
-                model_version,
-                seconds,
-                note,
-                undoes,
-                request_id,
+                entry.model_version,
+                entry.seconds,
+                entry.note,
+                entry.undoes,
+                entry.request_id,
             ),
         )
+        event = db.execute("SELECT * FROM events WHERE seq = ?", (cursor.lastrowid,)).fetchone()
         if version is not None:
-            status = _status(after)
-            db.execute(
-                "INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (current.item_id, kind, doc_id, version, status, _dump(after), user, now, cursor.lastrowid),
-            )
-        return dict(db.execute("SELECT * FROM events WHERE seq = ?", (cursor.lastrowid,)).fetchone())
+            _put_state(db, event)
+        return dict(event)
 
     def events(self, item_id: str | None = None) -> list[dict]:
         if item_id is None:
@@ -390,21 +351,25 @@ class Store:
         """Recompute `item_state` from the event log alone."""
         with self._tx() as db:
             db.execute("DELETE FROM item_state")
-            for e in db.execute("SELECT * FROM events WHERE version IS NOT NULL ORDER BY seq").fetchall():
-                db.execute(
-                    "INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        e["item_id"],
-                        e["kind"],
-                        e["doc_id"],
-                        e["version"],
-                        _status(_load(e["after"])),
-                        e["after"],
-                        e["user"],
-                        e["ts"],
-                        e["seq"],
-                    ),
-                )
+            for event in db.execute("SELECT * FROM events WHERE version IS NOT NULL ORDER BY seq").fetchall():
+                _put_state(db, event)
+
+
+def _put_state(db: _Transaction, event: sqlite3.Row) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO item_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event["item_id"],
+            event["kind"],
+            event["doc_id"],
+            event["version"],
+            _status(_load(event["after"])),
+            event["after"],
+            event["user"],
+            event["ts"],
+            event["seq"],
+        ),
+    )
 
 
 def _status(after: dict | None) -> str:
