@@ -87,7 +87,7 @@ REVIEW_PDF = CORPUS / "pdf" / "tbx_1770007475548-818404804.pdf"
 @pytest.fixture(scope="session")
 def review_dataset(tmp_path_factory) -> Path:
     """A `budgetlens run` output folder of REVIEW_PDF, built once per session; copy it (`review_out`) before use."""
-    from extract.export import write_dataset
+    from extract.dataset.export import write_dataset
 
     if not REVIEW_PDF.is_file():
         pytest.skip("../shared/corpus is not beside this checkout")

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from extract.review.store import ROLES, Store
-from extract.tag.base import BACKENDS, DEFAULT_BACKEND, TaggerUnavailable, load_tagger, model_dir
+from extract.tag.base import BACKENDS, DEFAULT_BACKEND, TaggerUnavailable, load_tagger
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check and correct a run's extractions on the page image.")
 console = Console()
@@ -98,7 +98,7 @@ def import_(
 def train(
     reviewed: list[Path] = typer.Option(..., "--reviewed", help="`budgetlens review export --format gold` files.", exists=True),
     backend: str = typer.Option(DEFAULT_BACKEND, "--backend", help=f"One of {', '.join(BACKENDS)}."),
-    out: Path | None = typer.Option(None, "--out", help="Model folder to write; default models/tagger-<backend>-reviewed."),
+    out: Path | None = typer.Option(None, "--out", help="Model folder to write; default ./tagger-<backend>-reviewed."),
 ) -> None:
     """Retrain a tagger with reviewed sentences added to its training data; print test scores before and after."""
     from extract.tag.training import load_reviewed, split_scores, train_tagger
@@ -113,7 +113,7 @@ def train(
         f"{len(data.examples)} reviewed sentences added ({data.incomplete} not complete and "
         f"{data.held_out} in the dev/test split left out)"
     )
-    out = out or model_dir(backend).with_name(f"tagger-{backend}-reviewed")
+    out = out or Path(f"tagger-{backend}-reviewed")  # not beside the shipped models: those live inside the package
     version = f"{before_tagger.version}+reviewed.{len(data.examples)}"
     before = split_scores(before_tagger)
     after = split_scores(train_tagger(backend, {}, out, extra=data.examples, extra_files=reviewed, version=version))

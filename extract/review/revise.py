@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from extract.export import finding_rows, mention_rows, record_rows
+from extract.dataset.export import finding_rows, mention_rows, record_rows
 from extract.model import Document, Mention
 from extract.reconcile import registered_checks, run_checks
 from extract.records.build import build_records
