@@ -130,9 +130,22 @@ def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
     ]
 
 
-def cell_items(line_items: list[dict], parser_version: dict[str, str]) -> list[ReviewItem]:
+def row_labels(cells: list[dict]) -> dict[tuple[str, str, int, int], dict]:
+    """The first cell of every table row on every page: where the row's name is printed."""
+    first: dict[tuple[str, str, int, int], dict] = {}
+    for c in cells:
+        key = (c["doc_id"], c["table_id"], c["row"], c["page"])
+        if not c["is_header"] and c["text"] and (key not in first or c["col"] < first[key]["col"]):
+            first[key] = c
+    return first
+
+
+def cell_items(line_items: list[dict], cells: list[dict], parser_version: dict[str, str]) -> list[ReviewItem]:
+    """Line items, each boxed with the first cell of its row (its name) so that the focus view shows the row."""
+    labels = row_labels(cells)
     items = []
     for li in line_items:
+        label = labels.get((li["doc_id"], li["table_id"], li["row"], li["page"]))
         ref = f"{li['table_id']}:{li['row']}:{li['col']}"
         score = (li["confidence"] if li["confidence"] is not None else 1.0) * (0.5 if li["corrected_from"] else 1.0)
         items.append(
@@ -153,7 +166,7 @@ def cell_items(line_items: list[dict], parser_version: dict[str, str]) -> list[R
                 },
                 score=score,
                 model_version=f"parser {parser_version.get(li['doc_id'], '')}".strip(),
-                boxes=_box(li, "value"),
+                boxes=_box(li, "value") + (_box(label, "name") if label and label["col"] != li["col"] else []),
             )
         )
     return items
@@ -200,7 +213,7 @@ def dataset_items(table: Callable[[str], list[dict]]) -> list[ReviewItem]:
     return (
         sentence_items(table("sentences"), mentions)
         + record_items(table("records"), mentions)
-        + cell_items(table("line_items"), parser)
+        + cell_items(table("line_items"), table("cells"), parser)
         + finding_items(table("findings"), parser)
     )
 
