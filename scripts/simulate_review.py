@@ -64,9 +64,9 @@ def plot(steps: list[Step], path, kind: str, pool: int, evaluated: int) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for ax, metric, title in ((axes[0], "subject_f1", "SUBJECT F1"), (axes[1], "record_recall", "record recall")):
         for order, style in zip(ORDERS, ("o-", "s--"), strict=True):
-            points = sorted((s.k, getattr(s, metric)) for s in steps if s.order in (order, "base"))
+            points = sorted((min(s.k, pool), getattr(s, metric)) for s in steps if s.order in (order, "base"))
             ax.plot([k for k, _ in points], [v for _, v in points], style, label=order)
-        ax.set_xlabel("reviewed sentences (k)")
+        ax.set_xlabel("reviewed sentences (k, capped at the pool)")
         ax.set_title(title)
         ax.grid(alpha=0.3)
         ax.legend()
