@@ -10,6 +10,7 @@ import contextlib
 import json
 import secrets
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -164,6 +165,7 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
     review = Review(out_dir, source_roots)
     templates = Jinja2Templates(directory=PACKAGE / "templates")
     templates.env.filters["pretty"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)
+    templates.env.filters["when"] = lambda ts: datetime.fromtimestamp(ts or 0, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     app = FastAPI(title="BudgetLens review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.review = review
 

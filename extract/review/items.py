@@ -108,8 +108,11 @@ def sentence_items(sentences: list[dict], mentions: list[dict]) -> list[ReviewIt
 
 
 def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
+    """Records, each with the SUBJECT spans of its sentence to re-link to, and the tagger that made its spans."""
     subjects: dict[tuple[str, str], list[str]] = defaultdict(list)
+    tagger: dict[str, str] = {}
     for m in mentions:
+        tagger[m["mention_id"]] = m["tagger"]
         if m["label"] == "SUBJECT":
             subjects[(m["doc_id"], m["sentence_id"])].append(m["text"])
     return [
@@ -122,7 +125,7 @@ def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
             text=r["sentence"],
             suggestion={"raw": r["raw"], "label": r["label"], **{k: r[k] for k in RECORD_FIELDS}},
             score=r["confidence"],
-            model_version="",
+            model_version=next((tagger[m] for m in r["mention_ids"] or [] if m in tagger), ""),
             boxes=_box(r, "value"),
             context={"section_path": r["section_path"], "subject_options": subjects[(r["doc_id"], r["sentence_id"])]},
         )

@@ -43,7 +43,9 @@
       const li = document.createElement("li");
       li.className = "lab-" + s.label + (k === selected ? " picked" : "");
       li.dataset.label = s.label;
-      li.textContent = `${s.label} ${data.text.slice(s.start, s.end)} [${s.start}–${s.end}]`;
+      const suggested = data.suggestion.spans.find((x) => x.start === s.start && x.end === s.end && x.label === s.label);
+      const origin = suggested ? `model ${suggested.confidence.toFixed(2)}` : "yours";
+      li.textContent = `${s.label} ${data.text.slice(s.start, s.end)} [${s.start}–${s.end}] · ${origin}`;
       list.appendChild(li);
     });
   }
