@@ -9,6 +9,7 @@ posts must carry the session's CSRF token (403 otherwise). Files are reached onl
 import contextlib
 import json
 import secrets
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,17 +93,16 @@ class Review:
             and (i.item_id not in states or states[i.item_id].status == OPEN)
         ]
         ordered = balanced(items) if order == "balanced" else sorted(items, key=lambda i: (i.score, i.item_id))
-        groups: dict[str, list] = {}
-        out: list[list] = []
+        identical = Counter(item.group for item in ordered if item.group)
+        shown: set[str] = set()
+        out = []
         for item in ordered:
-            if item.group and item.group in groups:
-                groups[item.group][1] += 1
+            if item.group in shown:
                 continue
-            entry = [item, 1]
             if item.group:
-                groups[item.group] = entry
-            out.append(entry)
-        return [(item, n) for item, n in out]
+                shown.add(item.group)
+            out.append((item, identical[item.group] if item.group else 1))
+        return out
 
     def decide(self, item: ReviewItem, who: User, decision: DecisionIn, apply_all: bool = False) -> dict:
         if decision.action == "undo":
