@@ -1,6 +1,7 @@
 """Does the correction loop pay, and does least-confident-first beat random order?
 
     python scripts/simulate_review.py [--kind 绩效自评] [--ks 25 50 100 200] [--backend crf] [--plot docs/review_simulation.png]
+    python scripts/simulate_review.py --orders random --seed 8 --plot ''     # the random order with another seed
 
 A simulated reviewer answers with the gold annotations. Every gold train sentence of `--kind` is held out of training
 and forms the review pool; the test split's sentences of that kind are "the rest of that kind", on which each tagger
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ks", type=int, nargs="+", default=[25, 50, 100, 200])
     ap.add_argument("--backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--plot", default="docs/review_simulation.png")
+    ap.add_argument("--orders", nargs="+", choices=ORDERS, default=list(ORDERS), help="e.g. random alone, with other seeds")
+    ap.add_argument("--plot", default="docs/review_simulation.png", help="'' for no plot")
     args = ap.parse_args(argv)
 
     module = backend_module(args.backend)
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = [Step("base", 0, *evaluate(base_tagger, evaluation), seconds)]
     print(f"k=0: SUBJECT F1 {steps[0].subject_f1:.3f}, record recall {steps[0].record_recall:.3f}", flush=True)
     shuffled = random.Random(args.seed).sample(pool, len(pool))
-    for order in ORDERS:
+    for order in args.orders:
         tagger, reviewed = base_tagger, []
         for k in args.ks:
             n = min(k, len(pool)) - len(reviewed)
@@ -125,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n| order | k (reviewed) | SUBJECT F1 | ALL F1 | record recall |\n|---|---|---|---|---|")
     for s in steps:
         print(f"| {s.order} | {s.k} ({min(s.k, len(pool))}) | {s.subject_f1:.3f} | {s.all_f1:.3f} | {s.record_recall:.3f} |")
-    plot(steps, args.plot, args.kind, len(pool), len(evaluation))
-    print(f"plot → {args.plot}")
+    if args.plot:
+        plot(steps, args.plot, args.kind, len(pool), len(evaluation))
+        print(f"plot → {args.plot}")
     return 0
 
 
