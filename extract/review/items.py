@@ -127,7 +127,11 @@ def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
             score=r["confidence"],
             model_version=next((tagger[m] for m in r["mention_ids"] or [] if m in tagger), ""),
             boxes=_box(r, "value"),
-            context={"section_path": r["section_path"], "subject_options": subjects[(r["doc_id"], r["sentence_id"])]},
+            context={
+                "section_path": r["section_path"],
+                "subject_options": subjects[(r["doc_id"], r["sentence_id"])],
+                "subject_from_context": bool(r["subject_from_context"]),
+            },
         )
         for r in records
     ]
