@@ -7,6 +7,12 @@ Everything is a pydantic model so a Document round-trips through JSON without lo
 Coordinates are PDF points of the page as displayed (a /Rotate'd page is made upright),
 origin top-left. A page read by OCR uses its upright, deskewed image scaled to points, and
 `Page.rotation` is the turn that was detected. Page numbers are 1-based, as in a viewer.
+
+Documents without printed pages (DOCX, XLSX/XLS, HTML: `Document.source_format`) are laid out on
+virtual pages by `extract.parse.flow`: a page per sheet, per page break of a DOCX, one for an HTML
+page; a paragraph is one line and a table row a fixed height, so a `bbox` there keeps reading order
+but is no printed position. What to cite for them is `locator` (sheet + cell address, paragraph
+index or DOM path), carried next to `page`/`bbox` on every model that has them.
 """
 
 from __future__ import annotations
@@ -52,12 +58,18 @@ class TextLine(BaseModel):
     bold: bool = False
     confidence: float | None = None
     """OCR confidence (0–1) when the line was read from an image; None for a text layer."""
+    locator: str | None = None
+    """Where the text is in a document without printed pages: "p12" (DOCX paragraph index),
+    "'Sheet1'!A3" (a sheet cell) or a DOM path ("/html/body/div[2]/p[3]"); None for a PDF."""
 
 
 class TextBlock(BaseModel):
     page: int
     bbox: BBox
     lines: list[TextLine]
+    heading_level: int | None = None
+    """The heading level a DOCX style (Heading N) or HTML tag (h1–h6) gives the paragraph; None when
+    the source says nothing (a PDF) or it is body text."""
 
     @property
     def text(self) -> str:
@@ -125,6 +137,12 @@ class Cell(BaseModel):
     is_header: bool = False
     confidence: float | None = None
     """Lowest OCR confidence of the text in the cell; None for a text layer."""
+    value: float | None = None
+    """The number a spreadsheet cell holds (`text` is it in the cell's printed number format);
+    None for cells of PDFs, DOCX and HTML, whose numbers are read from `text`."""
+    locator: str | None = None
+    """Sheet + cell address ("'公开01表'!C7"), or the DOCX / HTML table cell ("t3.r5.c2",
+    "/html/body/table[1]/tr[5]/td[2]"); None for a PDF."""
 
 
 class Panel(BaseModel):
@@ -197,6 +215,8 @@ class LineItem(BaseModel):
     """OCR confidence of the printed value; None when read from a text layer."""
     corrected_from: str | None = None
     """When table arithmetic corrected a misread digit: the text as read (`raw` holds the correction)."""
+    locator: str | None = None
+    """The cell's `Cell.locator` (documents without printed pages)."""
 
 
 class Evidence(BaseModel):
@@ -209,6 +229,8 @@ class Evidence(BaseModel):
     page: int | None = None
     bbox: BBox | None = None
     table_id: str | None = None
+    locator: str | None = None
+    """Cell address, paragraph index or DOM path where there is no printed page (see `TextLine.locator`)."""
 
 
 class FindingStatus(StrEnum):
@@ -245,6 +267,8 @@ class NarrativeSentence(BaseModel):
     page: int | None = None
     bbox: BBox | None = None
     """The union of the page lines the sentence was read from (its first page only)."""
+    locator: str | None = None
+    """The locator of the first line the sentence was read from (documents without printed pages)."""
 
 
 class Mention(BaseModel):
@@ -263,6 +287,8 @@ class Mention(BaseModel):
     page: int | None = None
     bbox: BBox | None = None
     """The page line the span is printed on (the sentence's box when it cannot be placed)."""
+    locator: str | None = None
+    """The locator of that line (documents without printed pages)."""
 
 
 class NarrativeRecord(BaseModel):
@@ -299,6 +325,8 @@ class NarrativeRecord(BaseModel):
     confidence: float = 1.0
     page: int | None = None
     bbox: BBox | None = None
+    locator: str | None = None
+    """The locator of the value's line (documents without printed pages)."""
     mention_ids: list[str] = Field(default_factory=list)
 
 
@@ -316,6 +344,9 @@ class Document(BaseModel):
     path: str
     status: DocumentStatus = DocumentStatus.OK
     error: str | None = None
+    source_format: str = "pdf"
+    """"pdf", "image", "docx", "xlsx", "xls" or "html" (DOC/WPS/ET are converted to docx/xlsx first and
+    keep their own suffix here: "doc", "wps", "et")."""
     meta: DocumentMeta = Field(default_factory=DocumentMeta)
     pages: list[Page] = Field(default_factory=list)
     toc: list[TocEntry] = Field(default_factory=list)

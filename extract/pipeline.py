@@ -3,7 +3,9 @@
 `process` never raises for a bad document: the error is recorded on the Document (status
 "failed" or "rejected") so that a batch goes on.
 
-Inputs are PDF files and page images (PNG, JPEG, TIFF). An image file is a one-page
+Inputs are PDF files, page images (PNG, JPEG, TIFF) and the office and web formats portals publish
+(DOCX, XLSX, XLS, HTML; DOC/WPS/ET through LibreOffice), which `extract.parse.formats` reads into the
+same Document. An image file is a one-page
 document, except that images in one folder whose names differ only by a trailing page
 number (``name_p6.png``, ``name_p7.png``) are one document in page order; the rule is
 spelled out in `extract.ocr.images`. `collect_inputs` returns such a group as one
@@ -18,6 +20,7 @@ from extract.model import Document, DocumentStatus
 from extract.ocr.engine import OcrEngine
 from extract.ocr.images import IMAGE_SUFFIXES, ImageGroup, group_images, is_image
 from extract.parse.document import DocumentError, OcrMode, PageReader, file_id, parse_images, parse_pdf
+from extract.parse.formats import STRUCTURED_SUFFIXES, parse_structured
 from extract.parse.meta import looks_like_budget
 from extract.reconcile import run_checks
 from extract.records.build import build_records
@@ -26,7 +29,7 @@ from extract.tables.repair import repair_digits, repair_findings
 from extract.tag.base import Tagger, TaggerUnavailable, load_tagger
 from extract.tag.narrative import tag_document
 
-SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES}
+SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES, *STRUCTURED_SUFFIXES}
 
 Source = Path | ImageGroup
 """One document to process: a PDF or single image file, or a group of page images."""
@@ -55,13 +58,15 @@ def process(
     if isinstance(source, str):
         source = Path(source)
     if isinstance(source, Path) and source.suffix.lower() not in SUPPORTED_SUFFIXES:
-        kinds = "PDF files and page images (PNG, JPEG, TIFF)"
+        kinds = "PDF, page images (PNG, JPEG, TIFF), DOCX/DOC/WPS, XLSX/XLS/ET and HTML"
         return _failed(source, f"unsupported file type {source.suffix or '(none)'}: BudgetLens reads {kinds}")
     reader = reader or PageReader(ocr, engine)
     try:
         if isinstance(source, ImageGroup) or is_image(source):
             group = source if isinstance(source, ImageGroup) else ImageGroup((source,))
             doc = parse_images(group, reader=reader)
+        elif source.suffix.lower() in STRUCTURED_SUFFIXES:
+            doc = parse_structured(source)
         else:
             doc = parse_pdf(source, reader=reader)
     except DocumentError as exc:

@@ -41,6 +41,8 @@ def heading_of(block: TextBlock, body_size: float) -> tuple[int, str, str] | Non
             if title and len(title) <= MAX_HEADING_CHARS and not re.search(r"[。，,]|[:：].", title):
                 return rank, m.group(1), title
             return None
+    if block.heading_level is not None:  # a heading by the source's own markup (DOCX style, HTML h1–h6)
+        return _UNNUMBERED_RANK, "", text
     emphasised = first.bold or first.font_size > body_size * 1.15
     if block.page > 1 and len(block.lines) == 1 and len(text) <= 32 and not re.search(r"[:：]", text) and emphasised:
         return _UNNUMBERED_RANK, "", text

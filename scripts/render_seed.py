@@ -49,6 +49,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -295,11 +296,13 @@ def build_table(
     return spec, SeedTable(int(m.group(1)), spec, roles, panels, panel_rows, unit)
 
 
-def render(seed: Path, out: Path) -> tuple[PdfWriter, list[SeedTable]]:
+def render(seed: Path, out: Path, writer: Any = None) -> tuple[Any, list[SeedTable]]:
+    """Render ``seed`` with ``writer`` (a `PdfWriter` by default; `docgen` has DOCX, workbook and HTML
+    writers with the same interface) and save it to ``out``."""
     raw = seed.read_text(encoding="utf-8").splitlines()
     lines = [x.rstrip(" \r") for x in raw]  # keep trailing tabs: they carry empty cells
     title_lines = [x.strip() for x in lines if x.strip()][:2]
-    w = PdfWriter(running_header="".join(title_lines))
+    w = writer if writer is not None else PdfWriter(running_header="".join(title_lines))
     w.new_page(running_header=False)
     w.spacer(220)
     for i, text in enumerate(title_lines):

@@ -105,19 +105,28 @@ def _block(lines: list[TextLine]) -> TextBlock:
     )
 
 
+def is_toc_title(text: str) -> bool:
+    return bool(_TOC_TITLE.match(text.replace(" ", "")))
+
+
+def is_toc_entry(text: str) -> bool:
+    """A line with a dot leader (and maybe a page number): an entry of a table of contents."""
+    return bool(_TOC_LEADER.search(text))
+
+
 def read_toc(page: Page, continues_toc: bool = False) -> list[TocEntry]:
     """TOC entries if this page is a table of contents: a 目录 title, or — on the page right
     after a TOC page — most lines being entries with dot leaders and page numbers."""
     lines = page.lines
-    titled = any(_TOC_TITLE.match(ln.text.replace(" ", "")) for ln in lines[:5])
+    titled = any(is_toc_title(ln.text) for ln in lines[:5])
     if not titled:
-        led = sum(1 for ln in lines if _TOC_LEADER.search(ln.text))
+        led = sum(1 for ln in lines if is_toc_entry(ln.text))
         if not (continues_toc and lines and led >= 0.6 * len(lines)):
             return []
     entries = []
     for ln in lines:
         text = ln.text.strip()
-        if _TOC_TITLE.match(text.replace(" ", "")):
+        if is_toc_title(text):
             continue
         m = _TOC_ENTRY.match(text)
         title = (m.group("title") if m else text).strip(" .…·")

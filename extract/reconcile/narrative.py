@@ -53,12 +53,13 @@ def stated_interval(record: NarrativeRecord) -> Interval | None:
 
 def record_evidence(record: NarrativeRecord, role: str) -> Evidence:
     value = record.value_yuan if record.value_yuan is not None else record.ratio
-    return Evidence(role=role, text=f"{record.raw} ← {record.sentence}", value=value, page=record.page, bbox=record.bbox)
+    return Evidence(role=role, text=f"{record.raw} ← {record.sentence}", value=value, page=record.page, bbox=record.bbox,
+                    locator=record.locator)
 
 
 def sentence_evidence(sentence: NarrativeSentence) -> Evidence:
     """A whole sentence as evidence: for a finding about its wording rather than one of its numbers."""
-    return Evidence(role="statement", text=sentence.text, page=sentence.page, bbox=sentence.bbox)
+    return Evidence(role="statement", text=sentence.text, page=sentence.page, bbox=sentence.bbox, locator=sentence.locator)
 
 
 def sentence_of(index: DocIndex, record: NarrativeRecord) -> tuple[Evidence, ...]:

@@ -19,11 +19,12 @@ _TITLE_AREA = 90.0
 
 
 def line_evidence(line: TextLine, role: str, value: float | None = None) -> Evidence:
-    return Evidence(role=role, text=line.text, value=value, page=line.page, bbox=line.bbox)
+    return Evidence(role=role, text=line.text, value=value, page=line.page, bbox=line.bbox, locator=line.locator)
 
 
 def cell_evidence(cell: Cell, table: Table, role: str, value: float | None = None) -> Evidence:
-    return Evidence(role=role, text=cell.text, value=value, page=cell.page, bbox=cell.bbox, table_id=table.table_id)
+    return Evidence(role=role, text=cell.text, value=value, page=cell.page, bbox=cell.bbox, table_id=table.table_id,
+                    locator=cell.locator)
 
 
 def table_evidence(table: Table, role: str) -> Evidence:

@@ -371,6 +371,7 @@ class TableView:
             page=cell.page,
             bbox=cell.bbox,
             table_id=self.table_id,
+            locator=cell.locator,
         )
         return Operand(label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True)
 
@@ -382,6 +383,7 @@ class TableView:
             page=item.page,
             bbox=item.bbox,
             table_id=item.table_id,
+            locator=item.locator,
         )
         if is_blank(item.raw):
             return Operand(label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True)

@@ -144,7 +144,9 @@ def build_records(doc: Document) -> None:
     budget = doc.meta.kind in (DocumentKind.BUDGET, DocumentKind.UNIT_BUDGET)
     doc.records = document_records(sentences, doc.meta.year, budget)
     placed = {m.mention_id: m for m in doc.mentions if m.bbox}
+    sentence_locators = {s.sentence_id: s.locator for s in doc.sentences}
     for record in doc.records:  # point at the value's own line rather than the whole sentence
         value = placed.get(record.mention_ids[0])
+        record.locator = sentence_locators.get(record.sentence_id)
         if value is not None:
-            record.page, record.bbox = value.page, value.bbox
+            record.page, record.bbox, record.locator = value.page, value.bbox, value.locator

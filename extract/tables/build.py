@@ -317,6 +317,8 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
                     bbox=gc.bbox,
                     is_header=k == 0 and gc.row < header_rows,
                     confidence=min_confidence(gc.chars),
+                    value=gc.value,
+                    locator=gc.locator,
                 )
             )
         row_offset += grid.n_rows - skip

@@ -28,11 +28,17 @@ class GridCell:
     col_span: int
     bbox: tuple[float, float, float, float]
     chars: list[Char] = field(default_factory=list)
+    source_text: str | None = None
+    """The text as a structured source (DOCX, sheet, HTML) holds it: such a cell has no chars."""
+    value: float | None = None
+    """The number a spreadsheet cell holds (`extract.model.Cell.value`)."""
+    locator: str | None = None
+    """Where a structured source holds the cell (`extract.model.Cell.locator`)."""
 
     @cached_property
     def text(self) -> str:
         """Read once the grid is filled (`fill_grid`); later stages ask for it many times."""
-        return cell_text(self.chars)
+        return self.source_text if self.source_text is not None else cell_text(self.chars)
 
 
 @dataclass(slots=True)

@@ -145,7 +145,7 @@ def table_line_items(table: Table) -> list[LineItem]:
                 cell = cells.get((r, c))
                 if cell is None:  # covered by a merged cell that starts elsewhere
                     continue
-                value = parse_amount(cell.text)
+                value = cell.value if cell.value is not None else parse_amount(cell.text)
                 if value is None:
                     continue
                 items.append(
@@ -164,6 +164,7 @@ def table_line_items(table: Table) -> list[LineItem]:
                         page=cell.page,
                         bbox=cell.bbox,
                         confidence=cell.confidence,
+                        locator=cell.locator,
                     )
                 )
     return items

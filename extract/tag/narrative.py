@@ -82,6 +82,7 @@ def _sentences_with_lines(doc: Document) -> list[tuple[NarrativeSentence, list[T
                 text=s.text.replace("\n", ""),
                 page=lines[0].page if lines else sec.page_start,
                 bbox=_union(lines),
+                locator=lines[0].locator if lines else None,
             ), lines))
     return out
 
@@ -91,13 +92,13 @@ def narrative_sentences(doc: Document) -> list[NarrativeSentence]:
     return [sentence for sentence, _ in _sentences_with_lines(doc)]
 
 
-def _place(text: str, lines: list[TextLine], sentence: NarrativeSentence) -> tuple[int | None, BBox | None]:
-    """The page and box of the first of the sentence's lines that prints `text` (spaces ignored)."""
+def _place(text: str, lines: list[TextLine], sentence: NarrativeSentence) -> tuple[int | None, BBox | None, str | None]:
+    """The page, box and locator of the first of the sentence's lines that prints `text` (spaces ignored)."""
     needle = "".join(text.split())
     for line in lines:
         if needle and needle in "".join(line.text.split()):
-            return line.page, line.bbox
-    return sentence.page, sentence.bbox
+            return line.page, line.bbox, line.locator
+    return sentence.page, sentence.bbox, sentence.locator
 
 
 def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
@@ -110,7 +111,8 @@ def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
         batch = with_lines[k : k + batch_size]
         for (sent, lines), spans in zip(batch, tagger.predict([s.text for s, _ in batch]), strict=True):
             for sp in refine(spans, sent.text, doc.meta.kind.value, sent.section_path):
-                page, bbox = _place(sp.text, lines, sent)
+                page, bbox, locator = _place(sp.text, lines, sent)
                 doc.mentions.append(Mention(
                     mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}", sentence_id=sent.sentence_id, label=sp.label,
-                    start=sp.start, end=sp.end, text=sp.text, confidence=sp.confidence, tagger=name, page=page, bbox=bbox))
+                    start=sp.start, end=sp.end, text=sp.text, confidence=sp.confidence, tagger=name, page=page, bbox=bbox,
+                    locator=locator))

@@ -1,0 +1,112 @@
+"""Each seed rendered as PDF, DOCX, XLSX, XLS and HTML: do the other formats give the PDF's line items
+and records?
+
+    python scripts/eval_formats.py [--seeds 000 001 002 004] [--formats docx xlsx xls html] [--out DIR]
+
+Renders every seed with `render_seed.render` and the `docgen` writers (into a temporary folder unless
+``--out``), runs `extract.pipeline.process` on each file and compares with the PDF render:
+
+* line items as (table_type, code, column, value in 元) — the share of the PDF's found in the format
+  (recall) and of the format's found in the PDF (precision), as multisets;
+* records as (subject, metric, raw value, unit), whitespace ignored — the same two shares.
+
+The workbook renders hold the narrative as text rows too, so their records are compared as well;
+002 is rendered as a 自评表 form (label + 说明 text in one row) in the workbooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from docgen import DocxWriter, HtmlWriter, SheetWriter  # noqa: E402
+from render_seed import render  # noqa: E402
+
+from extract.model import Document  # noqa: E402
+from extract.pipeline import process  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+FORMATS = ("docx", "xlsx", "xls", "html")
+
+
+def item_keys(doc: Document) -> Counter:
+    return Counter((i.table_type, i.code, i.column, round(i.value, 2)) for i in doc.line_items)
+
+
+def _squeeze(text: str | None) -> str | None:
+    """Without whitespace: the seeds print "94.93 分", which the PDF text layer reads as "94.93分"."""
+    return "".join(text.split()) if text is not None else None
+
+
+def record_keys(doc: Document) -> Counter:
+    return Counter((_squeeze(r.subject), r.metric, _squeeze(r.raw), r.unit) for r in doc.records)
+
+
+@dataclass
+class Agreement:
+    reference: int
+    found: int
+    common: int
+
+    @property
+    def recall(self) -> float:
+        return self.common / self.reference if self.reference else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.common / self.found if self.found else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.common}/{self.reference} ({self.recall:.1%}) · prec {self.precision:.1%}"
+
+
+def agreement(reference: Counter, found: Counter) -> Agreement:
+    return Agreement(sum(reference.values()), sum(found.values()), sum((reference & found).values()))
+
+
+def seed_path(seed: str) -> Path:
+    return next(SEEDS.glob(f"{seed}_*.txt"))
+
+
+def render_formats(seed: str, folder: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+    """The seed rendered as a PDF and as each of ``formats``, in ``folder``."""
+    paths = {"pdf": folder / f"seed{seed}.pdf"}
+    render(seed_path(seed), paths["pdf"])
+    for fmt in formats:
+        writer = {"docx": DocxWriter, "html": HtmlWriter}.get(fmt) or (lambda: SheetWriter(form=seed == "002"))
+        paths[fmt] = folder / f"seed{seed}.{fmt}"
+        render(seed_path(seed), paths[fmt], writer())
+    return paths
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", nargs="+", default=["000", "001", "002", "004"])
+    ap.add_argument("--formats", nargs="+", default=list(FORMATS))
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.out or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        print("| seed | format | status | line items (of the PDF's) | records (of the PDF's) |")
+        print("|---|---|---|---|---|")
+        for seed in args.seeds:
+            paths = render_formats(seed, folder, tuple(args.formats))
+            pdf = process(paths["pdf"])
+            print(f"| {seed} | pdf | {pdf.status} | {len(pdf.line_items)} | {len(pdf.records)} |")
+            for fmt in args.formats:
+                doc = process(paths[fmt])
+                items = agreement(item_keys(pdf), item_keys(doc))
+                records = agreement(record_keys(pdf), record_keys(doc))
+                print(f"| {seed} | {fmt} | {doc.status} | {items} | {records} |")
+
+
+if __name__ == "__main__":
+    main()
