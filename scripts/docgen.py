@@ -10,7 +10,8 @@ compare. How each format lays a document out is the way portals publish it:
 * XLSX / XLS: a sheet per PDF page that starts a part or a 公开表 (sheet named after the table's number
   label); text as a row with one cell in column A, the title as a merged row, the 公开表 number at the
   right, the 部门名称 / 年度 / 单位 line as three cells, numbers as numeric cells in a number format
-  that prints them as the seed does (codes with a leading zero stay text);
+  that prints them as the seed does (codes with a leading zero stay text), thin borders on table cells
+  (the XLS copy, written by xlwt, has none: python-calamine could not read them);
 * HTML: one page, ``h2``/``h3``/``h4`` headings, ``<table border=1>`` with rowspan/colspan, saved in the
   encoding given (GB2312 and GBK pages are still common) with a ``<meta charset>`` declaring it.
 """
@@ -26,7 +27,7 @@ import docx
 import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,6 +39,7 @@ from extract.parse.sheets import printed_number  # noqa: E402
 FORM_LABEL_CHARS = 16
 FORM_TEXT_CHARS = 60
 FORM_COLUMNS = 6
+RULED = Border(*(Side(style="thin") for _ in range(4)))
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -211,6 +213,9 @@ class SheetWriter:
                 if text:
                     self.ws.cell(self.row, col, text)
             self.row += 1
+        for r in range(n_rows):  # thin rulings on every cell, as printed
+            for c in range(n_cols):
+                self.ws.cell(self.row + r, c + 1).border = RULED
         for r, c, row_span, col_span, text, is_header in cells:
             fmt = None if is_header else number_format(text)
             cell = self.ws.cell(self.row + r, c + 1, parse_amount(text) if fmt else (text or None))

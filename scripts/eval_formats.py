@@ -6,9 +6,9 @@ and records?
 Renders every seed with `render_seed.render` and the `docgen` writers (into a temporary folder unless
 ``--out``), runs `extract.pipeline.process` on each file and compares with the PDF render:
 
-* line items as (table_type, code, column, value in 元) — the share of the PDF's found in the format
-  (recall) and of the format's found in the PDF (precision), as multisets;
-* records as (subject, metric, raw value, unit), whitespace ignored — the same two shares.
+* line items as (table_type, code, column, value in 元): how many of the PDF's the format has too, as
+  multisets, and how many the format has in all; also for the 公开表 alone (table types final.*);
+* records as (subject, metric, raw value, unit), whitespace ignored, counted the same way.
 
 The workbook renders hold the narrative as text rows too, so their records are compared as well;
 002 is rendered as a 自评表 form (label + 说明 text in one row) in the workbooks.
@@ -36,8 +36,9 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FORMATS = ("docx", "xlsx", "xls", "html")
 
 
-def item_keys(doc: Document) -> Counter:
-    return Counter((i.table_type, i.code, i.column, round(i.value, 2)) for i in doc.line_items)
+def item_keys(doc: Document, prefix: str = "") -> Counter:
+    """Line items as (table_type, code, column, value); ``prefix``: only table types starting with it."""
+    return Counter((i.table_type, i.code, i.column, round(i.value, 2)) for i in doc.line_items if i.table_type.startswith(prefix))
 
 
 def _squeeze(text: str | None) -> str | None:
@@ -59,12 +60,10 @@ class Agreement:
     def recall(self) -> float:
         return self.common / self.reference if self.reference else 1.0
 
-    @property
-    def precision(self) -> float:
-        return self.common / self.found if self.found else 1.0
-
     def __str__(self) -> str:
-        return f"{self.common}/{self.reference} ({self.recall:.1%}) · prec {self.precision:.1%}"
+        if not self.reference and not self.found:
+            return "–"
+        return f"{self.common}/{self.reference} ({self.recall:.1%}) of {self.found}"
 
 
 def agreement(reference: Counter, found: Counter) -> Agreement:
@@ -95,17 +94,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print("| seed | format | status | line items (of the PDF's) | records (of the PDF's) |")
-        print("|---|---|---|---|---|")
+        print("| seed | format | status | line items: PDF's found / PDF's (share) of the format's | of them 公开表 (final.*) | records |")
+        print("|---|---|---|---|---|---|")
         for seed in args.seeds:
             paths = render_formats(seed, folder, tuple(args.formats))
             pdf = process(paths["pdf"])
-            print(f"| {seed} | pdf | {pdf.status} | {len(pdf.line_items)} | {len(pdf.records)} |")
+            finals = sum(item_keys(pdf, "final.").values())
+            print(f"| {seed} | pdf | {pdf.status} | {len(pdf.line_items)} | {finals} | {len(pdf.records)} |")
             for fmt in args.formats:
                 doc = process(paths[fmt])
                 items = agreement(item_keys(pdf), item_keys(doc))
+                public = agreement(item_keys(pdf, "final."), item_keys(doc, "final."))
                 records = agreement(record_keys(pdf), record_keys(doc))
-                print(f"| {seed} | {fmt} | {doc.status} | {items} | {records} |")
+                print(f"| {seed} | {fmt} | {doc.status} | {items} | {public} | {records} |")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 A sheet's used range holds a 公开表 or a 自评表 laid out the way the printed form is: title, number
 label and 编制单位/单位 line in rows above the table, notes in rows under it, and in a 自评表 the
 说明 blocks (单位职能概况, 预算执行情况 …) as a label cell next to a long text in a merged cell. The rows are read
-in order and cut into paragraphs and tables (`split_rows`): a row with two or more cells that are not
-captions is a table row; a text row inside a table (a band, a wrapped label) stays in it; an empty row
-ends a table; the other rows — and every label + long merged text pair, which becomes a heading and its
-paragraph — are narrative.
+in order and cut into paragraphs and tables (`split_rows`). Where the sheet draws cell borders (XLSX
+forms do, as the printed tables have rulings) the bordered rows are the tables. Otherwise (XLS: calamine
+does not expose borders) a row with two or more cells that are not captions is a table row, a text row
+inside a table (a band, a wrapped label) stays in it and an empty row ends a table. The other rows —
+and every label + long merged text pair, which becomes a heading and its paragraph — are narrative.
 
 Values are exact: a numeric cell keeps the number it holds (`Cell.value`), its text is the number in
 the cell's printed number format (XLSX; calamine does not expose XLS formats, so there it is the
@@ -56,6 +57,8 @@ class SheetCell:
     value: float | None = None
     row_span: int = 1
     col_span: int = 1
+    ruled: bool = False
+    """The cell has a border drawn (XLSX): the sheet's version of a table's rulings."""
 
 
 def column_letter(col: int) -> str:
@@ -93,6 +96,10 @@ def printed_number(value: float, number_format: str | None) -> str:
     return text
 
 
+CellContent = tuple[str, float | None, bool]
+"""(text as printed, number held, has a border)."""
+
+
 def _value_text(value: object, number_format: str | None) -> tuple[str, float | None]:
     if value is None:
         return "", None
@@ -112,11 +119,14 @@ def _is_caption(text: str) -> bool:
     return bool(_CAPTION.match(text.replace(" ", "")) or find_unit(text))
 
 
-def _row_kind(cells: list[SheetCell], under_merge: bool) -> str:
+def _row_kind(cells: list[SheetCell], under_merge: bool, ruled_sheet: bool) -> str:
     """"empty", "table", "pair" (a label and a long text merged across the rest of the row: a 说明 block) or
-    "text". ``under_merge``: a merged cell of an earlier
-    row reaches into this one (so the row is part of a form's table, even when it reads like a pair)."""
+    "text". ``under_merge``: a merged cell of an earlier row reaches into this one (so the row is part of a
+    form's table, even when it reads like a pair). On a ``ruled_sheet`` (one that draws cell borders) the
+    rows with a bordered cell are the table rows, as the rulings are on a printed page."""
     filled = [c for c in cells if c.text]
+    if ruled_sheet and any(c.ruled for c in cells):
+        return "table"
     if not filled:
         return "empty"
     if (
@@ -129,7 +139,7 @@ def _row_kind(cells: list[SheetCell], under_merge: bool) -> str:
         and filled[1].value is None
     ):
         return "pair"
-    if len(filled) >= 2 and not all(_is_caption(c.text) for c in filled):
+    if len(filled) >= 2 and not ruled_sheet and not all(_is_caption(c.text) for c in filled):
         return "table"
     return "text"
 
@@ -153,7 +163,8 @@ def split_rows(rows: list[list[SheetCell]], sheet: str) -> Iterator[FlowParagrap
     """Cut a sheet's rows (the cells anchored in each non-empty row, top to bottom) into paragraphs and
     tables. An empty row ends a table."""
     reached = {r for cells in rows for c in cells for r in range(c.row + 1, c.row + c.row_span)}
-    kinds = [_row_kind(cells, cells[0].row in reached) for cells in rows]
+    ruled_sheet = any(c.ruled for cells in rows for c in cells)
+    kinds = [_row_kind(cells, cells[0].row in reached, ruled_sheet) for cells in rows]
     block: list[list[SheetCell]] = []
     for i, (cells, kind) in enumerate(zip(rows, kinds, strict=True)):
         if block and cells[0].row > block[-1][0].row + 1:  # an empty row (or more) in between
@@ -163,7 +174,7 @@ def split_rows(rows: list[list[SheetCell]], sheet: str) -> Iterator[FlowParagrap
         if kind == "empty":
             continue
         next_is_table = i + 1 < len(rows) and rows[i + 1][0].row == cells[0].row + 1 and kinds[i + 1] == "table"
-        if kind == "table" or (kind == "text" and _in_table(cells, bool(block), next_is_table)):
+        if kind == "table" or (kind == "text" and not ruled_sheet and _in_table(cells, bool(block), next_is_table)):
             block.append(cells)
             continue
         if block:
@@ -222,16 +233,16 @@ def _merged_anchors(merges: list[tuple[int, int, int, int]]) -> tuple[dict[tuple
     return anchors, covered
 
 
-def _sheet_cells(sheet: str, values: list[list[tuple[str, float | None]]], merges: list[tuple[int, int, int, int]]) -> list[SheetCell]:
+def _sheet_cells(sheet: str, values: list[list[CellContent]], merges: list[tuple[int, int, int, int]]) -> list[SheetCell]:
     anchors, covered = _merged_anchors(merges)
     cells = []
     for r, row in enumerate(values):
-        for c, (text, value) in enumerate(row):
+        for c, (text, value, ruled) in enumerate(row):
             if (r, c) in covered:
                 continue
             row_span, col_span = anchors.get((r, c), (1, 1))
-            if text or (r, c) in anchors:
-                cells.append(SheetCell(r, c, text, cell_address(sheet, r, c), value, row_span, col_span))
+            if text or ruled or (r, c) in anchors:
+                cells.append(SheetCell(r, c, text, cell_address(sheet, r, c), value, row_span, col_span, ruled))
     return cells
 
 
@@ -254,6 +265,11 @@ def count_xml_rows(package: zipfile.ZipFile, member: str, limit: int) -> int:
     return count + len(_ROW_TAG.findall(tail))
 
 
+def _has_border(cell) -> bool:
+    border = cell.border
+    return any(side is not None and side.style for side in (border.left, border.right, border.top, border.bottom))
+
+
 def read_xlsx(path: Path) -> list[FlowPage]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -272,7 +288,7 @@ def read_xlsx(path: Path) -> list[FlowPage]:
         if ws.sheet_state != "visible":
             continue
         _check_size(f"sheet {ws.title!r}", ws.max_row, ws.max_column)
-        values = [[_value_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        values = [[(*_value_text(c.value, c.number_format), _has_border(c)) for c in row] for row in ws.iter_rows()]
         merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         pages.append(sheet_page(_sheet_cells(ws.title, values, merges), ws.title))
     book.close()
@@ -298,7 +314,7 @@ def read_xls(path: Path) -> list[FlowPage]:
             _check_size(f"sheet {meta.name!r}", sheet.total_height, sheet.total_width)
             (r_start, c_start) = sheet.start or (0, 0)
             rows = sheet.to_python(skip_empty_area=False)
-            values = [[_value_text(v if v != "" else None, None) for v in row] for row in rows]
+            values = [[(*_value_text(v if v != "" else None, None), False) for v in row] for row in rows]
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
             if r_start or c_start:  # to_python starts at the first used cell; merges are absolute
                 merges = [(r0 - r_start, c0 - c_start, r1 - r_start, c1 - c_start) for r0, c0, r1, c1 in merges]
