@@ -43,6 +43,11 @@ BOX = [
 PAGE_START = column("page_start", _INT, "first page")
 PAGE_END = column("page_end", _INT, "last page")
 SENTENCE_ID = column("sentence_id", _STR, "the sentence: first 16 hex digits of doc_id, '-', its 4-digit number in reading order")
+LOCATOR = column(
+    "locator",
+    _STR,
+    "where it is in a DOCX/XLSX/XLS/HTML source (no printed page there): 'Sheet'!C7, p12, t3.r5.c2 or a DOM path; null for PDFs",
+)
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
@@ -60,6 +65,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             column("n_line_items", _INT, "line items found"),
             column("n_ocr_pages", _INT, "pages read by OCR"),
             column("parser_version", _STR, "version of the budgetlens pipeline that read it"),
+            column("source_format", _STR, "pdf, image, docx, xlsx, xlsm, xls, html, htm, or doc/wps/et (read through LibreOffice)"),
         ]
     ),
     "sections": pa.schema(
@@ -103,6 +109,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             column("is_header", pa.bool_(), "part of the header rows"),
             PAGE,
             *BOX,
+            column("value", _F64, "the number a spreadsheet cell holds (text is it as printed); null elsewhere"),
+            LOCATOR,
         ]
     ),
     "line_items": pa.schema(
@@ -123,6 +131,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             *BOX,
             column("confidence", _F64, "OCR confidence of the printed value; null when read from a text layer"),
             column("corrected_from", _STR, "text as read when table arithmetic corrected a digit (raw holds the correction)"),
+            LOCATOR,
         ]
     ),
     "sentences": pa.schema(
@@ -133,6 +142,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             column("text", _STR, "the sentence"),
             PAGE,
             *BOX,
+            LOCATOR,
         ]
     ),
     "mentions": pa.schema(
@@ -148,6 +158,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             column("tagger", _STR, "tagger backend and version, e.g. crf 1.0"),
             PAGE,
             *BOX,
+            LOCATOR,
         ]
     ),
     "records": pa.schema(
@@ -177,6 +188,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             PAGE,
             *BOX,
             column("mention_ids", pa.list_(_STR), "the mentions the record was built from"),
+            LOCATOR,
         ]
     ),
     "findings": pa.schema(
@@ -265,6 +277,7 @@ def document_row(doc: Document) -> dict:
         "n_line_items": len(doc.line_items),
         "n_ocr_pages": sum(1 for p in doc.pages if p.ocr and not p.ocr.startswith("unavailable")),
         "parser_version": doc.parser_version,
+        "source_format": doc.source_format,
     }
 
 
@@ -326,6 +339,8 @@ def cell_rows(doc: Document) -> list[dict]:
             "is_header": c.is_header,
             "page": c.page,
             **_bbox(c.bbox),
+            "value": c.value,
+            "locator": c.locator,
         }
         for t in doc.tables
         for c in t.cells
