@@ -21,11 +21,14 @@ from __future__ import annotations
 import html
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
 import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -60,6 +63,33 @@ def _cells(spec: TableSpec) -> tuple[list[tuple[int, int, int, int, str, bool]],
     rows = [*spec.header, *spec.body]
     placed = place_rows(rows, ncols)
     return [(p.row, p.col, p.cell.rowspan, p.cell.colspan, p.cell.text, p.row < len(spec.header)) for p in placed], len(rows), ncols
+
+
+def table_xml(cells: list[tuple[int, int, int, int, str, bool]], n_rows: int, n_cols: int) -> str:
+    """A ``w:tbl`` with Word's merges: ``gridSpan`` across, ``vMerge`` restart/continue down (built as XML:
+    python-docx's cell merging is quadratic and takes most of a minute on a seed's tables)."""
+    anchors = {(r, c): (row_span, col_span, text) for r, c, row_span, col_span, text, _ in cells}
+    below = {(r + k, c): (row_span, col_span) for r, c, row_span, col_span, _, _ in cells for k in range(1, row_span)}
+    rows = []
+    for r in range(n_rows):
+        tcs, c = [], 0
+        while c < n_cols:
+            if (r, c) in anchors:
+                row_span, col_span, text = anchors[(r, c)]
+                merge = '<w:vMerge w:val="restart"/>' if row_span > 1 else ""
+                body = f'<w:p><w:r><w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r></w:p>'
+            elif (r, c) in below:
+                _, col_span = below[(r, c)]
+                merge, body = "<w:vMerge/>", "<w:p/>"
+            else:
+                col_span, merge, body = 1, "", "<w:p/>"
+            span = f'<w:gridSpan w:val="{col_span}"/>' if col_span > 1 else ""
+            tcs.append(f"<w:tc><w:tcPr>{span}{merge}</w:tcPr>{body}</w:tc>")
+            c += col_span
+        rows.append(f"<w:tr>{''.join(tcs)}</w:tr>")
+    grid = "<w:gridCol/>" * n_cols
+    properties = '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+    return f"<w:tbl {nsdecls('w')}>{properties}<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
 class DocxWriter:
@@ -110,14 +140,7 @@ class DocxWriter:
             self._paragraph(spec.label, 10, align="right")
         if spec.info:
             self._paragraph("\t".join(x for x in spec.info if x), 10)
-        cells, n_rows, n_cols = _cells(spec)
-        table = self.doc.add_table(rows=n_rows, cols=n_cols)
-        table.style = "Table Grid"
-        for r, c, row_span, col_span, text, _ in cells:
-            cell = table.cell(r, c)
-            if row_span > 1 or col_span > 1:
-                cell = cell.merge(table.cell(r + row_span - 1, c + col_span - 1))
-            cell.text = text
+        self.doc.element.body._insert_tbl(parse_xml(table_xml(*_cells(spec))))
         for note in spec.notes:
             self._paragraph(note, 9)
         self.empty_page = False
@@ -316,3 +339,56 @@ class HtmlWriter:
 
 
 WRITERS = {".docx": DocxWriter, ".xlsx": SheetWriter, ".xls": SheetWriter, ".html": HtmlWriter}
+
+
+# ---------------------------------------------------------------- bad files
+
+
+def write_huge_sheet(path: Path, rows: int) -> None:
+    """An XLSX whose one sheet has ``rows`` rows of (name, amount, count): the sheet part is written as
+    XML directly (openpyxl takes seconds per 100,000 rows)."""
+    book = openpyxl.Workbook()
+    book.active.title = "数据"
+    book.active["A1"] = "placeholder"
+    book.save(path)
+    body = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>项目{r}</t></is></c><c r="B{r}"><v>{r * 1.5}</v></c><c r="C{r}"><v>{r}</v></c></row>'
+        for r in range(1, rows + 1)
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:C{rows}"/><sheetData>{body}</sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def write_locked(source: Path, path: Path, password: str = "budgetlens") -> None:
+    """``source`` (a DOCX/XLSX) encrypted with ``password`` the way Office does it (msoffcrypto-tool)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with source.open("rb") as plain, path.open("wb") as locked:
+        OOXMLFile(plain).encrypt(password, locked)
+
+
+def write_truncated(source: Path, path: Path) -> None:
+    """The first half of ``source``: a zip package whose central directory is gone (an interrupted download)."""
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def write_unrelated_page(path: Path) -> None:
+    """A portal page with no budget content: navigation, a news item, a table of opening hours."""
+    writer = HtmlWriter()
+    writer.heading("便民服务指南", 1)
+    writer.paragraph("本中心位于市政务服务大厅二楼，提供户籍、社保、公积金等事项的咨询与办理服务。")
+    writer.paragraph("节假日期间请关注网站通知，如有疑问请拨打服务热线。")
+    hours = TableSpec(title="", header=[["窗口", "工作时间"]], body=[["户籍", "周一至周五"], ["社保", "周一至周六"]],
+                      col_widths=[1, 1], col_align=["left", "left"])
+    writer.table(hours)
+    writer.save(path)

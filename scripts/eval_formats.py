@@ -12,6 +12,10 @@ Renders every seed with `render_seed.render` and the `docgen` writers (into a te
 
 The workbook renders hold the narrative as text rows too, so their records are compared as well;
 002 is rendered as a 自评表 form (label + 说明 text in one row) in the workbooks.
+
+Then the bad files of the issue (a truncated DOCX, a password-protected XLSX, a 100,000-row sheet, an
+HTML page without budget content): status, error, seconds and peak Python memory (tracemalloc) of
+`process` on each.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
+import tracemalloc
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +32,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen import DocxWriter, HtmlWriter, SheetWriter  # noqa: E402
+from docgen import (  # noqa: E402
+    DocxWriter,
+    HtmlWriter,
+    SheetWriter,
+    write_huge_sheet,
+    write_locked,
+    write_truncated,
+    write_unrelated_page,
+)
 from render_seed import render  # noqa: E402
 
 from extract.model import Document  # noqa: E402
@@ -85,11 +99,41 @@ def render_formats(seed: str, folder: Path, formats: tuple[str, ...] = FORMATS) 
     return paths
 
 
+def bad_files(folder: Path, workbook: Path, document: Path) -> dict[str, Path]:
+    """The bad inputs of the issue, made from a good ``workbook`` (XLSX) and ``document`` (DOCX)."""
+    paths = {
+        "corrupt zip (truncated DOCX)": folder / "truncated.docx",
+        "password-protected XLSX": folder / "locked.xlsx",
+        "100,000-row sheet": folder / "huge.xlsx",
+        "HTML page without budget content": folder / "guide.html",
+    }
+    write_truncated(document, paths["corrupt zip (truncated DOCX)"])
+    write_locked(workbook, paths["password-protected XLSX"])
+    write_huge_sheet(paths["100,000-row sheet"], 100_000)
+    write_unrelated_page(paths["HTML page without budget content"])
+    return paths
+
+
+def report_bad_files(paths: dict[str, Path]) -> None:
+    print("\n| bad file | size | status | error | seconds | peak Python memory |")
+    print("|---|---|---|---|---|---|")
+    for name, path in paths.items():
+        tracemalloc.start()
+        start = time.perf_counter()
+        doc = process(path)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        size = path.stat().st_size / 2**10
+        print(f"| {name} | {size:,.0f} KiB | {doc.status} | {doc.error} | {seconds:.2f} | {peak:.1f} MiB |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", nargs="+", default=["000", "001", "002", "004"])
     ap.add_argument("--formats", nargs="+", default=list(FORMATS))
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--no-bad-files", action="store_true", help="skip the bad-file table")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or Path(tmp)
@@ -107,6 +151,10 @@ def main() -> None:
                 public = agreement(item_keys(pdf, "final."), item_keys(doc, "final."))
                 records = agreement(record_keys(pdf), record_keys(doc))
                 print(f"| {seed} | {fmt} | {doc.status} | {items} | {public} | {records} |")
+        if not args.no_bad_files:
+            made = render_formats(args.seeds[0], folder, ("xlsx", "docx"))
+            process(made["pdf"])  # imports and the tagger loaded before memory is measured
+            report_bad_files(bad_files(folder, made["xlsx"], made["docx"]))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ PAGE_HEIGHT = 842.0
 COLUMN_WIDTH = 60.0
 ROW_HEIGHT = 16.0
 TABLE_GAP = 8.0
+CAPTION_CHARS = 60
+MAX_CAPTIONS = 4
+"""The short lines above a table that a page break does not separate from it."""
 
 
 @dataclass
@@ -88,6 +91,12 @@ def table_from_cells(cells: list[FlowCell], locate: Callable[[int, int], str]) -
     return FlowTable(n_rows, n_cols, sorted([*cells, *blanks], key=lambda cell: (cell.row, cell.col)))
 
 
+def paragraph_gap(paragraph: FlowParagraph) -> float:
+    """Space after a paragraph: a full line, so that `describe` never takes two paragraphs for the
+    wrapped lines of one title."""
+    return paragraph.size * LEADING
+
+
 def _paragraph_height(paragraph: FlowParagraph) -> float:
     return max(1, math.ceil(len(paragraph.text) / CHARS_PER_LINE)) * paragraph.size * LEADING
 
@@ -133,27 +142,53 @@ def _grid(table: FlowTable, y: float) -> Grid:
     return Grid(xs, ys, cells)
 
 
+def _advance(item: FlowItem) -> float:
+    """How far an item moves the layout down."""
+    if isinstance(item, FlowTable):
+        return item.n_rows * ROW_HEIGHT + 2 * TABLE_GAP
+    return _paragraph_height(item) + paragraph_gap(item)
+
+
+def _caption_run(items: list[FlowItem]) -> int:
+    """How many short paragraphs (title, number label, 单位 line) the items end with."""
+    n = 0
+    while n < MAX_CAPTIONS and n < len(items):
+        item = items[-1 - n]
+        if not isinstance(item, FlowParagraph) or len(item.text) > CAPTION_CHARS:
+            break
+        n += 1
+    return n
+
+
 def paginate(flow_page: FlowPage) -> list[list[FlowItem]]:
     """A source page cut into virtual A4 pages: a new one before a paragraph that would run past
-    `PAGE_HEIGHT`, never before a table (it stays with the title printed above it, and may run long);
-    a table of contents (a 目录 line and the leader lines after it) on a page of its own, as printed."""
+    `PAGE_HEIGHT`, never before a table (it may run long); the short lines printed above a table (title,
+    number label, 单位) go with it to its page; a table of contents (a 目录 line and the leader lines
+    after it) gets a page of its own, as printed."""
     pages: list[list[FlowItem]] = [[]]
     y = MARGIN
     in_toc = False
     for item in flow_page.items:
         if isinstance(item, FlowTable):
-            height = item.n_rows * ROW_HEIGHT + 2 * TABLE_GAP
             in_toc = False
+            on_page = _caption_run(pages[-1])
+            if len(pages) > 1 and on_page == len(pages[-1]) and on_page < MAX_CAPTIONS:
+                carried = _caption_run(pages[-2])
+                carried = min(carried, MAX_CAPTIONS - on_page, len(pages[-2]) - 1)
+                if carried > 0:
+                    moved = pages[-2][-carried:]
+                    del pages[-2][-carried:]
+                    pages[-1][:0] = moved
+                    y += sum(_advance(m) for m in moved)
         else:
-            height = _paragraph_height(item) + item.size * (LEADING - 1)
             starts_toc = is_toc_title(item.text)
             ends_toc = in_toc and not is_toc_entry(item.text)
             in_toc = starts_toc or (in_toc and not ends_toc)
-            if pages[-1] and (y + height > PAGE_HEIGHT - MARGIN or starts_toc or ends_toc):
+            if pages[-1] and (y + _advance(item) > PAGE_HEIGHT - MARGIN or starts_toc or ends_toc):
                 pages.append([])
                 y = MARGIN
         pages[-1].append(item)
-        y += height
+        y += _advance(item)
     return [items for items in pages if items]
 
 
@@ -172,7 +207,7 @@ def build_document(flow: list[FlowPage], doc_id: str, label: str, source_format:
                 raw, line = _paragraph_line(item, number, y)
                 raw_lines.append(raw)
                 blocks.append(TextBlock(page=number, bbox=line.bbox, lines=[line], heading_level=item.heading_level))
-                y = raw.y1 + item.size * (LEADING - 1)
+                y = raw.y1 + paragraph_gap(item)
             else:
                 grid = _grid(item, y + TABLE_GAP)
                 grids.append(grid)

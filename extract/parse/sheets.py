@@ -219,7 +219,7 @@ def sheet_page(cells: list[SheetCell], sheet: str) -> FlowPage:
 def _check_size(sheet: str, n_rows: int, n_cols: int) -> None:
     """``sheet``: how the error names the sheet."""
     if n_rows > MAX_SHEET_ROWS:
-        raise DocumentError(f"{sheet} has {n_rows:,} rows or more (limit {MAX_SHEET_ROWS:,}): not a disclosure table")
+        raise DocumentError(f"{sheet} has more than {MAX_SHEET_ROWS:,} rows: too large for a disclosure table, not read")
     if n_cols > MAX_SHEET_COLUMNS:
         raise DocumentError(f"{sheet} has {n_cols:,} columns (limit {MAX_SHEET_COLUMNS})")
 

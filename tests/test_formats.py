@@ -1,0 +1,234 @@
+"""DOCX, XLSX/XLS and HTML disclosures read into the same Document as a PDF.
+
+Seed 000 (大同 2022 部门决算) is rendered by `scripts/render_seed.py` with the `scripts/docgen.py` writers
+into each format in a temporary folder; its PDF render (tests/fixtures) is the reference. Bad files are
+made from those renders by the same script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from conftest import FIXTURES, ROOT, SEEDS, parsed
+from extract.model import DocumentStatus
+from extract.parse.containers import libreoffice
+from extract.parse.html import detect_encoding
+from extract.parse.sheets import MAX_SHEET_ROWS, printed_number
+from extract.pipeline import collect_inputs, process
+from extract.tables.items import clean_name
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from docgen import (  # noqa: E402
+    DocxWriter,
+    HtmlWriter,
+    SheetWriter,
+    write_huge_sheet,
+    write_locked,
+    write_truncated,
+    write_unrelated_page,
+)
+from render_seed import render  # noqa: E402
+
+FORMATS = ("docx", "xlsx", "xls", "html")
+PDF = FIXTURES / "seed000_final_2022.pdf"
+TRUTH = FIXTURES / "seed000_final_2022.truth.json"
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+
+
+def _writer(fmt: str, form: bool = False):
+    return {"docx": DocxWriter, "html": HtmlWriter}.get(fmt, lambda: SheetWriter(form=form))()
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("formats")
+    seed = next(SEEDS.glob("000_*.txt"))
+    paths = {}
+    for fmt in FORMATS:
+        paths[fmt] = folder / f"seed000.{fmt}"
+        render(seed, paths[fmt], _writer(fmt))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def documents(rendered):
+    return {fmt: process(path) for fmt, path in rendered.items()}
+
+
+def _item_keys(doc, prefix: str = "") -> Counter:
+    return Counter((i.table_type, i.code, i.column, round(i.value, 2)) for i in doc.line_items if i.table_type.startswith(prefix))
+
+
+def _record_keys(doc) -> Counter:
+    squeeze = lambda text: "".join(text.split()) if text else text  # noqa: E731 — the seed prints "94.93 分"
+    return Counter((squeeze(r.subject), r.metric, squeeze(r.raw), r.unit) for r in doc.records)
+
+
+def _recall(reference: Counter, found: Counter) -> float:
+    return sum((reference & found).values()) / sum(reference.values())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_amount_of_the_public_tables_is_a_line_item(documents, fmt):
+    """The truth file of the PDF render, checked against each format: type, code (or name), column, value."""
+    doc = documents[fmt]
+    assert doc.status == DocumentStatus.OK, doc.error
+    missing = []
+    for table in json.loads(TRUTH.read_text(encoding="utf-8")):
+        doc_table = next(t for t in doc.tables if t.table_type == table["table_type"])
+        items = [i for i in doc.line_items if i.table_id == doc_table.table_id]
+        labelled = "label" in doc_table.column_roles
+        for expected in table["items"]:
+            if not any(
+                abs(i.value - expected["value_yuan"]) <= 0.005
+                and i.column.split("/")[-1] == expected["column"].split("/")[-1]
+                and (i.code == expected["code"] if expected["code"] else i.name == (clean_name(expected["name"]) if labelled else ""))
+                for i in items
+            ):
+                missing.append((table["table_type"], expected))
+    assert not missing, missing[:5]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_same_line_items_and_records_as_the_pdf(documents, fmt):
+    pdf, doc = parsed(PDF), documents[fmt]
+    assert _recall(_item_keys(pdf, "final."), _item_keys(doc, "final.")) >= 0.995
+    # The rest differ where the PDF cuts a 绩效自评表 at a page break (its continuation loses rows).
+    assert _recall(_item_keys(pdf), _item_keys(doc)) >= 0.95
+    assert _recall(_record_keys(pdf), _record_keys(doc)) >= 0.99
+    assert doc.meta.model_dump() | {"title": None} == pdf.meta.model_dump() | {"title": None}
+
+
+def test_spreadsheet_values_come_from_the_cells(documents):
+    doc = documents["xlsx"]
+    summary = next(t for t in doc.tables if t.table_type == "final.income_expenditure_summary")
+    cells = {c.locator: c for c in summary.cells}
+    items = [i for i in doc.line_items if i.table_id == summary.table_id]
+    assert items and all(re.fullmatch(r"'公开01表'![A-Z]+\d+", i.locator) for i in items)
+    for item in items:
+        cell = cells[item.locator]
+        assert cell.value is not None and item.raw == cell.text
+        assert item.value == pytest.approx(cell.value * (10000 if summary.unit == "万元" else 1))
+
+
+def test_provenance_without_boxes(documents):
+    docx_doc, html_doc = documents["docx"], documents["html"]
+    assert docx_doc.source_format == "docx" and html_doc.source_format == "html"
+    assert all(re.fullmatch(r"t\d+\.r\d+\.c\d+", i.locator) for i in docx_doc.line_items)
+    assert all(i.locator.startswith("/html/body/") for i in html_doc.line_items)
+    assert docx_doc.sentences and all(re.fullmatch(r"p\d+", s.locator) for s in docx_doc.sentences)
+    assert all(r.locator for r in docx_doc.records)
+    paragraphs = docx.Document(str(docx_doc.path)).paragraphs
+    sentence = docx_doc.sentences[0]
+    assert sentence.text[:10] in paragraphs[int(sentence.locator[1:]) - 1].text
+
+
+def test_self_evaluation_form_explanations_are_narrative(tmp_path):
+    """002's 自评表 as a workbook: each 说明 block (label + merged text) is a section whose text is tagged."""
+    path = tmp_path / "jinzhong_2020.xlsx"
+    render(next(SEEDS.glob("002_*.txt")), path, SheetWriter(form=True))
+    doc = process(path)
+    titles = {s.title: s for s in doc.iter_sections()}
+    assert "单位职能概况" in titles and titles["单位职能概况"].text.startswith("晋中市应急管理局")
+    assert any(s.section_path == "预算执行情况" and re.fullmatch(r"'封面'!B\d+", s.locator) for s in doc.sentences)
+    assert any(r.metric and r.value_yuan for r in doc.records)
+    assert {t.table_type for t in doc.tables} == {"perf.dept_self_eval"}
+
+
+def test_docx_headings_and_word_numbering(tmp_path):
+    """Heading styles and automatic Chinese numbering ("一、" from numbering.xml) build the section tree."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    document.add_heading("第三部分 2022年度部门决算情况说明", 1)
+    for title, body in (("收入决算情况", "2022年度收入合计1234.56万元。"), ("支出决算情况", "2022年度支出合计1200.00万元。")):
+        heading = document.add_heading(title, 2)
+        heading._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>')
+        )
+        document.add_paragraph(body)
+    path = tmp_path / "说明.docx"
+    document.save(path)
+    doc = process(path)
+    (part,) = doc.sections
+    assert (part.numbering, part.title) == ("第三部分", "2022年度部门决算情况说明")
+    assert [(c.numbering, c.title) for c in part.children] == [("一、", "收入决算情况"), ("二、", "支出决算情况")]
+    assert part.children[1].text == "2022年度支出合计1200.00万元。"
+
+
+def test_html_encodings():
+    page = '<html><head><meta charset="gb2312"></head><body><p>部门预算</p></body></html>'
+    assert detect_encoding(page.encode("gbk")) == "gb18030"
+    assert detect_encoding(page.encode("utf-8")) == "utf-8"  # the declaration is wrong: the bytes decide
+    assert detect_encoding(b"\xef\xbb\xbf" + "<p>决算</p>".encode()) == "utf-8-sig"
+    assert detect_encoding("<p>决算说明</p>".encode("gb18030")) == "gb18030"
+
+
+def test_printed_number_formats():
+    assert printed_number(1234.5, "#,##0.00") == "1,234.50"
+    assert printed_number(-5, "#,##0.00;(#,##0.00)") == "(5.00)"
+    assert printed_number(0.1053, "0.00%") == "10.53%"
+    assert printed_number(2080501, "General") == "2080501"
+    assert printed_number(12345678.9, "General") == "12345678.9"
+
+
+@pytest.fixture(scope="module")
+def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bad")
+    paths = {
+        "truncated": folder / "truncated.docx",
+        "locked": folder / "locked.xlsx",
+        "huge": folder / "huge.xlsx",
+        "unrelated": folder / "guide.html",
+        "legacy": folder / "report.doc",
+    }
+    write_truncated(rendered["docx"], paths["truncated"])
+    write_locked(rendered["xlsx"], paths["locked"])
+    write_huge_sheet(paths["huge"], 100_000)
+    write_unrelated_page(paths["unrelated"])
+    shutil.copy(rendered["xls"], paths["legacy"])  # any bytes: without LibreOffice nothing reads them
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "error"),
+    [
+        ("truncated", DocumentStatus.FAILED, "corrupt DOCX"),
+        ("locked", DocumentStatus.FAILED, "password-protected XLSX"),
+        ("huge", DocumentStatus.FAILED, f"more than {MAX_SHEET_ROWS:,} rows"),
+        ("unrelated", DocumentStatus.REJECTED, "not a budget disclosure"),
+    ],
+)
+def test_bad_files_get_a_clear_error(bad_files, name, status, error):
+    doc = process(bad_files[name])
+    assert doc.status == status and error in doc.error
+    assert doc.doc_id  # the batch still has a row to report it in
+
+
+@pytest.mark.skipif(libreoffice() is not None, reason="LibreOffice is installed: .doc files are converted")
+def test_legacy_formats_name_the_fix_without_libreoffice(bad_files):
+    doc = process(bad_files["legacy"])
+    assert doc.status == DocumentStatus.FAILED and "apt-get install libreoffice" in doc.error
+
+
+def test_folders_collect_the_new_formats(rendered):
+    assert set(collect_inputs([rendered["docx"].parent])) == set(rendered.values())
