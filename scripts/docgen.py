@@ -35,9 +35,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pdfgen import TableSpec, parse_amount, place_rows  # noqa: E402
+from pdfgen import TableSpec, parse_amount, place_rows
 
-from extract.parse.sheets import printed_number  # noqa: E402
+from extract.parse.sheets import printed_number
 
 FORM_LABEL_CHARS = 16
 FORM_TEXT_CHARS = 60
@@ -62,7 +62,11 @@ def _cells(spec: TableSpec) -> tuple[list[tuple[int, int, int, int, str, bool]],
     ncols = len(spec.col_widths)
     rows = [*spec.header, *spec.body]
     placed = place_rows(rows, ncols)
-    return [(p.row, p.col, p.cell.rowspan, p.cell.colspan, p.cell.text, p.row < len(spec.header)) for p in placed], len(rows), ncols
+    return (
+        [(p.row, p.col, p.cell.rowspan, p.cell.colspan, p.cell.text, p.row < len(spec.header)) for p in placed],
+        len(rows),
+        ncols,
+    )
 
 
 def table_xml(cells: list[tuple[int, int, int, int, str, bool]], n_rows: int, n_cols: int) -> str:
@@ -332,13 +336,12 @@ class HtmlWriter:
         return 1, 1
 
     def save(self, path: str | Path) -> None:
-        head = f'<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset={self.encoding}">\n<title>情况说明</title>\n'
-        page = head + "<script>var x = '预算';</script>\n</head>\n<body>\n<div class=\"content\">\n" + "\n".join(self.parts)
-        page += "\n</div>\n</body>\n</html>\n"
+        meta = f'<meta http-equiv="Content-Type" content="text/html; charset={self.encoding}">'
+        script = "<script>var x = '预算';</script>"  # script text is no content
+        body = "\n".join(self.parts)
+        head = f"<head>\n{meta}\n<title>情况说明</title>\n{script}\n</head>"
+        page = f'<html>\n{head}\n<body>\n<div class="content">\n{body}\n</div>\n</body>\n</html>\n'
         Path(path).write_bytes(page.encode(self.encoding, errors="xmlcharrefreplace"))
-
-
-WRITERS = {".docx": DocxWriter, ".xlsx": SheetWriter, ".xls": SheetWriter, ".html": HtmlWriter}
 
 
 # ---------------------------------------------------------------- bad files
@@ -352,7 +355,8 @@ def write_huge_sheet(path: Path, rows: int) -> None:
     book.active["A1"] = "placeholder"
     book.save(path)
     body = "".join(
-        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>项目{r}</t></is></c><c r="B{r}"><v>{r * 1.5}</v></c><c r="C{r}"><v>{r}</v></c></row>'
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>项目{r}</t></is></c>'
+        f'<c r="B{r}"><v>{r * 1.5}</v></c><c r="C{r}"><v>{r}</v></c></row>'
         for r in range(1, rows + 1)
     )
     sheet = (
@@ -388,7 +392,12 @@ def write_unrelated_page(path: Path) -> None:
     writer.heading("便民服务指南", 1)
     writer.paragraph("本中心位于市政务服务大厅二楼，提供户籍、社保、公积金等事项的咨询与办理服务。")
     writer.paragraph("节假日期间请关注网站通知，如有疑问请拨打服务热线。")
-    hours = TableSpec(title="", header=[["窗口", "工作时间"]], body=[["户籍", "周一至周五"], ["社保", "周一至周六"]],
-                      col_widths=[1, 1], col_align=["left", "left"])
+    hours = TableSpec(
+        title="",
+        header=[["窗口", "工作时间"]],
+        body=[["户籍", "周一至周五"], ["社保", "周一至周六"]],
+        col_widths=[1, 1],
+        col_align=["left", "left"],
+    )
     writer.table(hours)
     writer.save(path)

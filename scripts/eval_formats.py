@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen import (  # noqa: E402
+from docgen import (
     DocxWriter,
     HtmlWriter,
     SheetWriter,
@@ -41,10 +41,10 @@ from docgen import (  # noqa: E402
     write_truncated,
     write_unrelated_page,
 )
-from render_seed import render  # noqa: E402
+from render_seed import render
 
-from extract.model import Document  # noqa: E402
-from extract.pipeline import process  # noqa: E402
+from extract.model import Document
+from extract.pipeline import process
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FORMATS = ("docx", "xlsx", "xls", "html")
@@ -138,7 +138,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print("| seed | format | status | line items: PDF's found / PDF's (share) of the format's | of them 公开表 (final.*) | records |")
+        print("| seed | format | status | line items: PDF's found / PDF's, of the format's | 公开表 (final.*) alone | records |")
         print("|---|---|---|---|---|---|")
         for seed in args.seeds:
             paths = render_formats(seed, folder, tuple(args.formats))

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from extract.model import join_wrapped
-from extract.parse.document import DocumentError
 from extract.parse.containers import open_zip, read_bounded
+from extract.parse.document import DocumentError
 from extract.parse.flow import BODY_SIZE, FlowCell, FlowPage, FlowParagraph, table_from_cells
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
@@ -38,8 +38,21 @@ def chinese_number(n: int) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-                           (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, numeral in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + numeral, n - value
     return out
@@ -99,7 +112,7 @@ class Numbering:
         counters[ilvl] = counters.get(ilvl, levels[ilvl][0] - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
-        start, fmt, text = levels[ilvl]
+        _start, fmt, text = levels[ilvl]
         if fmt in ("bullet", "none"):
             return ""
 

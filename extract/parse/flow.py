@@ -31,6 +31,9 @@ BODY_SIZE = 10.5
 CHARS_PER_LINE = 40
 """Chinese characters per line of an A4 body: how tall a paragraph is laid out."""
 LEADING = 1.6
+PARAGRAPH_GAP = 2.0
+"""Space before a paragraph, in its font size: more than the 1.6 lines within which `describe` joins
+two lines into one wrapped title."""
 MARGIN = 60.0
 PAGE_WIDTH = 595.0
 PAGE_HEIGHT = 842.0
@@ -86,15 +89,19 @@ def table_from_cells(cells: list[FlowCell], locate: Callable[[int, int], str]) -
         return None
     n_rows = max(c.row + c.row_span for c in cells)
     n_cols = max(c.col + c.col_span for c in cells)
-    covered = {(r, c) for cell in cells for r in range(cell.row, cell.row + cell.row_span) for c in range(cell.col, cell.col + cell.col_span)}
+    covered = {
+        (r, c)
+        for cell in cells
+        for r in range(cell.row, cell.row + cell.row_span)
+        for c in range(cell.col, cell.col + cell.col_span)
+    }
     blanks = [FlowCell(r, c, "", locate(r, c)) for r in range(n_rows) for c in range(n_cols) if (r, c) not in covered]
     return FlowTable(n_rows, n_cols, sorted([*cells, *blanks], key=lambda cell: (cell.row, cell.col)))
 
 
 def paragraph_gap(paragraph: FlowParagraph) -> float:
-    """Space after a paragraph: a full line, so that `describe` never takes two paragraphs for the
-    wrapped lines of one title."""
-    return paragraph.size * LEADING
+    """Space before a paragraph (`PARAGRAPH_GAP`)."""
+    return paragraph.size * PARAGRAPH_GAP
 
 
 def _paragraph_height(paragraph: FlowParagraph) -> float:
@@ -202,12 +209,12 @@ def build_document(flow: list[FlowPage], doc_id: str, label: str, source_format:
         raw_lines: list[RawLine] = []
         blocks: list[TextBlock] = []
         grids: list[Grid] = []
-        for item in items:
+        for k, item in enumerate(items):
             if isinstance(item, FlowParagraph):
-                raw, line = _paragraph_line(item, number, y)
+                raw, line = _paragraph_line(item, number, y + (paragraph_gap(item) if k else 0.0))
                 raw_lines.append(raw)
                 blocks.append(TextBlock(page=number, bbox=line.bbox, lines=[line], heading_level=item.heading_level))
-                y = raw.y1 + paragraph_gap(item)
+                y = raw.y1
             else:
                 grid = _grid(item, y + TABLE_GAP)
                 grids.append(grid)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from extract.model import Document
 from extract.parse.containers import convert_legacy
-from extract.parse.docx import read_docx
 from extract.parse.document import file_id
+from extract.parse.docx import read_docx
 from extract.parse.flow import FlowPage, build_document
 from extract.parse.html import read_html
 from extract.parse.sheets import read_xls, read_xlsx

@@ -1,8 +1,8 @@
 """HTML (lxml) → one flow page: text blocks and ``<table>`` elements in document order.
 
 Portals publish 情况说明 as web pages in UTF-8, GBK or GB2312 (read as GB18030, their superset); the
-encoding is taken from a byte-order mark, else the page's ``<meta charset>`` / ``http-equiv`` declaration,
-else the first that decodes the bytes cleanly (UTF-8, then GB18030). A table that holds other tables is
+encoding is taken from a byte-order mark, the bytes themselves (valid UTF-8) or the page's ``<meta charset>``
+/ ``http-equiv`` declaration (`detect_encoding`). A table that holds other tables is
 page layout, not data: its cells are read as text. Locators are DOM paths (``/html/body/div[2]/p[3]``).
 """
 
@@ -35,26 +35,34 @@ MAX_SPAN = 1000
 
 
 def detect_encoding(data: bytes) -> str:
-    """The encoding of a page's bytes: BOM, declared charset, or trial decoding."""
+    """The encoding of a page's bytes: a BOM; else UTF-8 when the bytes are valid UTF-8 with non-ASCII text
+    in them (GBK text almost never is, and pages re-saved as UTF-8 often keep a gb2312 declaration); else
+    the declared charset if it decodes the bytes; else GB18030 (the superset of GBK and GB2312)."""
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return name
+    try:
+        data.decode("utf-8")
+        valid_utf8 = True
+    except UnicodeDecodeError:
+        valid_utf8 = False
+    if valid_utf8 and not data.isascii():
+        return "utf-8"
     if m := _META_CHARSET.search(data[:8192]):
         declared = m.group(1).decode("ascii", "replace").lower()
         declared = _ENCODING_ALIASES.get(declared, declared)
         try:
-            codecs.lookup(declared)
             data.decode(declared)
             return declared
         except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration is common: try the bytes themselves
-    for name in ("utf-8", "gb18030"):
-        try:
-            data.decode(name)
-            return name
-        except UnicodeDecodeError:
-            continue
-    raise DocumentError("cannot tell the page's encoding: it is neither UTF-8 nor GBK/GB2312/GB18030")
+            pass  # an unknown or wrong declaration: the bytes decide
+    if valid_utf8:
+        return "utf-8"
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise DocumentError("cannot tell the page's encoding: it is neither UTF-8 nor GBK/GB2312/GB18030") from exc
+    return "gb18030"
 
 
 def _text(parts: list[str]) -> str:

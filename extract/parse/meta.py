@@ -39,6 +39,7 @@ def _issuer(lines: list[str]) -> str | None:
         name = m.group(1) if m else ""
         if name[:1] in "（(" and name[-1:] in "）)":  # "（盖章）"-style wrappers, not "某局（本级）"
             name = name[1:-1]
+        name = re.sub(r"^\d+[-－—]", "", name)  # "主管部门：114-大同市应急管理局": the budget code goes
         if len(name) >= 3 and not re.search(r"[X×*]{2}|盖章", name):
             return name
     for text in lines[:12]:

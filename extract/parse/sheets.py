@@ -120,7 +120,7 @@ def _is_caption(text: str) -> bool:
 
 
 def _row_kind(cells: list[SheetCell], under_merge: bool, ruled_sheet: bool) -> str:
-    """"empty", "table", "pair" (a label and a long text merged across the rest of the row: a 说明 block) or
+    """ "empty", "table", "pair" (a label and a long text merged across the rest of the row: a 说明 block) or
     "text". ``under_merge``: a merged cell of an earlier row reaches into this one (so the row is part of a
     form's table, even when it reads like a pair). On a ``ruled_sheet`` (one that draws cell borders) the
     rows with a bordered cell are the table rows, as the rulings are on a printed page."""
@@ -224,7 +224,9 @@ def _check_size(sheet: str, n_rows: int, n_cols: int) -> None:
         raise DocumentError(f"{sheet} has {n_cols:,} columns (limit {MAX_SHEET_COLUMNS})")
 
 
-def _merged_anchors(merges: list[tuple[int, int, int, int]]) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+def _merged_anchors(
+    merges: list[tuple[int, int, int, int]],
+) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
     """From inclusive 0-based (r0, c0, r1, c1) areas: anchor → (row_span, col_span), and the covered slots."""
     anchors, covered = {}, set()
     for r0, c0, r1, c1 in merges:

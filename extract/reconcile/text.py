@@ -23,8 +23,9 @@ def line_evidence(line: TextLine, role: str, value: float | None = None) -> Evid
 
 
 def cell_evidence(cell: Cell, table: Table, role: str, value: float | None = None) -> Evidence:
-    return Evidence(role=role, text=cell.text, value=value, page=cell.page, bbox=cell.bbox, table_id=table.table_id,
-                    locator=cell.locator)
+    return Evidence(
+        role=role, text=cell.text, value=value, page=cell.page, bbox=cell.bbox, table_id=table.table_id, locator=cell.locator
+    )
 
 
 def table_evidence(table: Table, role: str) -> Evidence:
