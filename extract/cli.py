@@ -64,7 +64,7 @@ def _require_tagger(name: str = "default") -> Tagger:
 
 @app.command()
 def run(
-    inputs: list[Path] = typer.Argument(..., help="PDF files, page images (PNG/JPEG/TIFF) or folders (searched recursively)."),
+    inputs: list[Path] = typer.Argument(..., help="PDFs, page images, DOCX/XLSX/XLS/HTML or folders (searched recursively)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the Parquet dataset."),
     ocr: OcrChoice = OCR_OPTION,
 ) -> None:
@@ -114,7 +114,7 @@ def _section_tree(tree: Tree, sections: list[Section]) -> None:
 
 
 @app.command()
-def show(file: Path = typer.Argument(..., help="A PDF file or page image."), ocr: OcrChoice = OCR_OPTION) -> None:
+def show(file: Path = typer.Argument(..., help="A PDF, image, DOCX, XLSX/XLS or HTML."), ocr: OcrChoice = OCR_OPTION) -> None:
     """Print a readable outline of one document: metadata, sections, tables, counts."""
     doc = _safe_process(file, ocr)
     if doc.status != DocumentStatus.OK:
@@ -156,7 +156,7 @@ def show(file: Path = typer.Argument(..., help="A PDF file or page image."), ocr
 
 @app.command()
 def check(
-    file: Path = typer.Argument(..., help="A PDF file or page image."),
+    file: Path = typer.Argument(..., help="A PDF, image, DOCX, XLSX/XLS or HTML."),
     show_consistent: bool = typer.Option(False, "--all", help="Also list checks that passed."),
     ocr: OcrChoice = OCR_OPTION,
 ) -> None:
