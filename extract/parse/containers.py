@@ -20,6 +20,8 @@ MAX_OFFICE_BYTES = 50 * 1024 * 1024
 """Largest DOCX/XLSX/XLS/HTML file read (a disclosure is a few MiB at most)."""
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 """Largest total size of a zip's members once inflated (a zip bomb stops here)."""
+MAX_XML_PART_BYTES = 24 * 1024 * 1024
+"""Largest XML part (document.xml, a worksheet) parsed: an XML tree takes several times its size in memory."""
 CONVERT_TIMEOUT_S = 180
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -53,6 +55,9 @@ def open_zip(path: Path, data: bytes, kind: str) -> zipfile.ZipFile:
     inflated = sum(m.file_size for m in members)
     if inflated > MAX_UNZIPPED_BYTES:
         raise DocumentError(f"{kind} inflates to {inflated / 2**20:.0f} MiB (limit {MAX_UNZIPPED_BYTES // 2**20} MiB)")
+    if big := [m for m in members if m.filename.endswith(".xml") and m.file_size > MAX_XML_PART_BYTES]:
+        size = big[0].file_size / 2**20
+        raise DocumentError(f"{kind} part {big[0].filename} is {size:.0f} MiB (limit {MAX_XML_PART_BYTES // 2**20} MiB)")
     if (bad := package.testzip()) is not None:
         raise DocumentError(f"corrupt {kind}: member {bad} fails its CRC check")
     return package

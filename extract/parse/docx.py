@@ -11,13 +11,11 @@ import re
 from pathlib import Path
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from extract.model import join_wrapped
 from extract.parse.containers import open_zip, read_bounded
-from extract.parse.document import DocumentError
 from extract.parse.flow import BODY_SIZE, FlowCell, FlowPage, FlowParagraph, table_from_cells
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
@@ -196,10 +194,7 @@ def _table(tbl, number: int) -> list[FlowCell]:
 def read_docx(path: Path) -> list[FlowPage]:
     data = read_bounded(path)
     open_zip(path, data, "DOCX").close()
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise DocumentError(f"corrupt DOCX: {exc}") from exc
+    document = docx.Document(str(path))
     numbering = Numbering(document)
     pages = [FlowPage()]
     n_paragraphs = n_tables = 0
