@@ -401,3 +401,13 @@ def write_unrelated_page(path: Path) -> None:
     )
     writer.table(hours)
     writer.save(path)
+
+
+def write_broken_part(source: Path, path: Path, member: str) -> None:
+    """``source`` with one part replaced by malformed XML: a readable zip whose content is not."""
+    with zipfile.ZipFile(source) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts[member] = b"<w:document><w:body"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)

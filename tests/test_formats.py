@@ -33,6 +33,7 @@ from docgen import (
     DocxWriter,
     HtmlWriter,
     SheetWriter,
+    write_broken_part,
     write_huge_sheet,
     write_locked,
     write_truncated,
@@ -204,12 +205,14 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bad")
     paths = {
         "truncated": folder / "truncated.docx",
+        "malformed": folder / "malformed.docx",
         "locked": folder / "locked.xlsx",
         "huge": folder / "huge.xlsx",
         "unrelated": folder / "guide.html",
         "legacy": folder / "report.doc",
     }
     write_truncated(rendered["docx"], paths["truncated"])
+    write_broken_part(rendered["docx"], paths["malformed"], "word/document.xml")
     write_locked(rendered["xlsx"], paths["locked"])
     write_huge_sheet(paths["huge"], 100_000)
     write_unrelated_page(paths["unrelated"])
@@ -221,6 +224,7 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
     ("name", "status", "error"),
     [
         ("truncated", DocumentStatus.FAILED, "corrupt DOCX"),
+        ("malformed", DocumentStatus.FAILED, "corrupt DOCX: XMLSyntaxError"),
         ("locked", DocumentStatus.FAILED, "password-protected XLSX"),
         ("huge", DocumentStatus.FAILED, f"more than {MAX_SHEET_ROWS:,} rows"),
         ("unrelated", DocumentStatus.REJECTED, "not a budget disclosure"),
