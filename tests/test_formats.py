@@ -156,7 +156,8 @@ def test_self_evaluation_form_explanations_are_narrative(tmp_path):
 
 
 def test_docx_headings_and_word_numbering(tmp_path):
-    """Heading styles and automatic Chinese numbering ("一、" from numbering.xml) build the section tree."""
+    """Heading styles and automatic Chinese numbering ("一、" from numbering.xml) build the section tree;
+    a paragraph inside a content control (w:sdt) is read where it stands."""
     document = docx.Document()
     numbering = document.part.numbering_part.element
     numbering.insert(
@@ -167,7 +168,10 @@ def test_docx_headings_and_word_numbering(tmp_path):
         ),
     )
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
-    document.add_heading("第三部分 2022年度部门决算情况说明", 1)
+    part = document.add_heading("第三部分 2022年度部门决算情况说明", 1)._p
+    control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')  # a content control around the heading
+    part.addprevious(control)
+    control[0].append(part)
     for title, body in (("收入决算情况", "2022年度收入合计1234.56万元。"), ("支出决算情况", "2022年度支出合计1200.00万元。")):
         heading = document.add_heading(title, 2)
         heading._p.get_or_add_pPr().append(

@@ -8,6 +8,7 @@ Locators: ``p12`` is the 12th body paragraph (1-based, in document order, empty 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -191,6 +192,20 @@ def _table(tbl, number: int) -> list[FlowCell]:
     return cells
 
 
+def _body_blocks(parent) -> Iterator:
+    """The body's paragraphs and tables in order, including those inside content controls (``w:sdt``:
+    cover pages, a generated 目录) and custom XML wrappers."""
+    for element in parent.iterchildren():
+        if element.tag in (qn("w:p"), qn("w:tbl")):
+            yield element
+        elif element.tag == qn("w:sdt"):
+            content = element.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_blocks(content)
+        elif element.tag == qn("w:customXml"):
+            yield from _body_blocks(element)
+
+
 def read_docx(path: Path) -> list[FlowPage]:
     data = read_bounded(path)
     open_zip(path, data, "DOCX").close()
@@ -198,7 +213,7 @@ def read_docx(path: Path) -> list[FlowPage]:
     numbering = Numbering(document)
     pages = [FlowPage()]
     n_paragraphs = n_tables = 0
-    for element in document.element.body.iterchildren():
+    for element in _body_blocks(document.element.body):
         if element.tag == qn("w:tbl"):
             n_tables += 1
             table = table_from_cells(_table(element, n_tables), lambda r, c, t=n_tables: f"t{t}.r{r + 1}.c{c + 1}")
