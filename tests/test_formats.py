@@ -169,7 +169,7 @@ def test_docx_headings_and_word_numbering(tmp_path):
     )
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
     part = document.add_heading("第三部分 2022年度部门决算情况说明", 1)._p
-    control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')  # a content control around the heading
+    control = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtContent/></w:sdt>")  # a content control around the heading
     part.addprevious(control)
     control[0].append(part)
     for title, body in (("收入决算情况", "2022年度收入合计1234.56万元。"), ("支出决算情况", "2022年度支出合计1200.00万元。")):
@@ -194,6 +194,32 @@ def test_html_encodings():
     assert detect_encoding(b"\xef\xbb\xbf" + "<p>决算</p>".encode()) == "utf-8-sig"
     assert detect_encoding("<p>决算说明</p>".encode("gb18030")) == "gb18030"
     assert detect_encoding(b"<p>budget</p>") == "utf-8"
+
+
+def test_html_article_in_a_layout_table(tmp_path):
+    """A portal page: navigation, the article framed by a one-column table, a data table inside it."""
+    page = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>
+    <div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></div>
+    <table width="100%"><tr><td class="article">
+      <h1>某区民政局2023年度部门预算情况说明</h1>
+      <p>一、收支预算总体情况</p>
+      <p>2023年收入预算1,234.56万元，支出预算1,234.56万元，比上年增加10.5万元，主要原因是人员增加。</p>
+      <p>二、“三公”经费预算情况</p>
+      <p>2023年“三公”经费预算12.3万元，其中公务接待费2.3万元。</p>
+      <table border="1"><tr><th>项目</th><th>预算数</th></tr><tr><td>公务接待费</td><td>2.30</td></tr></table>
+    </td></tr></table></body></html>"""
+    path = tmp_path / "说明.html"
+    path.write_bytes(page.encode("gbk"))
+    doc = process(path)
+    assert doc.status == DocumentStatus.OK and doc.source_format == "html"
+    assert [(s.numbering, s.title) for s in doc.iter_sections()][-2:] == [
+        ("一、", "收支预算总体情况"),
+        ("二、", "“三公”经费预算情况"),
+    ]
+    (table,) = doc.tables
+    assert table.grid() == [["项目", "预算数"], ["公务接待费", "2.30"]]
+    record = next(r for r in doc.records if r.raw == "1,234.56万元")
+    assert record.locator == "/html/body/table/tr/td/p[2]"
 
 
 def test_printed_number_formats():

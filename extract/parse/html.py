@@ -2,8 +2,8 @@
 
 Portals publish 情况说明 as web pages in UTF-8, GBK or GB2312 (read as GB18030, their superset); the
 encoding is taken from a byte-order mark, the bytes themselves (valid UTF-8) or the page's ``<meta charset>``
-/ ``http-equiv`` declaration (`detect_encoding`). A table that holds other tables is
-page layout, not data: its cells are read as text. Locators are DOM paths (``/html/body/div[2]/p[3]``).
+/ ``http-equiv`` declaration (`detect_encoding`). A table that holds other tables, or is one column wide,
+is page layout, not data: its cells are read as text. Locators are DOM paths (``/html/body/div[2]/p[3]``).
 """
 
 from __future__ import annotations
@@ -76,6 +76,19 @@ def _span(element: etree._Element, name: str) -> int:
         return 1
 
 
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (directly or in thead/tbody/tfoot), not those of tables inside it."""
+    return [tr for tr in table.iter("tr") if tr.getparent() is table or tr.getparent().getparent() is table]
+
+
+def _is_layout(table: etree._Element) -> bool:
+    """A table used for page layout, read as text: it holds other tables, or it is one column wide (a
+    frame around an article)."""
+    if table.find(".//table") is not None:
+        return True
+    return all(sum(1 for td in tr if td.tag in ("td", "th")) <= 1 for tr in _rows(table))
+
+
 class _Walker:
     """Walks the DOM in document order, collecting paragraphs and data tables."""
 
@@ -99,7 +112,7 @@ class _Walker:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in _SKIP or not tag:
             return
-        if tag == "table" and element.find(".//table") is None:
+        if tag == "table" and not _is_layout(element):
             self.flush()
             if (table := self.table(element)) is not None:
                 self.items.append(table)
@@ -125,7 +138,7 @@ class _Walker:
     def table(self, element: etree._Element) -> FlowTable | None:
         cells: list[FlowCell] = []
         occupied: set[tuple[int, int]] = set()
-        rows = [tr for tr in element.iter("tr") if tr.getparent() is element or tr.getparent().getparent() is element]
+        rows = _rows(element)
         for r, tr in enumerate(rows):
             c = 0
             for td in tr:
