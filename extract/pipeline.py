@@ -35,12 +35,20 @@ Source = Path | ImageGroup
 """One document to process: a PDF or single image file, or a group of page images."""
 
 
+def source_format(source: Source) -> str:
+    """`Document.source_format` of a source, from its suffix."""
+    if isinstance(source, ImageGroup) or is_image(source):
+        return "image"
+    suffix = source.suffix.lower()
+    return suffix.lstrip(".") if suffix in STRUCTURED_SUFFIXES else "pdf"
+
+
 def _failed(source: Source, error: str, status: DocumentStatus = DocumentStatus.FAILED) -> Document:
     try:
         doc_id = file_id(source.read_bytes())
     except OSError:
         doc_id = ""
-    return Document(doc_id=doc_id, path=str(source), status=status, error=error)
+    return Document(doc_id=doc_id, path=str(source), status=status, error=error, source_format=source_format(source))
 
 
 def process(
@@ -65,6 +73,7 @@ def process(
         if isinstance(source, ImageGroup) or is_image(source):
             group = source if isinstance(source, ImageGroup) else ImageGroup((source,))
             doc = parse_images(group, reader=reader)
+            doc.source_format = "image"
         elif source.suffix.lower() in STRUCTURED_SUFFIXES:
             doc = parse_structured(source)
         else:

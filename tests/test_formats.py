@@ -263,7 +263,7 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
 def test_bad_files_get_a_clear_error(bad_files, name, status, error):
     doc = process(bad_files[name])
     assert doc.status == status and error in doc.error
-    assert doc.doc_id  # the batch still has a row to report it in
+    assert doc.doc_id and doc.source_format == bad_files[name].suffix[1:]  # the batch still has a row to report it in
 
 
 @pytest.mark.skipif(libreoffice() is not None, reason="LibreOffice is installed: .doc files are converted")
