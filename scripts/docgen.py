@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -28,7 +31,7 @@ import docx
 import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -39,6 +42,8 @@ from pdfgen import TableSpec, parse_amount, place_rows
 
 from extract.parse.sheets import printed_number
 
+TEXT_WIDTH_TWIPS = 9000
+"""Width of an A4 page's text area in twentieths of a point: the columns share it equally."""
 FORM_LABEL_CHARS = 16
 FORM_TEXT_CHARS = 60
 FORM_COLUMNS = 6
@@ -72,6 +77,7 @@ def _cells(spec: TableSpec) -> tuple[list[tuple[int, int, int, int, str, bool]],
 def table_xml(cells: list[tuple[int, int, int, int, str, bool]], n_rows: int, n_cols: int) -> str:
     """A ``w:tbl`` with Word's merges: ``gridSpan`` across, ``vMerge`` restart/continue down (built as XML:
     python-docx's cell merging is quadratic and takes most of a minute on a seed's tables)."""
+    column = TEXT_WIDTH_TWIPS // n_cols
     anchors = {(r, c): (row_span, col_span, text) for r, c, row_span, col_span, text, _ in cells}
     below = {(r + k, c): (row_span, col_span) for r, c, row_span, col_span, _, _ in cells for k in range(1, row_span)}
     rows = []
@@ -87,11 +93,12 @@ def table_xml(cells: list[tuple[int, int, int, int, str, bool]], n_rows: int, n_
                 merge, body = "<w:vMerge/>", "<w:p/>"
             else:
                 col_span, merge, body = 1, "", "<w:p/>"
+            width = f'<w:tcW w:w="{col_span * column}" w:type="dxa"/>'
             span = f'<w:gridSpan w:val="{col_span}"/>' if col_span > 1 else ""
-            tcs.append(f"<w:tc><w:tcPr>{span}{merge}</w:tcPr>{body}</w:tc>")
+            tcs.append(f"<w:tc><w:tcPr>{width}{span}{merge}</w:tcPr>{body}</w:tc>")
             c += col_span
         rows.append(f"<w:tr>{''.join(tcs)}</w:tr>")
-    grid = "<w:gridCol/>" * n_cols
+    grid = f'<w:gridCol w:w="{column}"/>' * n_cols
     properties = '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
     return f"<w:tbl {nsdecls('w')}>{properties}<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
@@ -151,6 +158,9 @@ class DocxWriter:
         return self.page, self.page
 
     def save(self, path: str | Path) -> None:
+        blocks = [e for e in self.doc.element.body if e.tag in (qn("w:p"), qn("w:tbl"))]
+        if blocks and blocks[-1].tag == qn("w:tbl"):  # Word always ends a body with a paragraph
+            self.doc.add_paragraph()
         self.doc.save(str(path))
 
 
@@ -411,3 +421,16 @@ def write_broken_part(source: Path, path: Path, member: str) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
+
+
+def write_legacy(source: Path, path: Path) -> None:
+    """``source`` (DOCX/XLSX) saved by LibreOffice as Word 97 / Excel 97 (``path``'s suffix: .doc, .wps →
+    Word 97; .xls, .et → Excel 97), as WPS Office and old portals publish them. Needs LibreOffice."""
+    from extract.parse.containers import libreoffice
+
+    target = "doc" if path.suffix.lower() in (".doc", ".wps") else "xls"
+    with tempfile.TemporaryDirectory() as workdir:
+        profile = (Path(workdir) / "profile").as_uri()
+        command = [libreoffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", target, "--outdir", workdir]
+        subprocess.run([*command, str(source)], capture_output=True, timeout=180, check=True)
+        shutil.move(Path(workdir) / f"{source.stem}.{target}", path)

@@ -35,6 +35,7 @@ from docgen import (
     SheetWriter,
     write_broken_part,
     write_huge_sheet,
+    write_legacy,
     write_locked,
     write_truncated,
     write_unrelated_page,
@@ -270,6 +271,18 @@ def test_bad_files_get_a_clear_error(bad_files, name, status, error):
 def test_legacy_formats_name_the_fix_without_libreoffice(bad_files):
     doc = process(bad_files["legacy"])
     assert doc.status == DocumentStatus.FAILED and "apt-get install libreoffice" in doc.error
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize(("suffix", "source"), [(".doc", "docx"), (".wps", "docx"), (".et", "xlsx")])
+def test_legacy_formats_through_libreoffice(rendered, documents, tmp_path, suffix, source):
+    """Word 97 and Excel 97 files saved by LibreOffice (a .wps / .et is read the same way) come back with the
+    line items of the DOCX / XLSX they were saved from."""
+    path = tmp_path / f"seed000{suffix}"
+    write_legacy(rendered[source], path)
+    doc = process(path)
+    assert doc.status == DocumentStatus.OK and doc.source_format == suffix[1:]
+    assert _item_keys(doc) == _item_keys(documents[source])
 
 
 def test_folders_collect_the_new_formats(rendered):

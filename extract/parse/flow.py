@@ -99,7 +99,7 @@ def table_from_cells(cells: list[FlowCell], locate: Callable[[int, int], str]) -
     return FlowTable(n_rows, n_cols, sorted([*cells, *blanks], key=lambda cell: (cell.row, cell.col)))
 
 
-def paragraph_gap(paragraph: FlowParagraph) -> float:
+def _paragraph_gap(paragraph: FlowParagraph) -> float:
     """Space before a paragraph (`PARAGRAPH_GAP`)."""
     return paragraph.size * PARAGRAPH_GAP
 
@@ -153,7 +153,7 @@ def _advance(item: FlowItem) -> float:
     """How far an item moves the layout down."""
     if isinstance(item, FlowTable):
         return item.n_rows * ROW_HEIGHT + 2 * TABLE_GAP
-    return _paragraph_height(item) + paragraph_gap(item)
+    return _paragraph_height(item) + _paragraph_gap(item)
 
 
 def _caption_run(items: list[FlowItem]) -> int:
@@ -211,7 +211,7 @@ def build_document(flow: list[FlowPage], doc_id: str, label: str, source_format:
         grids: list[Grid] = []
         for k, item in enumerate(items):
             if isinstance(item, FlowParagraph):
-                raw, line = _paragraph_line(item, number, y + (paragraph_gap(item) if k else 0.0))
+                raw, line = _paragraph_line(item, number, y + (_paragraph_gap(item) if k else 0.0))
                 raw_lines.append(raw)
                 blocks.append(TextBlock(page=number, bbox=line.bbox, lines=[line], heading_level=item.heading_level))
                 y = raw.y1
