@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from extract import __version__
 from extract.model import Document, Page, TextBlock, TextLine
+from extract.parse.document import DocumentError
 from extract.parse.layout import is_toc_entry, is_toc_title, read_toc
 from extract.parse.meta import read_meta
 from extract.parse.pdf import Char, RawLine
@@ -40,6 +41,8 @@ PAGE_HEIGHT = 842.0
 COLUMN_WIDTH = 60.0
 ROW_HEIGHT = 16.0
 TABLE_GAP = 8.0
+MAX_TABLE_CELLS = 250_000
+"""Grid slots a table may have: a 公开表 has a few thousand."""
 CAPTION_CHARS = 60
 MAX_CAPTIONS = 4
 """The short lines above a table that a page break does not separate from it."""
@@ -84,11 +87,14 @@ class FlowPage:
 
 def table_from_cells(cells: list[FlowCell], locate: Callable[[int, int], str]) -> FlowTable | None:
     """A grid from the cells a source holds, every slot a merged area does not cover filled with an
-    empty cell (``locate(row, col)`` gives its locator); None for a table without text."""
+    empty cell (``locate(row, col)`` gives its locator); None for a table without text. A grid larger
+    than `MAX_TABLE_CELLS` (spans of thousands of columns in a hostile page) is refused."""
     if not any(cell.text for cell in cells):
         return None
     n_rows = max(c.row + c.row_span for c in cells)
     n_cols = max(c.col + c.col_span for c in cells)
+    if n_rows * n_cols > MAX_TABLE_CELLS:
+        raise DocumentError(f"a table of {n_rows:,} × {n_cols:,} cells (limit {MAX_TABLE_CELLS:,}): not a disclosure table")
     covered = {
         (r, c)
         for cell in cells

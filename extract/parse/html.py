@@ -18,7 +18,7 @@ from lxml import etree
 from extract.model import join_wrapped
 from extract.parse.containers import read_bounded
 from extract.parse.document import DocumentError
-from extract.parse.flow import FlowCell, FlowPage, FlowParagraph, FlowTable, table_from_cells
+from extract.parse.flow import MAX_TABLE_CELLS, FlowCell, FlowPage, FlowParagraph, FlowTable, table_from_cells
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
@@ -151,6 +151,8 @@ class _Walker:
                 text = join_wrapped(_text([t]) for t in td.itertext() if _text([t]))
                 cells.append(FlowCell(r, c, text, self.tree.getpath(td), row_span, col_span))
                 occupied.update((r + dr, c + dc) for dr in range(row_span) for dc in range(col_span))
+                if len(occupied) > MAX_TABLE_CELLS:
+                    raise DocumentError(f"a table spanning more than {MAX_TABLE_CELLS:,} cells: not a disclosure table")
                 c += col_span
         path = self.tree.getpath(element)
         return table_from_cells(cells, lambda r, c: f"{path}#r{r + 1}c{c + 1}") if cells else None
