@@ -223,6 +223,24 @@ def test_html_article_in_a_layout_table(tmp_path):
     assert record.locator == "/html/body/table/tr/td/p[2]"
 
 
+@pytest.mark.parametrize("suffix", [".xls", ".xlsx"])
+def test_sheet_addresses_where_the_used_range_starts_late(tmp_path, suffix):
+    """A table whose used range starts at C2, its title merged over C2:D2: addresses are the sheet's own."""
+    writer = SheetWriter()
+    sheet = writer.ws
+    sheet["C2"] = "某单位2023年部门预算表"
+    sheet.merge_cells("C2:D2")
+    sheet["C3"], sheet["D3"] = "项目", "预算数"
+    sheet["C4"], sheet["D4"] = "合计", 1234.5
+    sheet["D4"].number_format = "#,##0.00"
+    path = tmp_path / f"late{suffix}"
+    writer.save(path)
+    doc = process(path)
+    (item,) = doc.line_items
+    assert (item.locator, item.value, item.raw) == ("'封面'!D4", 1234.5, "1,234.50" if suffix == ".xlsx" else "1234.5")
+    assert doc.tables[0].title == "某单位2023年部门预算表"
+
+
 def test_printed_number_formats():
     assert printed_number(1234.5, "#,##0.00") == "1,234.50"
     assert printed_number(-5, "#,##0.00;(#,##0.00)") == "(5.00)"

@@ -297,7 +297,7 @@ def read_xlsx(path: Path) -> list[FlowPage]:
 
 
 def read_xls(path: Path) -> list[FlowPage]:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     data = read_bounded(path, MAX_OFFICE_BYTES)
     if data.startswith(b"PK"):
@@ -306,16 +306,13 @@ def read_xls(path: Path) -> list[FlowPage]:
         book = CalamineWorkbook.from_path(str(path))
         pages = []
         for meta in book.sheets_metadata:
-            if str(meta.visible).rsplit(".", 1)[-1] != "Visible":
+            if meta.visible != SheetVisibleEnum.Visible:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             _check_size(f"sheet {meta.name!r}", sheet.total_height, sheet.total_width)
-            (r_start, c_start) = sheet.start or (0, 0)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = sheet.to_python(skip_empty_area=False)  # from A1, as the merged ranges are given
             values = [[(*_value_text(v if v != "" else None, None), False) for v in row] for row in rows]
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            if r_start or c_start:  # to_python starts at the first used cell; merges are absolute
-                merges = [(r0 - r_start, c0 - c_start, r1 - r_start, c1 - c_start) for r0, c0, r1, c1 in merges]
             pages.append(sheet_page(_sheet_cells(meta.name, values, merges), meta.name))
     except CalamineError as exc:
         raise DocumentError(f"corrupt or password-protected XLS: {exc}") from exc
