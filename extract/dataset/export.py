@@ -65,7 +65,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             column("n_line_items", _INT, "line items found"),
             column("n_ocr_pages", _INT, "pages read by OCR"),
             column("parser_version", _STR, "version of the budgetlens pipeline that read it"),
-            column("source_format", _STR, "pdf, image, docx, xlsx, xlsm, xls, html, htm, or doc/wps/et (read through LibreOffice)"),
+            column(
+                "source_format", _STR, "pdf, image, docx, xlsx, xlsm, xls, html, htm; doc, wps, et (read through LibreOffice)"
+            ),
         ]
     ),
     "sections": pa.schema(
