@@ -14,8 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extract.model import BBox, Document, DocumentKind, NarrativeRecord
-from extract.records.attributes import VALUE_LABELS, ValueAttributes, value_attributes
+from extract.model import BBox, Document, NarrativeRecord
+from extract.records.attributes import (
+    LEVEL_METRIC_OF_KIND,
+    VALUE_LABELS,
+    ValueAttributes,
+    default_metric,
+    value_attributes,
+    with_default_metric,
+)
+from extract.records.ground import ground_records, table_cells
 from extract.records.link import CHANGE_METRICS, link
 from extract.records.parts import link_parts
 from extract.records.values import parse_value
@@ -44,11 +52,15 @@ def mention_id(sentence_id: str, span: Span) -> str:
     return f"{sentence_id}:{span.start}-{span.end}"
 
 
-def sentence_records(sent: TaggedSentence, report_year: int | None = None, budget: bool = False) -> list[NarrativeRecord]:
+def sentence_records(sent: TaggedSentence, report_year: int | None = None, kind: str | None = None) -> list[NarrativeRecord]:
+    """The records of one sentence; `kind` (部门决算, 部门预算, …) gives a plain level its default metric."""
     spans = sent.spans
     table_row = sent.origin == "table_row" or " | " in sent.text
-    attrs = {i: sent.attrs.get(i) or value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year,
-                                                      budget=budget)
+    budget = LEVEL_METRIC_OF_KIND.get(kind or "") == "预算数"
+    default = None if table_row else default_metric(kind, sent.section_path)
+    attrs = {i: sent.attrs.get(i) or with_default_metric(
+                 value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year, budget=budget),
+                 s, spans, default)
              for i, s in enumerate(spans) if s.label in VALUE_LABELS}
     relations = sent.relations if sent.relations is not None else link(sent.text, spans, attrs)
     subject_of: dict[int, tuple[int, str]] = {}
@@ -99,13 +111,13 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, budge
 
 
 def document_records(sentences: Sequence[TaggedSentence], report_year: int | None = None,
-                     budget: bool = False) -> list[NarrativeRecord]:
+                     kind: str | None = None) -> list[NarrativeRecord]:
     """Records of a document's sentences in reading order, with subjects and reasons carried across."""
     out: list[NarrativeRecord] = []
     previous: list[NarrativeRecord] = []
     previous_section = None
     for sent in sentences:
-        records = sentence_records(sent, report_year, budget)
+        records = sentence_records(sent, report_year, kind)
         if sent.section_path != previous_section:
             previous = []
         for record in records:
@@ -135,14 +147,15 @@ def _explained(records: Sequence[NarrativeRecord]) -> list[NarrativeRecord]:
 
 
 def build_records(doc: Document) -> None:
-    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output)."""
+    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output), each amount linked to the
+    cell of the document's tables that it restates."""
     by_sentence: dict[str, list[Span]] = {}
     for m in doc.mentions:
         by_sentence.setdefault(m.sentence_id, []).append(Span(m.start, m.end, m.label, m.text, m.confidence))
     sentences = [TaggedSentence(s.sentence_id, s.text, by_sentence.get(s.sentence_id, []), s.section_path, s.page, s.bbox)
                  for s in doc.sentences]
-    budget = doc.meta.kind in (DocumentKind.BUDGET, DocumentKind.UNIT_BUDGET)
-    doc.records = document_records(sentences, doc.meta.year, budget)
+    doc.records = document_records(sentences, doc.meta.year, doc.meta.kind.value)
+    ground_records(doc.records, table_cells([doc]))
     placed = {m.mention_id: m for m in doc.mentions if m.bbox}
     for record in doc.records:  # point at the value's own line rather than the whole sentence
         value = placed.get(record.mention_ids[0])
