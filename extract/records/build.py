@@ -26,6 +26,7 @@ from extract.records.attributes import (
 from extract.records.ground import ground_records, table_cells
 from extract.records.link import CHANGE_METRICS, link
 from extract.records.parts import link_parts
+from extract.records.subjects import ground_subjects
 from extract.records.values import parse_value
 from extract.tag.spans import Relation, Span
 
@@ -147,15 +148,17 @@ def _explained(records: Sequence[NarrativeRecord]) -> list[NarrativeRecord]:
 
 
 def build_records(doc: Document) -> None:
-    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output), each amount linked to the
-    cell of the document's tables that it restates."""
+    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output): classification chains
+    that name a row of the document's tables made whole SUBJECTs, and each amount linked to the cell it restates."""
     by_sentence: dict[str, list[Span]] = {}
     for m in doc.mentions:
         by_sentence.setdefault(m.sentence_id, []).append(Span(m.start, m.end, m.label, m.text, m.confidence))
-    sentences = [TaggedSentence(s.sentence_id, s.text, by_sentence.get(s.sentence_id, []), s.section_path, s.page, s.bbox)
+    cells = table_cells([doc])
+    sentences = [TaggedSentence(s.sentence_id, s.text, ground_subjects(s.text, by_sentence.get(s.sentence_id, []), cells),
+                                s.section_path, s.page, s.bbox)
                  for s in doc.sentences]
     doc.records = document_records(sentences, doc.meta.year, doc.meta.kind.value)
-    ground_records(doc.records, table_cells([doc]))
+    ground_records(doc.records, cells)
     placed = {m.mention_id: m for m in doc.mentions if m.bbox}
     for record in doc.records:  # point at the value's own line rather than the whole sentence
         value = placed.get(record.mention_ids[0])

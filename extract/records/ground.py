@@ -46,7 +46,10 @@ _CLAUSE_BREAK = re.compile(r"[。；;，,：:]")
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 _HEADING_NOISE = re.compile(r"情况说明|说明|情况|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十]+、")
 _SIDE = (("收入", "收入"), ("支出", "支出"))
-_AMOUNT_COLUMN = re.compile(r"^(?:金额|合计|小计|总计|决算数|预算数|本年预算数?|本年决算数?|.*(?:预算|决算)数)$")
+_AMOUNT_COLUMN = re.compile(r"^(?:金额|小计|.*合计|.*总计|.*(?:预算|决算)数)$")
+_NOT_THE_NAME = re.compile(r"预算|决算|本年度?|合计|总计|总额|[、,，]")
+_TITLE_NOISE = re.compile(r"(?:19|20)\d\d年度?|预算表|决算表|支出|表$")
+_GROUPING = re.compile(r"分类|用途|科目|^本年支出$|^本年收入$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class TableCell:
     code: str | None
     names: tuple[str, ...]
     column: str
+    side: str | None
+    fiscal: bool
+    """A table of 财政拨款 / 一般公共预算 money only (by type, or by its title: 一般公共预算机关运行经费支出预算表)."""
     interval: Interval
     zero: bool
 
@@ -78,29 +84,45 @@ class CellLink:
 
 
 def _side_of(item: LineItem) -> str | None:
-    where = f"{item.panel}/{item.column}/{item.table_type}"
-    return next((side for word, side in _SIDE if word in where), "支出" if "expenditure" in item.table_type else None)
+    """收入 or 支出: what the cell's amount is (an income table's rows by 功能分类 are income all the same)."""
+    kind = split_table_type(item.table_type)[1]
+    if kind == "income":
+        return "收入"
+    where = f"{item.panel}/{item.column}"
+    if kind.endswith("summary"):
+        return next((side for word, side in _SIDE if word in where), None)
+    return "支出" if kind in FISCAL_KINDS or kind == "expenditure" else None
 
 
-def cell_names(item: LineItem) -> tuple[str, ...]:
-    """The names a cell answers to: its row's name (a bare 合计 also as 收入合计/支出合计), and the last segment of its
-    column when that names a line rather than an amount ("“三公”经费/因公出国（境）费", "基本支出")."""
+def _column_line(column: str) -> str:
+    """The line a column names, if any: its last segment that is not an amount word, the parent of a 小计
+    ("“三公”经费/公务用车购置及运行维护费/小计" → 公务用车购置及运行维护费); "" for 金额 / 合计 / 决算数 columns and groupings."""
+    segments = [bare_name(seg).removeprefix("其中").lstrip(":：") for seg in split_path(column)]
+    while segments and _AMOUNT_COLUMN.match(segments[-1]):
+        segments.pop()
+    leaf = segments[-1] if segments else ""
+    return "" if _GROUPING.search(leaf) or leaf in ("收入", "支出") else leaf
+
+
+def cell_names(item: LineItem, total_column: bool, title: str = "") -> tuple[str, ...]:
+    """The names a cell answers to: its row's name when its column is the row's total (the table's first amount column,
+    or an amount word: 金额, 合计, 决算数); the row and column together ("教育支出" + "基本支出") when the column names a
+    part of it; the column alone in a table whose lines are columns (“三公”经费表, 支出总表) or on a total row (合计 ·
+    基本支出 = 基本支出). A total row also answers to its side's and its table's total (支出合计, 政府采购合计)."""
+    row = bare_name(item.name).removeprefix("其中").lstrip(":：")
+    leaf = "" if total_column and row else _column_line(item.column)
+    if not row and not leaf:
+        row = bare_name(split_path(item.column)[-1]) if item.column else ""  # the 合计 column of a one-row table
+    side = _side_of(item)
+    total = bool(row) and is_total_segment(row)
     names: list[str] = []
-    row = bare_name(item.name)
-    if row.startswith("其中"):
-        row = row.removeprefix("其中").lstrip(":：")
-    column = [seg for seg in split_path(item.column) if not _AMOUNT_COLUMN.match(seg) and not seg.startswith("其中")]
-    leaf = bare_name(column[-1]) if column else ""
-    total_row = not row or is_total_segment(row)
-    if row and not total_row:
-        names.append(row)
+    if leaf:
+        names += [leaf] if not row or total else [f"{row}{leaf}"]
+    elif total:
+        stem = _TITLE_NOISE.sub("", norm(title))
+        names += [row, *([f"{side}{row}"] if side and not row.startswith(side) else []), *([f"{stem}{row}"] if stem else [])]
     elif row:
-        side = _side_of(item)
-        names += [row, f"{side}{row}"] if side and not row.startswith(side) else [row]
-    if leaf and leaf not in ("收入", "支出"):
-        names.append(leaf if total_row else f"{row}{leaf}")
-        if not total_row:
-            names.append(leaf)
+        names.append(row)
     return tuple(dict.fromkeys(n for n in names if n))
 
 
@@ -110,16 +132,23 @@ def table_cells(docs: Iterable[Document]) -> list[TableCell]:
     for doc in docs:
         titles = {t.table_id: t.title or "" for t in doc.tables}
         order = {t.table_id: k for k, t in enumerate(doc.tables)}
-        for item in doc.line_items:
-            if split_table_type(item.table_type)[0] not in MONEY_TABLE_FAMILIES:
-                continue
+        items = [i for i in doc.line_items if split_table_type(i.table_type)[0] in MONEY_TABLE_FAMILIES]
+        first: dict[tuple[str, str], int] = {}
+        for item in items:
+            first[(item.table_id, item.panel)] = min(first.get((item.table_id, item.panel), item.col), item.col)
+        for item in items:
             blank = is_blank(item.raw)
             half = half_width_of(item.raw, item.unit, item.value) if not blank else 0.0
             if half is None:
                 continue
             cells.append(TableCell(doc.doc_id, item.table_id, item.table_type, titles.get(item.table_id, ""),
-                                   order.get(item.table_id, 0), item.row, item.col, item.code, cell_names(item),
-                                   item.column, Interval.around(0.0 if blank else item.value, half), blank or item.value == 0))
+                                   order.get(item.table_id, 0), item.row, item.col, item.code,
+                                   cell_names(item, item.col == first[(item.table_id, item.panel)], titles.get(item.table_id, "")),
+                                   item.column, _side_of(item),
+                                   split_table_type(item.table_type)[1] in FISCAL_KINDS
+                                   or bool(_FISCAL_WORDS.search(titles.get(item.table_id, ""))),
+                                   Interval.around(0.0 if blank else item.value, half),
+                                   blank or item.value == 0))
     return cells
 
 
@@ -135,19 +164,35 @@ def _meets(a: Interval, b: Interval) -> bool:
 
 
 def key_of(phrase: str) -> str:
-    """A subject as a row would print it: normalised, the last segment of a 类/款/项 chain, no code, no numbering."""
+    """A subject as a row would print it: normalised, the last segment of a 类/款/项 chain (with a 支出 printed after
+    its marker: "住房保障（类）支出" → 住房保障支出), no code, no numbering."""
     text = _CODE_IN_TEXT.sub("", norm(phrase))
     parts = [p for p in _LEVEL_MARK.split(text) if p.strip()]
+    if len(parts) >= 2 and _LEVEL_MARK.search(text) and parts[-1] == "支出":
+        parts = [*parts[:-2], parts[-2] + parts[-1]]
     return bare_name(_NUMBERING.sub("", parts[-1] if parts else text))
+
+
+def _core(key: str, fiscal: bool) -> str:
+    """A name without the words that other evidence decides: family, period and total words ("本年收入预算合计" → 收入),
+    and the scope words when the table is of that scope (a 财政拨款 table's 支出合计 is the 财政拨款支出总计)."""
+    core = _NOT_THE_NAME.sub("", key)
+    return _FISCAL_WORDS.sub("", core) if fiscal else core
 
 
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
 
 
-def similarity(phrase: str, name: str) -> float:
-    """How well a narrative phrase names a line: 1 for the same name, else the Dice overlap of character bigrams
-    after family words (预算/决算) are dropped from both."""
+def _dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def similarity(phrase: str, name: str, fiscal: bool = False) -> float:
+    """How well a narrative phrase names a line: 1 for the same name; 0.95 for the same name but for the family words
+    (预算/决算); 0.9 for the same core (`_core`: "收入总计" and "本年收入合计", "财政拨款支出总计" and a 财政拨款 table's
+    "支出合计"); else the Dice overlap of character bigrams."""
     a, b = key_of(phrase), key_of(name)
     if not a or not b:
         return 0.0
@@ -156,8 +201,10 @@ def similarity(phrase: str, name: str) -> float:
     a2, b2 = re.sub(r"预算|决算", "", a), re.sub(r"预算|决算", "", b)
     if a2 and a2 == b2:
         return 0.95
-    x, y = _bigrams(a2 or a), _bigrams(b2 or b)
-    return 2 * len(x & y) / (len(x) + len(y))
+    core_a, core_b = _core(a, fiscal), _core(b, fiscal)
+    if core_a and core_a == core_b:
+        return 0.9
+    return max(_dice(a2 or a, b2 or b), 0.9 * _dice(core_a, core_b))
 
 
 def clause_before(record: NarrativeRecord) -> str:
@@ -187,40 +234,61 @@ def _column_fits(record: NarrativeRecord, cell: TableCell) -> bool:
 
 def _section_fit(record: NarrativeRecord, cell: TableCell) -> float:
     """How well the record's section heading names the cell's table (bigram overlap of heading and title)."""
-    heading = _HEADING_NOISE.sub("", norm(record.section_path.split(" > ")[-1]))
     title = norm(cell.title)
-    if not heading or not title:
-        return 0.0
-    if "三公" in heading:
-        return 1.0 if cell.table_type.endswith("three_public") else 0.0
-    return similarity(heading, title)
+    best = 0.0
+    for part in record.section_path.split(" > ")[1:]:
+        heading = _HEADING_NOISE.sub("", norm(part))
+        if "三公" in heading:
+            best = max(best, float(cell.table_type.endswith("three_public")))
+        elif heading and title:
+            best = max(best, _dice(heading, title))
+    return best
 
 
 def _digits(record: NarrativeRecord) -> int:
     return len(re.sub(r"\D", "", record.raw).lstrip("0"))
 
 
+def _side(record: NarrativeRecord) -> str | None:
+    """收入 or 支出, as the record's subject (or clause) says; a 功能分类 code is an expenditure line."""
+    words = norm(record.subject or clause_before(record))
+    income, spending = "收入" in words, "支出" in words or bool(re.search(r"[（(]2\d{2,6}[)）]", words))
+    return "收入" if income and not spending else "支出" if spending and not income else None
+
+
+def _nameless(record: NarrativeRecord) -> bool:
+    """Whether the record's own words name nothing: no subject and a clause of metric words only ("24458.43万元。"),
+    or a fragment that a heading cut off ("类）支出1289.52万元")."""
+    subject = record.subject or ""
+    if re.match(r"^[类款项][)）]", subject):
+        return True
+    return not _core(key_of(subject), True) and not _core(key_of(clause_before(record)), True)
+
+
 def _name_score(record: NarrativeRecord, cell: TableCell) -> float:
     codes = set(_CODE_IN_TEXT.findall(record.sentence[: start(record)]))
-    if cell.code and cell.code in codes:
-        return 1.0
+    if cell.code and codes:
+        return 1.0 if cell.code in codes else 0.0  # a printed code pins the line: not its 款 of the same name
     phrases = [p for p in (record.subject, clause_before(record)) if p]
     best = 0.0
     for phrase in phrases:
         for name in cell.names:
-            best = max(best, similarity(phrase, name))
+            best = max(best, similarity(phrase, name, cell.fiscal))
             if len(name) >= 3 and name in norm(phrase):
                 best = max(best, 0.9)
+    if _nameless(record):  # the section's heading names the line ("（二）支出预算总计" over "24458.43万元。")
+        heading = _NUMBERING.sub("", norm(record.section_path.split(" > ")[-1]))
+        best = max([best, *(0.9 * similarity(heading, name, cell.fiscal) for name in cell.names)])
     return best
 
 
 def score(record: NarrativeRecord, cell: TableCell) -> float:
     """The link score of one candidate cell (0 when it cannot be the cell the record restates)."""
     name = _name_score(record, cell)
-    if name < NAME_FLOOR or not _column_fits(record, cell):
+    side = _side(record)
+    if name < NAME_FLOOR or not _column_fits(record, cell) or (side and cell.side and side != cell.side):
         return 0.0
-    scope = (split_table_type(cell.table_type)[1] in FISCAL_KINDS) == bool(
-        _FISCAL_WORDS.search(record.section_path.split(" > ")[-1] + record.sentence[: start(record)]))
+    scope = cell.fiscal == bool(_FISCAL_WORDS.search(record.section_path + record.sentence[: start(record)]))
     return round(0.6 * name + 0.2 * min(_digits(record), 6) / 6 + 0.1 * _section_fit(record, cell) + 0.1 * scope, 4)
 
 
@@ -246,6 +314,8 @@ def ground_records(records: Iterable[NarrativeRecord], cells: Sequence[TableCell
     for record in records:
         found = link_record(record, cells) if cells else None
         if found is None:
+            record.link_doc_id = record.link_table_id = record.link_row = record.link_col = None
+            record.link_score = record.subject_code = None
             continue
         record.link_doc_id, record.link_table_id = found.doc_id, found.table_id
         record.link_row, record.link_col, record.link_score = found.row, found.col, found.score
