@@ -7,8 +7,8 @@ and for every REASON the values it explains (annotations/GROUNDING.md has the co
 `propose` lists, under each gold AMOUNT, every money cell of the document's tables (and of its companion file of
 tables) whose printed value meets the amount at printed precision, and marks `[x]` the ones whose row or column has
 the same name as the amount's subject; the annotator copies it to test.txt, reads every block and moves the marks (a
-proposal is not an annotation). Under each REASON it lists the change values of the sentence before it (in document order) and marks
-those the gold's in-sentence relations give, else every change of the previous sentence with values. `apply` reads the
+proposal is not an annotation). Under each REASON it lists the values of the sentence before it (in document order)
+and marks those the gold's in-sentence relations give, else every change of the previous sentence with values. `apply` reads the
 marks back. The tables come from `extract.pipeline.process` (narrative stages skipped); a cell is named by doc_id
 (16 hex digits, as in the gold), table_id, row and col, with its row name, column and printed value so that a parser
 change that moves cells is caught (`load_gold_links` checks them).
@@ -32,9 +32,10 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 WORK = ROOT / "annotations" / "work" / "links"
 GROUNDING = ROOT / "annotations" / "grounding"
 
+_ZX, _WB = "ae86_江苏省政协办公厅__江苏省政协办公厅", "ae86_江苏省委办公厅__江苏省委办公厅"
 COMPANIONS = {
-    "ae86_江苏省政协办公厅__江苏省政协办公厅2019年度部门预算.pdf": "ae86_江苏省政协办公厅__江苏省政协办公厅2019年预算公开表.pdf",
-    "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件.pdf": "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开表.pdf",
+    f"{_ZX}2019年度部门预算.pdf": f"{_ZX}2019年预算公开表.pdf",
+    f"{_WB}2018年度部门预算公开文件.pdf": f"{_WB}2018年度部门预算公开表.pdf",
 }
 """Narrative-only files and the file that publishes their tables (same issuer, same year)."""
 CHANGE_METRICS = ("增减额", "增减率")
@@ -66,17 +67,21 @@ def cell_key(cell: TableCell) -> str:
 
 
 def _cell_line(cell: TableCell, mark: bool, k: int) -> str:
-    return (f"   [{'x' if mark else ' '}] {k} {cell_key(cell)} | {' / '.join(cell.names) or '—'} | {cell.column} | "
-            f"{cell.interval.mid:,.2f}元 | {cell.title}")
+    return (
+        f"   [{'x' if mark else ' '}] {k} {cell_key(cell)} | {' / '.join(cell.names) or '—'} | {cell.column} | "
+        f"{cell.interval.mid:,.2f}元 | {cell.title}"
+    )
 
 
 def _amount_candidates(ex: Example, span_index: int, cells: list[TableCell]) -> list[TableCell]:
     from extract.records.build import TaggedSentence, sentence_records
     from extract.records.ground import candidates
 
-    record = next(r for r in sentence_records(TaggedSentence(ex.sentence_id, ex.text, ex.spans, ex.section_path),
-                                              kind=ex.kind)
-                  if r.record_id.endswith(f":{ex.spans[span_index].start}-{ex.spans[span_index].end}"))
+    record = next(
+        r
+        for r in sentence_records(TaggedSentence(ex.sentence_id, ex.text, ex.spans, ex.section_path), kind=ex.kind)
+        if r.record_id.endswith(f":{ex.spans[span_index].start}-{ex.spans[span_index].end}")
+    )
     return candidates(record, cells)
 
 
@@ -86,9 +91,11 @@ def _subject_of(ex: Example, i: int) -> str | None:
 
 def propose(split: str) -> Path:
     examples = in_document_order(load_split(split))
-    out: list[str] = [f"# Gold links, {split} split: proposals by scripts/annotate_links.py, then read and marked by hand.",
-                      "# [x] = the amount restates this cell (several: the same line printed in several tables).",
-                      "# REASON blocks: [x] = the reason explains this value."]
+    out: list[str] = [
+        f"# Gold links, {split} split: proposals by scripts/annotate_links.py, then read and marked by hand.",
+        "# [x] = the amount restates this cell (several: the same line printed in several tables).",
+        "# REASON blocks: [x] = the reason explains this value.",
+    ]
     by_doc: dict[str, list[Example]] = {}
     for e in examples:
         by_doc.setdefault(e.doc_id, []).append(e)
@@ -102,8 +109,10 @@ def propose(split: str) -> Path:
             out.append(f"\n## {ex.sentence_id} | {ex.text}\n# section: {ex.section_path}")
             for i in values:
                 span = ex.spans[i]
-                out.append(f"{span.label[0]} {span.start}-{span.end} {span.text} [{span.attrs.get('metric') or ''}] "
-                           f"subject={_subject_of(ex, i)}")
+                out.append(
+                    f"{span.label[0]} {span.start}-{span.end} {span.text} [{span.attrs.get('metric') or ''}] "
+                    f"subject={_subject_of(ex, i)}"
+                )
                 if span.label == "AMOUNT":
                     subject = _subject_of(ex, i) or ""
                     for k, cell in enumerate(_amount_candidates(ex, i, cells)[:20], 1):
@@ -130,8 +139,9 @@ def _reason_candidates(exs: list[Example], n: int, i: int) -> list[str]:
     for s in previous.spans:
         if s.label in ("AMOUNT", "PERCENT"):
             mark = s.attrs.get("metric") in CHANGE_METRICS
-            lines.append(f"   [{'x' if mark else ' '}] {previous.sentence_id}:{s.start}-{s.end} {s.text} "
-                         f"[{s.attrs.get('metric') or ''}]")
+            lines.append(
+                f"   [{'x' if mark else ' '}] {previous.sentence_id}:{s.start}-{s.end} {s.text} [{s.attrs.get('metric') or ''}]"
+            )
     return lines
 
 
@@ -153,8 +163,11 @@ def read_marks(path: Path) -> list[GoldBlock]:
         if line.startswith("## "):
             sentence_id = line[3:].split(" | ", 1)[0].strip()
         elif m := re.match(r"^([AR]) (\d+)-(\d+) (.*?) \[", line):
-            blocks.append(GoldBlock(sentence_id, {"A": "AMOUNT", "R": "REASON"}[m.group(1)], int(m.group(2)),
-                                    int(m.group(3)), m.group(4), [], []))
+            blocks.append(
+                GoldBlock(
+                    sentence_id, {"A": "AMOUNT", "R": "REASON"}[m.group(1)], int(m.group(2)), int(m.group(3)), m.group(4), [], []
+                )
+            )
         elif m := re.match(r"^\s+\[x\] (?:\d+ )?(\S+)(?: \| (.*))?", line):
             blocks[-1].marked.append(m.group(1))
             blocks[-1].printed.append(m.group(2) or "")

@@ -27,7 +27,7 @@ from eval_records import score_records
 
 from extract.model import NarrativeRecord
 from extract.pipeline import process
-from extract.records.build import TaggedSentence, document_records, mention_id
+from extract.records.build import TaggedSentence, document_records
 from extract.records.ground import TableCell, ground_records, table_cells
 from extract.records.subjects import ground_subjects
 from extract.tag.base import DEFAULT_BACKEND, load_tagger
@@ -78,8 +78,12 @@ def build(examples: list[Example], spans: list[list[Span]], cells: dict[str, lis
     for i, e in enumerate(examples):
         by_doc[e.doc_id].append(i)
     for doc_id, indexes in by_doc.items():
-        sentences = [TaggedSentence(examples[i].sentence_id, examples[i].text, spans[i], examples[i].section_path,
-                                    origin=examples[i].origin) for i in indexes]
+        sentences = [
+            TaggedSentence(
+                examples[i].sentence_id, examples[i].text, spans[i], examples[i].section_path, origin=examples[i].origin
+            )
+            for i in indexes
+        ]
         built = document_records(sentences, kind=examples[indexes[0]].kind)
         ground_records(built, cells[doc_id])
         records += built
@@ -135,23 +139,33 @@ def evaluate(split: str, spans_from: str, errors: bool) -> None:
     spans = predicted_spans(examples, spans_from)
     fixed = repaired(examples, spans, cells) if spans_from == "tagger" else spans
     records = build(examples, fixed, cells)
-    print(f"\n{split} split, {spans_from} spans: {len(examples)} sentences, {len(gold_cells)} gold amounts, "
-          f"{sum(1 for v in gold_cells.values() if v)} restating a cell")
+    print(
+        f"\n{split} split, {spans_from} spans: {len(examples)} sentences, {len(gold_cells)} gold amounts, "
+        f"{sum(1 for v in gold_cells.values() if v)} restating a cell"
+    )
     for name, score in score_links(records, gold_cells, errors).items():
-        print(f"{name}: made {score.tp + score.fp}, right {score.tp}, precision {score.precision:.3f}, "
-              f"recall {score.recall:.3f} (of {score.support})")
+        print(
+            f"{name}: made {score.tp + score.fp}, right {score.tp}, precision {score.precision:.3f}, "
+            f"recall {score.recall:.3f} (of {score.support})"
+        )
     reasons = score_reasons(records, explains, examples)
-    print(f"reasons attached: {reasons.tp} of {reasons.support} gold (reason, value) pairs = {reasons.recall:.3f}, "
-          f"precision {reasons.precision:.3f}")
-    triples, pairs = score_records(examples, fixed, errors=False)
-    print(f"records (subject, metric, value): {triples.tp} / {triples.support} = {triples.recall:.3f}, "
-          f"precision {triples.precision:.3f}")
+    print(
+        f"reasons attached: {reasons.tp} of {reasons.support} gold (reason, value) pairs = {reasons.recall:.3f}, "
+        f"precision {reasons.precision:.3f}"
+    )
+    triples, _ = score_records(examples, fixed, errors=False)
+    print(
+        f"records (subject, metric, value): {triples.tp} / {triples.support} = {triples.recall:.3f}, "
+        f"precision {triples.precision:.3f}"
+    )
     if spans_from == "tagger":
         unrepaired, _ = score_records(examples, spans, errors=False)
         before, after = subject_f1(examples, spans, fixed)
         print(f"records without the subject repair: {unrepaired.tp} / {unrepaired.support} = {unrepaired.recall:.3f}")
-        print(f"SUBJECT F1 before the repair {before.f1:.3f} (P {before.precision:.3f} R {before.recall:.3f}), "
-              f"after {after.f1:.3f} (P {after.precision:.3f} R {after.recall:.3f})")
+        print(
+            f"SUBJECT F1 before the repair {before.f1:.3f} (P {before.precision:.3f} R {before.recall:.3f}), "
+            f"after {after.f1:.3f} (P {after.precision:.3f} R {after.recall:.3f})"
+        )
 
 
 def corpus(sample: int, seed: int) -> None:
@@ -177,8 +191,10 @@ def corpus(sample: int, seed: int) -> None:
         random.seed(seed)
         print(f"\n{sample} random links (seed {seed}): amount «subject» | sentence → cell")
         for r, c in random.sample(linked_all, min(sample, len(linked_all))):
-            print(f"- {r.raw} «{r.subject}» [{r.metric}] | {r.sentence[:60]}\n    → {c.title[:24]} · {' / '.join(c.names)} · "
-                  f"{c.column} · {c.interval.mid / 1e4:,.2f}万元 (score {r.link_score})")
+            print(
+                f"- {r.raw} «{r.subject}» [{r.metric}] | {r.sentence[:60]}\n    → {c.title[:24]} · {' / '.join(c.names)} · "
+                f"{c.column} · {c.interval.mid / 1e4:,.2f}万元 (score {r.link_score})"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

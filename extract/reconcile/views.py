@@ -374,6 +374,13 @@ class TableView:
         )
         return Operand(label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True)
 
+    def operand_of(self, item: LineItem) -> Operand | None:
+        """The operand of one of this view's own line items (a narrative record's link names the item itself)."""
+        if item not in self.items:
+            return None
+        info = self.rows.get(self._key(item.row, item.col))
+        return self._item_operand(item, f"{info.label if info else f'row {item.row}'} · {'/'.join(split_path(item.column))}")
+
     def _item_operand(self, item: LineItem, label: str) -> Operand | None:
         evidence = Evidence(
             role="",

@@ -6,7 +6,7 @@ because budget prose splits one statement over several sentences:
 * a change with no subject in its sentence ("与上年相比增加1,670.85万元，增长13.56%。") takes the
   subject of the previous sentence's last record (flagged `subject_from_context`);
 * a sentence that only gives a reason ("主要原因是…") explains the change records of the sentence
-  before it.
+  before it (only those of the subject it names, if it names one: "学校其他收入与上年比较发生较大差异的原因是…").
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def document_records(sentences: Sequence[TaggedSentence], report_year: int | Non
                     record.confidence = round(record.confidence * CARRIED_CONFIDENCE, 4)
         reasons = [s for s in sent.spans if s.label == "REASON"]
         if reasons and not records and previous:
-            for record in _explained(previous):
+            for record in _explained(previous, sent.text[: reasons[0].start]):
                 record.reason = record.reason or reasons[0].text
         out.extend(records)
         if records:
@@ -141,10 +141,12 @@ def document_records(sentences: Sequence[TaggedSentence], report_year: int | Non
     return out
 
 
-def _explained(records: Sequence[NarrativeRecord]) -> list[NarrativeRecord]:
-    """The records a stand-alone reason sentence explains: the changes, else the last record."""
+def _explained(records: Sequence[NarrativeRecord], named: str = "") -> list[NarrativeRecord]:
+    """The records a stand-alone reason sentence explains: the changes (of the subject the sentence names before its
+    reason, "学校其他收入与上年比较发生较大差异的原因是…", when it names one of them), else the last record."""
     changes = [r for r in records if r.metric in CHANGE_METRICS]
-    return changes or list(records[-1:])
+    of_named = [r for r in changes if r.subject and r.subject in named]
+    return of_named or changes or list(records[-1:])
 
 
 def build_records(doc: Document) -> None:

@@ -36,8 +36,16 @@ NAME_FLOOR = 0.35
 
 MONEY_TABLE_FAMILIES = frozenset({"final", "budget"})
 """Tables whose line items are money (a 绩效目标表's numbers are scores and indicator values)."""
-FISCAL_KINDS = frozenset({"fiscal_grant_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
-                          "three_public", "gov_fund", "state_capital"})
+FISCAL_KINDS = frozenset(
+    {
+        "fiscal_grant_summary",
+        "general_budget_expenditure",
+        "general_budget_basic_expenditure",
+        "three_public",
+        "gov_fund",
+        "state_capital",
+    }
+)
 _FISCAL_WORDS = re.compile(r"财政拨款|一般公共预算")
 _LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
 _CODE_IN_TEXT = re.compile(r"[（(]\s*(\d{3,7})\s*[)）]")
@@ -141,14 +149,28 @@ def table_cells(docs: Iterable[Document]) -> list[TableCell]:
             half = half_width_of(item.raw, item.unit, item.value) if not blank else 0.0
             if half is None:
                 continue
-            cells.append(TableCell(doc.doc_id, item.table_id, item.table_type, titles.get(item.table_id, ""),
-                                   order.get(item.table_id, 0), item.row, item.col, item.code,
-                                   cell_names(item, item.col == first[(item.table_id, item.panel)], titles.get(item.table_id, "")),
-                                   item.column, _side_of(item),
-                                   split_table_type(item.table_type)[1] in FISCAL_KINDS
-                                   or bool(_FISCAL_WORDS.search(titles.get(item.table_id, ""))),
-                                   Interval.around(0.0 if blank else item.value, half),
-                                   blank or item.value == 0))
+            title = titles.get(item.table_id, "")
+            names = cell_names(item, item.col == first[(item.table_id, item.panel)], title)
+            fiscal = split_table_type(item.table_type)[1] in FISCAL_KINDS or bool(_FISCAL_WORDS.search(title))
+            value = Interval.around(0.0 if blank else item.value, half)
+            cells.append(
+                TableCell(
+                    doc.doc_id,
+                    item.table_id,
+                    item.table_type,
+                    title,
+                    order.get(item.table_id, 0),
+                    item.row,
+                    item.col,
+                    item.code,
+                    names,
+                    item.column,
+                    _side_of(item),
+                    fiscal,
+                    value,
+                    blank or item.value == 0,
+                )
+            )
     return cells
 
 
@@ -156,7 +178,7 @@ def stated(record: NarrativeRecord) -> Interval | None:
     """The interval in 元 an amount's printed number stands for."""
     if record.label != "AMOUNT" or record.value_yuan is None or record.unit not in YUAN_PER_UNIT:
         return None
-    return Interval.around(record.value_yuan, 0.5 * 10 ** -record.decimals * YUAN_PER_UNIT[record.unit])
+    return Interval.around(record.value_yuan, 0.5 * 10**-record.decimals * YUAN_PER_UNIT[record.unit])
 
 
 def _meets(a: Interval, b: Interval) -> bool:
@@ -181,7 +203,7 @@ def _core(key: str, fiscal: bool) -> str:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
 
 
 def _dice(a: str, b: str) -> float:

@@ -17,12 +17,16 @@ from collections.abc import Sequence
 from extract.records.ground import TableCell, key_of
 from extract.tag.spans import VALUE_LABELS, Span
 
-_SEGMENT = re.compile(r"((?:[^\s，,。；;：:、（）()“”\"]|[（(](?!类|款|项|\d)[^（）()]{1,6}[）)]){2,40}?)[（(](类|款|项|\d{3,7})[）)]")
+_SEGMENT = re.compile(
+    r"((?:[^\s，,。；;：:、（）()“”\"]|[（(](?!类|款|项|\d)[^（）()]{1,6}[）)]){2,40}?)[（(](类|款|项|\d{3,7})[）)]"
+)
 """One segment of a chain: a name (which may hold a bracket of its own, "党委办公厅（室）") and its level marker or code."""
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*")
 _TRAILING = re.compile(r"支出(?=\s*(?:[（(]|决算|预算|为|是|[:：]|\d))")
 """The 支出 printed after a chain's last marker is part of the name ("住房保障（类）支出2,247.04万元")."""
-_BETWEEN = re.compile(r"^[\s:：]*(?:(?:19|20)\d\d\s*年度?)?[\s,，]*(?:(?:年初|全年)?(?:预算|决算)(?:数|支出)?|支出|为|是|[:：\s])*$")
+_BETWEEN = re.compile(
+    r"^[\s:：]*(?:(?:19|20)\d\d\s*年度?)?[\s,，]*(?:(?:年初|全年)?(?:预算|决算)(?:数|支出)?|支出|为|是|[:：\s])*$"
+)
 """What may stand between a chain and its value: spaces, a year, metric words ("，2023年度决算数为")."""
 
 
@@ -49,7 +53,7 @@ def chain_before(text: str, value: Span) -> tuple[int, int, str, str] | None:
     trailing = _TRAILING.match(text, end)
     if trailing:
         end = trailing.end()
-    gap = text[end:value.start]
+    gap = text[end : value.start]
     if not _BETWEEN.match(gap.replace("，", "").replace(",", "")) or len(gap) > 16:
         return None
     start = run[0].start()
