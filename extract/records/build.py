@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extract.model import BBox, Document, NarrativeRecord
+from extract.model import BBox, Document, Mention, NarrativeRecord, NarrativeSentence
 from extract.records.attributes import (
     LEVEL_METRIC_OF_KIND,
     VALUE_LABELS,
@@ -151,14 +151,19 @@ def _explained(records: Sequence[NarrativeRecord], named: str = "") -> list[Narr
 
 def build_records(doc: Document) -> None:
     """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output): classification chains
-    that name a row of the document's tables made whole SUBJECTs, and each amount linked to the cell it restates."""
+    that name a row of the document's tables made whole SUBJECTs (in `doc.mentions` too, tagger "tables"), and each
+    amount linked to the cell it restates."""
     by_sentence: dict[str, list[Span]] = {}
     for m in doc.mentions:
         by_sentence.setdefault(m.sentence_id, []).append(Span(m.start, m.end, m.label, m.text, m.confidence))
     cells = table_cells([doc])
-    sentences = [TaggedSentence(s.sentence_id, s.text, ground_subjects(s.text, by_sentence.get(s.sentence_id, []), cells),
-                                s.section_path, s.page, s.bbox)
-                 for s in doc.sentences]
+    sentences = []
+    for s in doc.sentences:
+        tagged = by_sentence.get(s.sentence_id, [])
+        grounded = ground_subjects(s.text, tagged, cells)
+        if grounded != tagged:
+            _replace_mentions(doc, s, tagged, grounded)
+        sentences.append(TaggedSentence(s.sentence_id, s.text, grounded, s.section_path, s.page, s.bbox))
     doc.records = document_records(sentences, doc.meta.year, doc.meta.kind.value)
     ground_records(doc.records, cells)
     placed = {m.mention_id: m for m in doc.mentions if m.bbox}
@@ -166,3 +171,13 @@ def build_records(doc: Document) -> None:
         value = placed.get(record.mention_ids[0])
         if value is not None:
             record.page, record.bbox = value.page, value.bbox
+
+
+def _replace_mentions(doc: Document, sentence: NarrativeSentence, tagged: list[Span], grounded: list[Span]) -> None:
+    """Keep `doc.mentions` the spans the records were built from: the SUBJECTs a grounded chain replaced out, the chain in."""
+    dropped = {mention_id(sentence.sentence_id, span) for span in tagged if span not in grounded}
+    doc.mentions = [m for m in doc.mentions if m.mention_id not in dropped]
+    doc.mentions += [Mention(mention_id=mention_id(sentence.sentence_id, span), sentence_id=sentence.sentence_id,
+                             label=span.label, start=span.start, end=span.end, text=span.text, confidence=span.confidence,
+                             tagger="tables", page=sentence.page, bbox=sentence.bbox)
+                     for span in grounded if span not in tagged]
