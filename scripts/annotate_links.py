@@ -45,16 +45,18 @@ def short_id(doc_id: str) -> str:
     return doc_id[:16]
 
 
+def parsed_tables(name: str) -> Document:
+    """A corpus PDF parsed without the narrative stages, its doc_id cut to the gold's 16 hex digits."""
+    doc = process(CORPUS / name, tagger=None)
+    doc.doc_id = short_id(doc.doc_id)
+    return doc
+
+
 def document_tables(source: str) -> list[Document]:
     """The parsed documents whose tables a gold document's amounts may restate: its own file (if it is a PDF of the
     corpus) and its companion file of tables."""
-    docs = []
-    for name in (source, COMPANIONS.get(source)):
-        if name and name.endswith(".pdf") and (CORPUS / name).is_file():
-            doc = process(CORPUS / name, tagger=None)
-            doc.doc_id = short_id(doc.doc_id)
-            docs.append(doc)
-    return docs
+    names = (source, COMPANIONS.get(source))
+    return [parsed_tables(name) for name in names if name and name.endswith(".pdf") and (CORPUS / name).is_file()]
 
 
 def in_document_order(examples: list[Example]) -> list[Example]:

@@ -22,7 +22,7 @@ import json
 import random
 from collections import defaultdict
 
-from annotate_links import COMPANIONS, CORPUS, GROUNDING, document_tables, in_document_order, short_id
+from annotate_links import COMPANIONS, CORPUS, GROUNDING, document_tables, in_document_order, parsed_tables, short_id
 from eval_records import score_records
 
 from extract.model import NarrativeRecord
@@ -178,7 +178,7 @@ def corpus(sample: int, seed: int) -> None:
             continue
         doc = process(path)
         doc.doc_id = short_id(doc.doc_id)
-        docs = [doc, *(document_tables(COMPANIONS[path.name])[1:] if path.name in COMPANIONS else [])]
+        docs = [doc, *([parsed_tables(COMPANIONS[path.name])] if path.name in COMPANIONS else [])]
         cells = table_cells(docs)
         ground_records(doc.records, cells)
         amounts = [r for r in doc.records if r.label == "AMOUNT"]

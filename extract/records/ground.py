@@ -47,7 +47,9 @@ FISCAL_KINDS = frozenset(
     }
 )
 _FISCAL_WORDS = re.compile(r"财政拨款|一般公共预算")
-_LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
+_LEVEL_MARK = re.compile(r"[（(]\d*(类|款|项)[)）]")
+_CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
+"""The length of a 功能分类 code at each level: a 项 line is not its 款 of the same name ("其他社会保障和就业支出")."""
 _CODE_IN_TEXT = re.compile(r"[（(]\s*(\d{3,7})\s*[)）]")
 _METRIC_WORDS = re.compile(r"(?:年初|全年|本年度?|当年)?(?:预算|决算)(?:数|安排)?|执行数|支出数|金额|资金|为|是|达到|共计|合计为")
 _CLAUSE_BREAK = re.compile(r"[。；;，,：:]")
@@ -189,7 +191,7 @@ def key_of(phrase: str) -> str:
     """A subject as a row would print it: normalised, the last segment of a 类/款/项 chain (with a 支出 printed after
     its marker: "住房保障（类）支出" → 住房保障支出), no code, no numbering."""
     text = _CODE_IN_TEXT.sub("", norm(phrase))
-    parts = [p for p in _LEVEL_MARK.split(text) if p.strip()]
+    parts = [p for p in _LEVEL_MARK.sub("（类）", text).split("（类）") if p.strip()]
     if len(parts) >= 2 and _LEVEL_MARK.search(text) and parts[-1] == "支出":
         parts = [*parts[:-2], parts[-2] + parts[-1]]
     return bare_name(_NUMBERING.sub("", parts[-1] if parts else text))
@@ -292,6 +294,9 @@ def _name_score(record: NarrativeRecord, cell: TableCell) -> float:
     if cell.code and codes:
         return 1.0 if cell.code in codes else 0.0  # a printed code pins the line: not its 款 of the same name
     phrases = [p for p in (record.subject, clause_before(record)) if p]
+    levels = [m.group(1) for p in phrases[:1] for m in _LEVEL_MARK.finditer(p)]
+    if cell.code and levels and len(cell.code) != _CODE_LENGTH[levels[-1]]:
+        return 0.0  # the chain ends at a 项 (款, 类): a row of another level is another line
     best = 0.0
     for phrase in phrases:
         for name in cell.names:

@@ -18,7 +18,7 @@ from extract.records.ground import TableCell, key_of
 from extract.tag.spans import VALUE_LABELS, Span
 
 _SEGMENT = re.compile(
-    r"((?:[^\s，,。；;：:、（）()“”\"]|[（(](?!类|款|项|\d)[^（）()]{1,6}[）)]){2,40}?)[（(](类|款|项|\d{3,7})[）)]"
+    r"((?:[^\s，,。；;：:、（）()“”\"]|[（(](?!类|款|项|\d)[^（）()]{1,6}[）)]){2,40}?)[（(](\d*(?:类|款|项)|\d{3,7})[）)]"
 )
 """One segment of a chain: a name (which may hold a bracket of its own, "党委办公厅（室）") and its level marker or code."""
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*")
