@@ -27,12 +27,9 @@ from dataclasses import replace
 from extract.model import Evidence, NarrativeRecord, NarrativeSentence, Severity
 from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
 from extract.reconcile.intervals import Interval
-from extract.reconcile.views import DocIndex, Operand, RowInfo, TableView, bare_name, norm, split_table_type
+from extract.reconcile.views import FISCAL_TABLES, DocIndex, Operand, RowInfo, TableView, bare_name, norm, split_table_type
 from extract.records.parts import LEVEL_METRICS, start
 
-FISCAL_TABLES = frozenset({"fiscal_grant_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
-                           "three_public", "gov_fund", "state_capital"})
-"""Tables that cover 财政拨款 only; the others cover all funds."""
 _FISCAL_WORDS = re.compile(r"财政拨款|一般公共预算")
 
 RESTATEMENT_SPAN = 0.10

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from extract.model import Document, LineItem, NarrativeRecord
 from extract.reconcile.intervals import Interval, half_width_of, is_blank
-from extract.reconcile.views import bare_name, is_total_segment, norm, split_path, split_table_type
+from extract.reconcile.views import FISCAL_TABLES, bare_name, is_total_segment, norm, split_path, split_table_type
 from extract.records.parts import start
 from extract.records.values import YUAN_PER_UNIT
 
@@ -39,16 +39,6 @@ NAME_FLOOR = 0.35
 
 MONEY_TABLE_FAMILIES = frozenset({"final", "budget"})
 """Tables whose line items are money (a 绩效目标表's numbers are scores and indicator values)."""
-FISCAL_KINDS = frozenset(
-    {
-        "fiscal_grant_summary",
-        "general_budget_expenditure",
-        "general_budget_basic_expenditure",
-        "three_public",
-        "gov_fund",
-        "state_capital",
-    }
-)
 _FISCAL_WORDS = re.compile(r"财政拨款|一般公共预算")
 _LEVEL_MARK = re.compile(r"[（(]\d*(类|款|项)[)）]")
 _CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
@@ -104,7 +94,7 @@ def _side_of(item: LineItem) -> str | None:
     where = f"{item.panel}/{item.column}"
     if kind.endswith("summary"):
         return next((side for word, side in _SIDE if word in where), None)
-    return "支出" if kind in FISCAL_KINDS or kind == "expenditure" else None
+    return "支出" if kind in FISCAL_TABLES or kind == "expenditure" else None
 
 
 def _column_line(column: str) -> str:
@@ -156,7 +146,7 @@ def table_cells(docs: Iterable[Document]) -> list[TableCell]:
                 continue
             title = titles.get(item.table_id, "")
             names = cell_names(item, item.col == first[(item.table_id, item.panel)], title)
-            fiscal = split_table_type(item.table_type)[1] in FISCAL_KINDS or bool(_FISCAL_WORDS.search(title))
+            fiscal = split_table_type(item.table_type)[1] in FISCAL_TABLES or bool(_FISCAL_WORDS.search(title))
             value = Interval.around(0.0 if blank else item.value, half)
             cells.append(
                 TableCell(
