@@ -4,6 +4,7 @@
     python scripts/eval_links.py --split dev --spans gold --errors
     python scripts/eval_links.py --corpus            # share of narrative amounts linked, per corpus document
     python scripts/eval_links.py --corpus --sample 50 --seed 25   # and 50 random links to check by hand
+    python scripts/eval_links.py --split train --spans /tmp/cv_spans.jsonl  # out-of-fold spans of cv_taggers.py --save
 
 Links: a predicted link is right when its cell is one of the gold's cells for that amount (GROUNDING.md §5: the
 same line printed in several tables); "strict" also asks for the gold's first (primary) cell. Precision is over
@@ -12,7 +13,8 @@ amounts that restate a cell. Records: (subject, metric, value) triples as in scr
 every gold (REASON, value) pair, whether the value's record carries that reason; precision over the records given a
 reason. SUBJECT F1: the tagger's spans (with refine) before and after the table-grounded repair of subjects
 (`extract.records.subjects`). The tables are parsed from ../shared/corpus (with a narrative-only file's companion
-file of tables, scripts/annotate_links.py); spans come from the gold or from the default tagger.
+file of tables, scripts/annotate_links.py); spans come from the gold, the default tagger or a file. Train has no gold
+links: there only records and SUBJECT F1 are scored (of documents whose tables are parsed: the seeds are text).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import json
 import random
 from collections import defaultdict
+from pathlib import Path
 
 from annotate_links import COMPANIONS, CORPUS, GROUNDING, document_tables, in_document_order, parsed_tables, short_id
 from eval_records import score_records
@@ -50,7 +53,8 @@ def load_gold(split: str) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
     """(amount mention → gold cells, primary first; reason mention → the value mentions it explains)."""
     cells: dict[str, list[str]] = {}
     explains: dict[str, set[str]] = {}
-    for line in (GROUNDING / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+    path = GROUNDING / f"{split}.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
         row = json.loads(line)
         mention = f"{row['sentence_id']}:{row['start']}-{row['end']}"
         if row["label"] == "AMOUNT":
@@ -61,8 +65,15 @@ def load_gold(split: str) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
 
 
 def predicted_spans(examples: list[Example], spans: str) -> list[list[Span]]:
+    """The gold spans, the default tagger's (with refine), or those saved in a JSONL file (`cv_taggers.py --save`)."""
     if spans == "gold":
         return [list(e.spans) for e in examples]
+    if spans != "tagger":
+        saved = {}
+        for line in Path(spans).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            saved[row["sentence_id"]] = [Span(d["start"], d["end"], d["label"], d["text"], d["confidence"]) for d in row["spans"]]
+        return [saved[e.sentence_id] for e in examples]
     tagged = load_tagger(DEFAULT_BACKEND).predict([e.text for e in examples])
     return [refine(p, e.text, e.kind, e.section_path) for p, e in zip(tagged, examples, strict=True)]
 
@@ -137,7 +148,7 @@ def evaluate(split: str, spans_from: str, errors: bool) -> None:
     gold_cells, explains = load_gold(split)
     cells = document_cells(examples)
     spans = predicted_spans(examples, spans_from)
-    fixed = repaired(examples, spans, cells) if spans_from == "tagger" else spans
+    fixed = repaired(examples, spans, cells) if spans_from != "gold" else spans
     records = build(examples, fixed, cells)
     print(
         f"\n{split} split, {spans_from} spans: {len(examples)} sentences, {len(gold_cells)} gold amounts, "
@@ -158,7 +169,7 @@ def evaluate(split: str, spans_from: str, errors: bool) -> None:
         f"records (subject, metric, value): {triples.tp} / {triples.support} = {triples.recall:.3f}, "
         f"precision {triples.precision:.3f}"
     )
-    if spans_from == "tagger":
+    if spans_from != "gold":
         unrepaired, _ = score_records(examples, spans, errors=False)
         before, after = subject_f1(examples, spans, fixed)
         print(f"records without the subject repair: {unrepaired.tp} / {unrepaired.support} = {unrepaired.recall:.3f}")
@@ -199,8 +210,13 @@ def corpus(sample: int, seed: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="test", choices=("dev", "test"))
-    ap.add_argument("--spans", default="tagger", choices=("tagger", "gold"))
+    ap.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    ap.add_argument(
+        "--spans",
+        default="tagger",
+        help="tagger (default crf, with refine), gold, or a JSONL of spans "
+        "(cv_taggers.py --save: the out-of-fold spans of train, whose documents have no gold links)",
+    )
     ap.add_argument("--errors", action="store_true", help="list the wrong and missed links")
     ap.add_argument("--corpus", action="store_true", help="share of amounts linked per corpus document")
     ap.add_argument("--sample", type=int, default=0, help="with --corpus: print this many random links")

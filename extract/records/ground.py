@@ -14,10 +14,11 @@ needs three things to agree, and prefers no link to a wrong one:
   by 功能分类 are income) and, for a chain, at the same level (a 项 is not its 款 of the same name). A value that
   matches only by number is a coincidence, however many digits it has.
 
-Among the candidates that pass, the score (name 0.6, digits 0.2, the section's table 0.1, 财政拨款 scope 0.1) picks
-one; where several tables print the same line with the same value, the table the section explains wins, then the
-first table. LINK_FLOOR and NAME_FLOOR sit in the middle of the range where the dev document's links do not change
-(0.5–0.65 and 0.25–0.35: 37 right, 0 wrong of 40; scripts/eval_links.py --split dev).
+Among the candidates that pass, the score (name 0.6, digits 0.18, the section's table 0.18, 财政拨款 scope 0.04)
+picks one; where several tables print the same line with the same value, the table the section explains (for a
+“三公” item, the 三公 table) wins, then the first table. LINK_FLOOR and NAME_FLOOR sit in the middle of the range where
+the dev document's links do not change (0.5–0.6 and 0.25–0.35: 37 right, 0 wrong of 40; scripts/eval_links.py
+--split dev); the section and scope weights were set on dev's primary cells (31 → 34 of 40).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
 """The length of a 功能分类 code at each level: a 项 line is not its 款 of the same name ("其他社会保障和就业支出")."""
 _CODE_IN_TEXT = re.compile(r"[（(]\s*(\d{3,7})\s*[)）]")
 _METRIC_WORDS = re.compile(r"(?:年初|全年|本年度?|当年)?(?:预算|决算)(?:数|安排)?|执行数|支出数|金额|资金|为|是|达到|共计|合计为")
+_THREE_PUBLIC = re.compile(r"三公|因公出国|公务用车|公务接待")
 _CLAUSE_BREAK = re.compile(r"[。；;，,：:]")
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 _HEADING_NOISE = re.compile(r"情况说明|说明|情况|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十]+、")
@@ -252,6 +254,8 @@ def _column_fits(record: NarrativeRecord, cell: TableCell) -> bool:
 def _section_fit(record: NarrativeRecord, cell: TableCell) -> float:
     """How well the record's section heading names the cell's table (bigram overlap of heading and title)."""
     title = norm(cell.title)
+    if _THREE_PUBLIC.search(record.sentence[: start(record)]):
+        return float(cell.table_type.endswith("three_public"))  # a “三公” item's own table is the 三公 table
     best = 0.0
     for part in record.section_path.split(" > ")[1:]:
         heading = _HEADING_NOISE.sub("", norm(part))
@@ -309,7 +313,7 @@ def score(record: NarrativeRecord, cell: TableCell) -> float:
     if name < NAME_FLOOR or not _column_fits(record, cell) or (side and cell.side and side != cell.side):
         return 0.0
     scope = cell.fiscal == bool(_FISCAL_WORDS.search(record.section_path + record.sentence[: start(record)]))
-    return round(0.6 * name + 0.2 * min(_digits(record), 6) / 6 + 0.1 * _section_fit(record, cell) + 0.1 * scope, 4)
+    return round(0.6 * name + 0.18 * min(_digits(record), 6) / 6 + 0.18 * _section_fit(record, cell) + 0.04 * scope, 4)
 
 
 def candidates(record: NarrativeRecord, cells: Sequence[TableCell]) -> list[TableCell]:

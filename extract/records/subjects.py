@@ -25,7 +25,7 @@ _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八
 _TRAILING = re.compile(r"支出(?=\s*(?:[（(]|决算|预算|为|是|[:：]|\d))")
 """The 支出 printed after a chain's last marker is part of the name ("住房保障（类）支出2,247.04万元")."""
 _BETWEEN = re.compile(
-    r"^[\s:：]*(?:(?:19|20)\d\d\s*年度?)?[\s,，]*(?:(?:年初|全年)?(?:预算|决算)(?:数|支出)?|支出|为|是|[:：\s])*$"
+    r"^[\s:：”\"]*(?:(?:19|20)\d\d\s*年度?)?[\s,，]*(?:(?:年初|全年)?(?:预算|决算)(?:数|支出)?|支出|为|是|[:：\s])*$"
 )
 """What may stand between a chain and its value: spaces, a year, metric words ("，2023年度决算数为")."""
 
