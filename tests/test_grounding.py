@@ -4,8 +4,8 @@ from the rows, metric defaults and reasons across sentences (issue 25). Real doc
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, parsed, requires_corpus
 
+from conftest import CORPUS, parsed, requires_corpus
 from extract.pipeline import process
 from extract.records.build import TaggedSentence, document_records, sentence_records
 from extract.records.ground import ground_records, table_cells
@@ -46,13 +46,24 @@ def test_a_number_that_names_another_line_is_not_a_link() -> None:
     """会议费 1,282.56 in the 三公 table equals 政协会议（项） 1,282.56: the chain's words pick the 功能分类 row."""
     tables = process(JSZX_TABLES, tagger=None)
     text = "3.政协事务（款）政协会议（项）1,282.56 万元，与上年相比增加468.4万元，增长57.53%。"
-    sentence = TaggedSentence("s1", text, spans_of(text, ("SUBJECT", "政协事务（款）政协会议（项）"), ("AMOUNT", "1,282.56 万元"),
-                                                  ("AMOUNT", "468.4万元"), ("PERCENT", "57.53%")),
-                              "（一） 一般公共服务支出（类）")
+    sentence = TaggedSentence(
+        "s1",
+        text,
+        spans_of(
+            text,
+            ("SUBJECT", "政协事务（款）政协会议（项）"),
+            ("AMOUNT", "1,282.56 万元"),
+            ("AMOUNT", "468.4万元"),
+            ("PERCENT", "57.53%"),
+        ),
+        "（一） 一般公共服务支出（类）",
+    )
     records = document_records([sentence], kind="部门预算")
     ground_records(records, table_cells([tables]))
     level, change = records[0], records[1]
-    item = next(i for i in tables.line_items if (i.table_id, i.row, i.col) == (level.link_table_id, level.link_row, level.link_col))
+    item = next(
+        i for i in tables.line_items if (i.table_id, i.row, i.col) == (level.link_table_id, level.link_row, level.link_col)
+    )
     assert item.name == "政协会议" and item.code == "2010204"
     assert change.link_table_id is None
 
@@ -63,7 +74,9 @@ def test_a_chain_that_names_a_table_row_becomes_the_whole_subject() -> None:
     text = "2.行政事业单位离退休（款）机关事业单位基本养老保险缴费支出（项）415.33万元，与上年相比增加7.52万元，增长1.84%。"
     cut = spans_of(text, ("SUBJECT", "机关事业单位基本养老保险缴费支出"), ("AMOUNT", "415.33万元"), ("AMOUNT", "7.52万元"))
     repaired = ground_subjects(text, cut, cells)
-    assert [s.text for s in repaired if s.label == "SUBJECT"] == ["行政事业单位离退休（款）机关事业单位基本养老保险缴费支出（项）"]
+    assert [s.text for s in repaired if s.label == "SUBJECT"] == [
+        "行政事业单位离退休（款）机关事业单位基本养老保险缴费支出（项）"
+    ]
     unknown = "2.某某事务（款）某某项目（项）15.33万元。"  # no row of these tables: left as the tagger read it
     spans = spans_of(unknown, ("SUBJECT", "某某项目"), ("AMOUNT", "15.33万元"))
     assert ground_subjects(unknown, spans, cells) == spans
@@ -71,14 +84,23 @@ def test_a_chain_that_names_a_table_row_becomes_the_whole_subject() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "section", "metric"),
-    [("部门决算", "二、 收入支出决算总体情况说明", "决算数"), ("部门预算", "一、 收支预算总体情况说明", "预算数"),
-     ("单位预算", "一、 收支预算总体情况说明", "预算数"), ("部门决算", "第四部分 附件 > 项目支出绩效自评报告", None),
-     ("绩效自评", "一、 部门基本情况", None)],
+    [
+        ("部门决算", "二、 收入支出决算总体情况说明", "决算数"),
+        ("部门预算", "一、 收支预算总体情况说明", "预算数"),
+        ("单位预算", "一、 收支预算总体情况说明", "预算数"),
+        ("部门决算", "第四部分 附件 > 项目支出绩效自评报告", None),
+        ("绩效自评", "一、 部门基本情况", None),
+    ],
 )
 def test_a_plain_level_takes_the_metric_of_the_document(kind: str, section: str, metric: str | None) -> None:
     text = "收入总计430,725.03万元，与上年相比减少23,616.80万元，主要原因是新增专项资金310万元到位较晚。"
-    spans = spans_of(text, ("SUBJECT", "收入总计"), ("AMOUNT", "430,725.03万元"), ("AMOUNT", "23,616.80万元"),
-                     ("REASON", "主要原因是新增专项资金310万元到位较晚"))
+    spans = spans_of(
+        text,
+        ("SUBJECT", "收入总计"),
+        ("AMOUNT", "430,725.03万元"),
+        ("AMOUNT", "23,616.80万元"),
+        ("REASON", "主要原因是新增专项资金310万元到位较晚"),
+    )
     spans.append(Span(text.index("310万元"), text.index("310万元") + 5, "AMOUNT", "310万元"))
     level, change, inside_reason = sentence_records(TaggedSentence("s1", text, spans, section), kind=kind)
     assert level.metric == metric
@@ -90,8 +112,19 @@ def test_a_reason_sentence_explains_the_change_of_the_subject_it_names() -> None
     first = "其中：财政拨款收入增加14,458.07万元，事业收入增加974.61万元，其他收入减少39,049.48万元。"
     second = "学校其他收入与上年比较发生较大差异的原因是债务收入减少。"
     sentences = [
-        TaggedSentence("s1", first, spans_of(first, ("SUBJECT", "财政拨款收入"), ("AMOUNT", "14,458.07万元"), ("SUBJECT", "事业收入"),
-                                             ("AMOUNT", "974.61万元"), ("SUBJECT", "其他收入"), ("AMOUNT", "39,049.48万元"))),
+        TaggedSentence(
+            "s1",
+            first,
+            spans_of(
+                first,
+                ("SUBJECT", "财政拨款收入"),
+                ("AMOUNT", "14,458.07万元"),
+                ("SUBJECT", "事业收入"),
+                ("AMOUNT", "974.61万元"),
+                ("SUBJECT", "其他收入"),
+                ("AMOUNT", "39,049.48万元"),
+            ),
+        ),
         TaggedSentence("s2", second, spans_of(second, ("REASON", "原因是债务收入减少"))),
     ]
     records = document_records(sentences, kind="部门决算")

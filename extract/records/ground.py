@@ -50,7 +50,6 @@ _THREE_PUBLIC = re.compile(r"三公|因公出国|公务用车|公务接待")
 _CLAUSE_BREAK = re.compile(r"[。；;，,：:]")
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 _HEADING_NOISE = re.compile(r"情况说明|说明|情况|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十]+、")
-_SIDE = (("收入", "收入"), ("支出", "支出"))
 _AMOUNT_COLUMN = re.compile(r"^(?:金额|小计|.*合计|.*总计|.*(?:预算|决算)数)$")
 _NOT_THE_NAME = re.compile(r"预算|决算|本年度?|合计|总计|总额|[、,，]")
 _TITLE_NOISE = re.compile(r"(?:19|20)\d\d年度?|预算表|决算表|支出|表$")
@@ -75,7 +74,6 @@ class TableCell:
     fiscal: bool
     """A table of 财政拨款 / 一般公共预算 money only (by type, or by its title: 一般公共预算机关运行经费支出预算表)."""
     interval: Interval
-    zero: bool
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def _side_of(item: LineItem) -> str | None:
         return "收入"
     where = f"{item.panel}/{item.column}"
     if kind.endswith("summary"):
-        return next((side for word, side in _SIDE if word in where), None)
+        return next((side for side in ("收入", "支出") if side in where), None)
     return "支出" if kind in FISCAL_TABLES or kind == "expenditure" else None
 
 
@@ -165,7 +163,6 @@ def table_cells(docs: Iterable[Document]) -> list[TableCell]:
                     _side_of(item),
                     fiscal,
                     value,
-                    blank or item.value == 0,
                 )
             )
     return cells
