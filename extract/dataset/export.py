@@ -161,8 +161,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             column(
                 "metric",
                 _STR,
-                "决算数, 预算数, 执行数, 增减额, 增减率, 占比, 完成率, …; a plain level of the report year takes the document's own "
-                "(决算数 in a 决算, 预算数 in a 预算); null without a cue otherwise",
+                "决算数, 预算数, 执行数, 增减额, 增减率, 占比, 完成率, …; a plain level of the report year takes the "
+                "document's own (决算数 in a 决算, 预算数 in a 预算); null without a cue otherwise",
             ),
             column("relation", _STR, "value-of, change-of, share-of, rate-of, target-of"),
             column("label", _STR, "the value span's label: AMOUNT, PERCENT, QUANTITY or TARGET"),
@@ -251,7 +251,10 @@ FOREIGN_KEYS: dict[str, list[ForeignKey]] = {
     "line_items": [(("doc_id", "table_id", "row", "col"), "cells", ("doc_id", "table_id", "row", "col"))],
     "sentences": [(("doc_id",), "documents", ("doc_id",))],
     "mentions": [(("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))],
-    "records": [(("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))],
+    "records": [
+        (("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id")),
+        (("link_doc_id", "link_table_id", "link_row", "link_col"), "line_items", ("doc_id", "table_id", "row", "col")),
+    ],
     "findings": [(("doc_id",), "documents", ("doc_id",))],
 }
 """The joins that hold by construction; tests check each on a run's output."""
