@@ -328,6 +328,15 @@ class NarrativeRecord(BaseModel):
     locator: str | None = None
     """The locator of the value's line (documents without printed pages)."""
     mention_ids: list[str] = Field(default_factory=list)
+    link_doc_id: str | None = None
+    """The table cell this amount restates (extract.records.ground): the line item's doc_id (the record's own, or
+    that of a companion file of tables), table_id, row and col; None when it restates no cell."""
+    link_table_id: str | None = None
+    link_row: int | None = None
+    link_col: int | None = None
+    link_score: float | None = None
+    subject_code: str | None = None
+    """The 功能分类 / 经济分类 code of the linked row, when it has one."""
 
 
 class DocumentMeta(BaseModel):

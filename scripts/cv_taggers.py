@@ -5,6 +5,7 @@ them (`scripts/eval_records.py`).
 
     python scripts/cv_taggers.py                          # crf, default config
     python scripts/cv_taggers.py --backend sklearn --set c=0.5
+    python scripts/cv_taggers.py --save /tmp/cv_spans.jsonl  # also keep the out-of-fold spans (scripts/eval_links.py)
 
 Dev has one document and no TARGET, so feature and config choices that touch SUBJECT or TARGET are made on this
 pooled score (about 1,200 sentences from ten documents) instead; the test split is never read.
@@ -13,6 +14,7 @@ pooled score (about 1,200 sentences from ten documents) instead; the test split 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
@@ -29,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backend", default="crf", choices=sorted(BACKENDS))
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--save", type=Path, help="write the out-of-fold spans here, one JSON line per sentence")
     args = ap.parse_args(argv)
     module = backend_module(args.backend)
     config = {**module.DEFAULT_CONFIG, **parse_overrides(args.overrides)}
@@ -49,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{held_out[0].source[:40]}: {len(held_out)} sentences held out")
     print(f"\n{args.backend} {config}: leave-one-document-out over {len(gold)} train sentences")
     print(score_table({args.backend: score_spans(gold, predicted)}))
+    if args.save:
+        rows = [{"sentence_id": ex.sentence_id,
+                 "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "confidence": s.confidence}
+                           for s in spans]}
+                for ex, spans in zip(held_out_examples, predicted, strict=True)]
+        args.save.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     records, _ = score_records(held_out_examples, predicted)
     print(f"records: {records.tp} of {records.support} gold (subject, metric, value) triples produced exactly "
           f"(recall {records.recall:.3f}), precision {records.precision:.3f}")

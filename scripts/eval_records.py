@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 
-from extract.records.attributes import VALUE_LABELS, value_attributes
+from extract.records.attributes import VALUE_LABELS, default_metric, value_attributes, with_default_metric
 from extract.records.build import TaggedSentence, document_records
 from extract.tag.base import BACKENDS, DEFAULT_BACKEND, load_tagger
 from extract.tag.metrics import Score
@@ -35,10 +35,12 @@ def attribute_accuracy(examples: list[Example]) -> dict[str, tuple[int, int]]:
     out = {"metric": [0, 0], "direction": [0, 0]}
     for ex in examples:
         table_row = ex.origin == "table_row" or " | " in ex.text
+        default = None if table_row else default_metric(ex.kind, ex.section_path)
         for s in ex.spans:
             if s.label not in VALUE_LABELS:
                 continue
-            got = value_attributes(ex.text, ex.spans, s, table_row=table_row, budget=ex.kind in BUDGET_KINDS)
+            got = with_default_metric(value_attributes(ex.text, ex.spans, s, table_row=table_row, budget=ex.kind in BUDGET_KINDS),
+                                      s, ex.spans, default)
             for key in out:
                 out[key][0] += getattr(got, key) == s.attrs.get(key)
                 out[key][1] += 1
@@ -56,8 +58,7 @@ def score_records(examples: list[Example], spans: list[list[Span]], errors: bool
     for indexes in by_doc.values():
         sentences = [TaggedSentence(examples[i].sentence_id, examples[i].text, list(spans[i]),
                                     examples[i].section_path, origin=examples[i].origin) for i in indexes]
-        budget = examples[indexes[0]].kind in BUDGET_KINDS
-        for rec in document_records(sentences, budget=budget):
+        for rec in document_records(sentences, kind=examples[indexes[0]].kind):
             if rec.subject:
                 predicted[rec.sentence_id][(rec.subject, rec.metric, rec.raw)] += 1
     score, unlabelled = Score(), Score()

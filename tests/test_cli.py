@@ -57,6 +57,9 @@ def test_run_writes_the_dataset_and_reports_bad_files(tmp_path, bad_inputs):
     assert {r["doc_id"] for r in records} == {m["doc_id"] for m in mentions} == {by_name["sample_final_2023.pdf"]["doc_id"]}
     assert any(r["subject"] == "收入总计" and r["value_yuan"] for r in records)
     assert all(r["page"] and r["x1"] > r["x0"] for r in records if r["x0"] is not None)
+    cells = {(i["doc_id"], i["table_id"], i["row"], i["col"]) for i in items}
+    linked = [r for r in records if r["link_table_id"]]  # a link is a key of line_items.parquet
+    assert linked and all((r["link_doc_id"], r["link_table_id"], r["link_row"], r["link_col"]) in cells for r in linked)
     findings = pq.read_table(out / "findings.parquet").to_pylist()
     assert findings and all(json.loads(f["evidence_json"]) for f in findings)
     saved = json.loads((out / "docs" / f"{sample_id}.json").read_text(encoding="utf-8"))

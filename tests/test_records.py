@@ -197,14 +197,18 @@ def test_subject_and_reason_carried_across_sentences() -> None:
 
 def test_pipeline_records_restate_the_sample_tables() -> None:
     """The bundled sample's 情况说明 restates its 收入支出决算总表: the tagged records must carry the same
-    totals, in 元, on the page they are printed on."""
+    totals, in 元, as the 决算数 of the report year (a plain level in a 决算), on the page they are printed on, and
+    linked to the cell they restate."""
     doc = parsed(SAMPLE)
     assert doc.records and doc.mentions and doc.sentences
-    totals = {r.subject: r for r in doc.records if r.metric is None and r.label == "AMOUNT"}
-    table_total = next(i.value for i in doc.line_items if i.table_type.endswith("income_expenditure_summary")
+    totals = {r.subject: r for r in doc.records if r.metric == "决算数" and r.label == "AMOUNT"}
+    table_total = next(i for i in doc.line_items if i.table_type.endswith("income_expenditure_summary")
                        and i.name == "总计" and i.column.startswith("收入"))
-    assert totals["收入总计"].value_yuan == pytest.approx(table_total)
+    assert totals["收入总计"].value_yuan == pytest.approx(table_total.value)
     assert totals["收入总计"].page and totals["收入总计"].bbox
+    linked = totals["收入总计"]
+    assert (linked.link_doc_id, linked.link_table_id, linked.link_row, linked.link_col) == (
+        doc.doc_id, table_total.table_id, table_total.row, table_total.col)
     assert {m.label for m in doc.mentions} >= {"AMOUNT", "PERCENT", "SUBJECT", "REASON"}
 
 

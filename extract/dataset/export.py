@@ -171,7 +171,12 @@ SCHEMAS: dict[str, pa.Schema] = {
             column("section_path", _STR, "headings above the sentence"),
             column("sentence", _STR, "the sentence, for reading the record in context"),
             column("subject", _STR, "what the value is about (the linked SUBJECT span)"),
-            column("metric", _STR, "决算数, 预算数, 执行数, 增减额, 增减率, 占比, 完成率, …; null without a cue"),
+            column(
+                "metric",
+                _STR,
+                "决算数, 预算数, 执行数, 增减额, 增减率, 占比, 完成率, …; a plain level of the report year takes the "
+                "document's own (决算数 in a 决算, 预算数 in a 预算); null without a cue otherwise",
+            ),
             column("relation", _STR, "value-of, change-of, share-of, rate-of, target-of"),
             column("label", _STR, "the value span's label: AMOUNT, PERCENT, QUANTITY or TARGET"),
             column("raw", _STR, "the value as printed, e.g. 559.63万元"),
@@ -191,6 +196,12 @@ SCHEMAS: dict[str, pa.Schema] = {
             *BOX,
             column("mention_ids", pa.list_(_STR), "the mentions the record was built from"),
             LOCATOR,
+            column("link_doc_id", _STR, "doc_id of the line item the amount restates (its own, or a companion file's)"),
+            column("link_table_id", _STR, "table_id of that line item; null when the amount restates no cell"),
+            column("link_row", _INT, "row of that line item"),
+            column("link_col", _INT, "col of that line item"),
+            column("link_score", _F64, "how well value, words, section and scope agree (links are made from 0.55)"),
+            column("subject_code", _STR, "功能分类 / 经济分类 code of the linked row, when it has one"),
         ]
     ),
     "findings": pa.schema(
@@ -254,7 +265,10 @@ FOREIGN_KEYS: dict[str, list[ForeignKey]] = {
     "line_items": [(("doc_id", "table_id", "row", "col"), "cells", ("doc_id", "table_id", "row", "col"))],
     "sentences": [(("doc_id",), "documents", ("doc_id",))],
     "mentions": [(("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))],
-    "records": [(("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))],
+    "records": [
+        (("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id")),
+        (("link_doc_id", "link_table_id", "link_row", "link_col"), "line_items", ("doc_id", "table_id", "row", "col")),
+    ],
     "findings": [(("doc_id",), "documents", ("doc_id",))],
 }
 """The joins that hold by construction; tests check each on a run's output."""

@@ -1,9 +1,10 @@
 """Narrative records (from the tag → records stages) checked against the tables and against themselves
 (the checks that need no table, N005–N009, are in `narrative_lists`).
 
-N001  a stated amount whose subject names a table row must equal that row's main amount. A value
-      that matches no such row but lies within RESTATEMENT_SPAN of the nearest one is a restatement
-      gone wrong; one farther off is taken to describe another scope (no finding).
+N001  a stated amount whose subject names a table row must equal that row's main amount. An amount linked to
+      the cell it restates (`extract.records.ground`) is compared with that cell, with no second lookup; any
+      other is looked up by name: a value that matches no such row but lies within RESTATEMENT_SPAN of the
+      nearest one is a restatement gone wrong; one farther off is taken to describe another scope (no finding).
 N002  a change rate recomputed from the stated level and change amount: rate = change / (level ∓ change),
       the sign from the stated direction (增加/减少), so a flipped comparison word is caught too; or, with
       no change amount, from two stated levels (current − base) / base, the base being the one the
@@ -26,12 +27,9 @@ from dataclasses import replace
 from extract.model import Evidence, NarrativeRecord, NarrativeSentence, Severity
 from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
 from extract.reconcile.intervals import Interval
-from extract.reconcile.views import DocIndex, Operand, RowInfo, TableView, bare_name, norm, split_table_type
+from extract.reconcile.views import FISCAL_TABLES, DocIndex, Operand, RowInfo, TableView, bare_name, norm, split_table_type
 from extract.records.parts import LEVEL_METRICS, start
 
-FISCAL_TABLES = frozenset({"fiscal_grant_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
-                           "three_public", "gov_fund", "state_capital"})
-"""Tables that cover 财政拨款 only; the others cover all funds."""
 _FISCAL_WORDS = re.compile(r"财政拨款|一般公共预算")
 
 RESTATEMENT_SPAN = 0.10
@@ -123,6 +121,18 @@ def _comparable(record: NarrativeRecord, table_type: str) -> bool:
     return (kind in FISCAL_TABLES) == scope_of(record)
 
 
+def linked_operand(index: DocIndex, record: NarrativeRecord) -> Operand | None:
+    """The operand of the line item a record is linked to, when it is one of this document's own."""
+    if record.link_table_id is None or record.link_doc_id != index.doc.doc_id:
+        return None
+    key = (record.link_table_id, record.link_row, record.link_col)
+    item = next((i for i in index.doc.line_items if (i.table_id, i.row, i.col) == key), None)
+    if item is None:
+        return None
+    return next((op for view in index.views if view.table_id == item.table_id
+                 and (op := view.operand_of(item)) is not None), None)
+
+
 @check(
     "N001.narrative_amount_matches_table",
     description="An amount stated in the narrative for a named line equals that line's amount in the tables",
@@ -141,6 +151,10 @@ def narrative_amount_matches_table(index: DocIndex) -> Iterator[Outcome]:
         found = _operand(record)
         if found is None or record.period:
             continue
+        linked = linked_operand(index, record)
+        if linked is not None:
+            yield _restated(record, found, linked)
+            continue
         candidates = []
         rows = [row for key in lookup_keys(record.subject or "") for row in rows_by_name.get(key, [])]
         for view, info, column in rows:
@@ -155,11 +169,15 @@ def narrative_amount_matches_table(index: DocIndex) -> Iterator[Outcome]:
         nearest = match or min(candidates, key=lambda op: abs(op.value - found.value))
         if match is None and abs(nearest.value - found.value) > RESTATEMENT_SPAN * max(abs(nearest.value), 1.0):
             continue
-        yield SumCheck(
-            f"说明中“{record.subject}”的金额", f"the narrative amount of “{record.subject}”",
-            f"表中“{nearest.label}”", f"the table's “{nearest.label}”",
-            found, (nearest,), found_role="narrative", part_role="table",
-        )
+        yield _restated(record, found, nearest)
+
+
+def _restated(record: NarrativeRecord, found: Operand, cell: Operand) -> SumCheck:
+    return SumCheck(
+        f"说明中“{record.subject}”的金额", f"the narrative amount of “{record.subject}”",
+        f"表中“{cell.label}”", f"the table's “{cell.label}”",
+        found, (cell,), found_role="narrative", part_role="table",
+    )
 
 
 def _ratio_verdict(subject_zh: str, subject_en: str, stated: NarrativeRecord, expected: Interval,

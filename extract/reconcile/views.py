@@ -50,6 +50,9 @@ TABLE_NAMES: dict[str, tuple[str, str]] = {
     "other_info": ("相关信息统计表", "other information table"),
 }
 _FAMILY = {"final": ("决算", "final-accounts"), "budget": ("预算", "budget")}
+FISCAL_TABLES = frozenset({"fiscal_grant_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
+                           "three_public", "gov_fund", "state_capital"})
+"""Tables that cover 财政拨款 only; the others cover all funds."""
 
 
 def norm(text: str) -> str:
@@ -374,6 +377,13 @@ class TableView:
             locator=cell.locator,
         )
         return Operand(label, 0.0, Interval.around(0.0, self._blank_half), evidence, blank=True)
+
+    def operand_of(self, item: LineItem) -> Operand | None:
+        """The operand of one of this view's own line items (a narrative record's link names the item itself)."""
+        if item not in self.items:
+            return None
+        info = self.rows.get(self._key(item.row, item.col))
+        return self._item_operand(item, f"{info.label if info else f'row {item.row}'} · {'/'.join(split_path(item.column))}")
 
     def _item_operand(self, item: LineItem, label: str) -> Operand | None:
         evidence = Evidence(

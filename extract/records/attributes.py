@@ -54,6 +54,11 @@ _PART_OF = "其中"
 _INHERITED = frozenset({"预算数", "全年预算数", "决算数", "执行数"})
 """Metrics that the items of a "其中" list share with the total they break down."""
 
+LEVEL_METRIC_OF_KIND = {"部门决算": "决算数", "部门预算": "预算数", "单位预算": "预算数"}
+"""The metric a plain level of the report year has in the accounts of each kind of document (GUIDELINES §3)."""
+_NOT_THE_ACCOUNTS = re.compile(r"绩效|附件")
+"""Sections of a 决算 / 预算 that are not its accounts: performance reports, appendices."""
+
 WINDOW = 14
 """How many characters before a value are searched for its cue."""
 
@@ -136,6 +141,25 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
     if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*[:：]?\s*(?:支出)?\s*$", tail):
         return ValueAttributes(metric="预算数", period=period)  # a 项 line of a 部门预算 states its budget
     return ValueAttributes(period=period)
+
+
+def default_metric(kind: str | None, section_path: str) -> str | None:
+    """决算数 in a 决算's accounts, 预算数 in a 预算's: the metric of an amount stated as a plain level of the report
+    year ("收入总计430,725.03万元"); None in performance reports and appendices, where a plain amount may be a budget,
+    a cost or a total invested."""
+    if kind is None or _NOT_THE_ACCOUNTS.search(section_path):
+        return None
+    return LEVEL_METRIC_OF_KIND.get(kind)
+
+
+def with_default_metric(attrs: ValueAttributes, span: Span, spans: Sequence[Span], default: str | None) -> ValueAttributes:
+    """The attributes with the document's default metric filled in for a plain level: an AMOUNT with no metric, of
+    the report year, not inside a REASON (an amount that explains a change is not a line of the accounts)."""
+    if default is None or span.label != "AMOUNT" or attrs.metric or attrs.period:
+        return attrs
+    if any(s.label == "REASON" and s.start <= span.start and span.end <= s.end for s in spans):
+        return attrs
+    return ValueAttributes(metric=default, direction=attrs.direction, period=attrs.period)
 
 
 def _total_of(text: str, spans: Sequence[Span], span: Span) -> Span | None:

@@ -6,7 +6,7 @@ because budget prose splits one statement over several sentences:
 * a change with no subject in its sentence ("与上年相比增加1,670.85万元，增长13.56%。") takes the
   subject of the previous sentence's last record (flagged `subject_from_context`);
 * a sentence that only gives a reason ("主要原因是…") explains the change records of the sentence
-  before it.
+  before it (only those of the subject it names, if it names one: "学校其他收入与上年比较发生较大差异的原因是…").
 """
 
 from __future__ import annotations
@@ -14,10 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extract.model import BBox, Document, DocumentKind, NarrativeRecord
-from extract.records.attributes import VALUE_LABELS, ValueAttributes, value_attributes
+from extract.model import BBox, Document, Mention, NarrativeRecord, NarrativeSentence
+from extract.records.attributes import (
+    LEVEL_METRIC_OF_KIND,
+    VALUE_LABELS,
+    ValueAttributes,
+    default_metric,
+    value_attributes,
+    with_default_metric,
+)
+from extract.records.ground import ground_records, table_cells
 from extract.records.link import CHANGE_METRICS, link
 from extract.records.parts import link_parts
+from extract.records.subjects import ground_subjects
 from extract.records.values import parse_value
 from extract.tag.spans import Relation, Span
 
@@ -44,11 +53,15 @@ def mention_id(sentence_id: str, span: Span) -> str:
     return f"{sentence_id}:{span.start}-{span.end}"
 
 
-def sentence_records(sent: TaggedSentence, report_year: int | None = None, budget: bool = False) -> list[NarrativeRecord]:
+def sentence_records(sent: TaggedSentence, report_year: int | None = None, kind: str | None = None) -> list[NarrativeRecord]:
+    """The records of one sentence; `kind` (部门决算, 部门预算, …) gives a plain level its default metric."""
     spans = sent.spans
     table_row = sent.origin == "table_row" or " | " in sent.text
-    attrs = {i: sent.attrs.get(i) or value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year,
-                                                      budget=budget)
+    budget = LEVEL_METRIC_OF_KIND.get(kind or "") == "预算数"
+    default = None if table_row else default_metric(kind, sent.section_path)
+    attrs = {i: sent.attrs.get(i) or with_default_metric(
+                 value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year, budget=budget),
+                 s, spans, default)
              for i, s in enumerate(spans) if s.label in VALUE_LABELS}
     relations = sent.relations if sent.relations is not None else link(sent.text, spans, attrs)
     subject_of: dict[int, tuple[int, str]] = {}
@@ -99,13 +112,13 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, budge
 
 
 def document_records(sentences: Sequence[TaggedSentence], report_year: int | None = None,
-                     budget: bool = False) -> list[NarrativeRecord]:
+                     kind: str | None = None) -> list[NarrativeRecord]:
     """Records of a document's sentences in reading order, with subjects and reasons carried across."""
     out: list[NarrativeRecord] = []
     previous: list[NarrativeRecord] = []
     previous_section = None
     for sent in sentences:
-        records = sentence_records(sent, report_year, budget)
+        records = sentence_records(sent, report_year, kind)
         if sent.section_path != previous_section:
             previous = []
         for record in records:
@@ -118,7 +131,7 @@ def document_records(sentences: Sequence[TaggedSentence], report_year: int | Non
                     record.confidence = round(record.confidence * CARRIED_CONFIDENCE, 4)
         reasons = [s for s in sent.spans if s.label == "REASON"]
         if reasons and not records and previous:
-            for record in _explained(previous):
+            for record in _explained(previous, sent.text[: reasons[0].start]):
                 record.reason = record.reason or reasons[0].text
         out.extend(records)
         if records:
@@ -128,21 +141,31 @@ def document_records(sentences: Sequence[TaggedSentence], report_year: int | Non
     return out
 
 
-def _explained(records: Sequence[NarrativeRecord]) -> list[NarrativeRecord]:
-    """The records a stand-alone reason sentence explains: the changes, else the last record."""
+def _explained(records: Sequence[NarrativeRecord], named: str = "") -> list[NarrativeRecord]:
+    """The records a stand-alone reason sentence explains: the changes (of the subject the sentence names before its
+    reason, "学校其他收入与上年比较发生较大差异的原因是…", when it names one of them), else the last record."""
     changes = [r for r in records if r.metric in CHANGE_METRICS]
-    return changes or list(records[-1:])
+    of_named = [r for r in changes if r.subject and r.subject in named]
+    return of_named or changes or list(records[-1:])
 
 
 def build_records(doc: Document) -> None:
-    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output)."""
+    """Fill `doc.records` from `doc.sentences` and `doc.mentions` (the tag stage's output): classification chains
+    that name a row of the document's tables made whole SUBJECTs (in `doc.mentions` too, tagger "tables"), and each
+    amount linked to the cell it restates."""
     by_sentence: dict[str, list[Span]] = {}
     for m in doc.mentions:
         by_sentence.setdefault(m.sentence_id, []).append(Span(m.start, m.end, m.label, m.text, m.confidence))
-    sentences = [TaggedSentence(s.sentence_id, s.text, by_sentence.get(s.sentence_id, []), s.section_path, s.page, s.bbox)
-                 for s in doc.sentences]
-    budget = doc.meta.kind in (DocumentKind.BUDGET, DocumentKind.UNIT_BUDGET)
-    doc.records = document_records(sentences, doc.meta.year, budget)
+    cells = table_cells([doc])
+    sentences = []
+    for s in doc.sentences:
+        tagged = by_sentence.get(s.sentence_id, [])
+        grounded = ground_subjects(s.text, tagged, cells)
+        if grounded != tagged:
+            _replace_mentions(doc, s, tagged, grounded)
+        sentences.append(TaggedSentence(s.sentence_id, s.text, grounded, s.section_path, s.page, s.bbox))
+    doc.records = document_records(sentences, doc.meta.year, doc.meta.kind.value)
+    ground_records(doc.records, cells)
     placed = {m.mention_id: m for m in doc.mentions if m.bbox}
     sentence_locators = {s.sentence_id: s.locator for s in doc.sentences}
     for record in doc.records:  # point at the value's own line rather than the whole sentence
@@ -150,3 +173,13 @@ def build_records(doc: Document) -> None:
         record.locator = sentence_locators.get(record.sentence_id)
         if value is not None:
             record.page, record.bbox, record.locator = value.page, value.bbox, value.locator
+
+
+def _replace_mentions(doc: Document, sentence: NarrativeSentence, tagged: list[Span], grounded: list[Span]) -> None:
+    """Keep `doc.mentions` the spans the records were built from: the SUBJECTs a grounded chain replaced out, the chain in."""
+    dropped = {mention_id(sentence.sentence_id, span) for span in tagged if span not in grounded}
+    doc.mentions = [m for m in doc.mentions if m.mention_id not in dropped]
+    doc.mentions += [Mention(mention_id=mention_id(sentence.sentence_id, span), sentence_id=sentence.sentence_id,
+                             label=span.label, start=span.start, end=span.end, text=span.text, confidence=span.confidence,
+                             tagger="tables", page=sentence.page, bbox=sentence.bbox, locator=sentence.locator)
+                     for span in grounded if span not in tagged]
