@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections import Counter
 from enum import StrEnum
@@ -9,15 +10,19 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.tree import Tree
 
 from extract import __version__
+from extract.batch.compact import compact as compact_dataset
+from extract.batch.compact import finish
+from extract.batch.ledger import LedgerBusy
+from extract.batch.local import Limits
+from extract.batch.ray_backend import RayUnavailable
+from extract.batch.run import RUN_LOG, BatchSettings, RunRefused, run_batch
 from extract.dataset.describe import dataset as dataset_command
-from extract.dataset.export import DatasetWriter
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
-from extract.pipeline import Source, collect_inputs, process
+from extract.pipeline import Source, process
 from extract.records.build import TaggedSentence, document_records
 from extract.review.cli import app as review_app
 from extract.review.cli import train as train_reviewed
@@ -62,49 +67,77 @@ def _require_tagger(name: str = "default") -> Tagger:
         raise typer.Exit(2) from exc
 
 
+class BackendChoice(StrEnum):
+    LOCAL = "local"
+    RAY = "ray"
+
+
 @app.command()
 def run(
-    inputs: list[Path] = typer.Argument(..., help="PDFs, page images, DOCX/XLSX/XLS/HTML or folders (searched recursively)."),
+    inputs: list[Path] = typer.Argument(
+        None, help="PDFs, page images, DOCX/XLSX/XLS/HTML, folders (searched recursively) or quoted glob patterns."
+    ),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for the Parquet dataset."),
+    from_lists: list[Path] = typer.Option([], "--from", help="A text file with one input path per line (repeatable)."),
     ocr: OcrChoice = OCR_OPTION,
+    workers: int = typer.Option(
+        os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (Ray: CPUs of a local cluster)."
+    ),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds per page a document may take before it is stopped."),
+    memory_limit: int = typer.Option(2048, "--memory-limit", min=0, help="Cap on each worker's resident memory, MiB (0: none)."),
+    recycle: int = typer.Option(25, "--recycle", min=1, help="Replace a worker after this many documents."),
+    retries: int = typer.Option(1, "--retries", min=0, help="Tries again for a document whose worker crashed."),
+    chunk: int = typer.Option(16, "--chunk", min=1, help="Commit results every this many documents (and every 30 s)."),
+    force: bool = typer.Option(False, "--force", help="Redo everything: forget what the output folder holds."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Redo committed documents that timed out, crashed or hit the memory cap."
+    ),
+    backend: BackendChoice = typer.Option(BackendChoice.LOCAL, "--backend", help="local: a process pool; ray: Ray tasks."),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="Join this Ray cluster (default: RAY_ADDRESS, else start a local one)."
+    ),
 ) -> None:
-    """Parse, tag and check documents; write documents/sections/tables/cells/line_items/sentences/mentions/
-    records/findings.parquet and docs/<doc_id>.json."""
+    """Parse, tag and check documents in parallel, resumably; write documents/sections/tables/cells/line_items/
+    sentences/mentions/records/findings.parquet and docs/<doc_id>.json. Rerun the same command to resume."""
     _require_tagger()
-    files = collect_inputs(inputs)
-    if not files:
-        err_console.print("[red]no input files found[/red]")
-        raise typer.Exit(2)
-    failed: list[Document] = []
-    with (
-        DatasetWriter(out) as writer,
-        Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as progress,
-    ):
-        task = progress.add_task("parsing", total=len(files))
-        for path in files:
-            progress.update(task, description=f"parsing {path.name[:40]}")
-            doc = _safe_process(path, ocr)
-            writer.add(doc)
-            if doc.status != DocumentStatus.OK:
-                failed.append(doc)
-                err_console.print(f"[red]✗[/red] {path}: {doc.status.value}: {doc.error}")
-            else:
-                console.print(
-                    f"[green]✓[/green] {path.name}: {doc.meta.kind.value} {doc.meta.year or ''} "
-                    f"{doc.meta.issuer or ''} — {len(doc.pages)} pages, {len(doc.tables)} tables, "
-                    f"{len(doc.line_items)} line items, {len(doc.records)} narrative records"
-                )
-            progress.advance(task)
-    console.print(f"{len(files) - len(failed)}/{len(files)} documents parsed → {out}/")
-    if failed:
+    settings = BatchSettings(
+        out_dir=out,
+        workers=workers,
+        ocr=ocr.value,
+        limits=Limits(seconds_per_page=timeout, retries=retries, recycle=recycle),
+        memory_limit_mb=memory_limit,
+        backend=backend.value,
+        ray_address=ray_address,
+        force=force,
+        retry_failed=retry_failed,
+        chunk_documents=chunk,
+    )
+    try:
+        summary = run_batch(inputs or [], settings, list_files=from_lists, console=err_console)
+    except (RunRefused, LedgerBusy, RayUnavailable) as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt as exc:
+        err_console.print(f"[yellow]interrupted: what finished is committed in {out}; rerun the same command to resume[/yellow]")
+        raise typer.Exit(130) from exc
+    console.print(summary.table())
+    console.print(
+        f"{summary.documents - summary.not_ok}/{summary.documents} documents parsed → {out}/ ({RUN_LOG} has one line each)"
+    )
+    if summary.not_ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def compact(out: Path = typer.Argument(..., help="A run's output folder.")) -> None:
+    """Fold a run's committed parts into one sorted Parquet file per table (a finished run does this itself)."""
+    try:
+        rows = compact_dataset(out)
+    except LedgerBusy as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    finish(out)
+    console.print(", ".join(f"{name} {n}" for name, n in rows.items()) + f" rows → {out}/")
 
 
 def _section_tree(tree: Tree, sections: list[Section]) -> None:
@@ -196,8 +229,10 @@ def tag(
     """Tag a piece of narrative and print its spans and the records built from them (spans refined as in `run`)."""
     model = _require_tagger(tagger)
     sentences = [s.text.replace("\n", "") for s in split_sentences(text)]
-    tagged = [TaggedSentence(f"s{k + 1}", s, refine(spans, s, kind, section))
-              for k, (s, spans) in enumerate(zip(sentences, model.predict(sentences), strict=True))]
+    tagged = [
+        TaggedSentence(f"s{k + 1}", s, refine(spans, s, kind, section))
+        for k, (s, spans) in enumerate(zip(sentences, model.predict(sentences), strict=True))
+    ]
     spans = RichTable(title=f"spans ({model.backend} {model.version})")
     for column in ("sentence", "label", "text", "offsets", "confidence"):
         spans.add_column(column)

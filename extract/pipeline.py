@@ -43,12 +43,18 @@ def source_format(source: Source) -> str:
     return suffix.lstrip(".") if suffix in STRUCTURED_SUFFIXES else "pdf"
 
 
-def _failed(source: Source, error: str, status: DocumentStatus = DocumentStatus.FAILED) -> Document:
+def source_id(source: Source) -> str:
+    """A document's doc_id: the sha256 of its bytes (of its page images in order, for a group). A file that cannot
+    be read has no bytes to hash: its id is the sha256 of its path as given (UTF-8), so that it still gets one stable
+    row in documents.parquet and a rerun over the same path finds it again."""
     try:
-        doc_id = file_id(source.read_bytes())
+        return file_id(source.read_bytes())
     except OSError:
-        doc_id = ""
-    return Document(doc_id=doc_id, path=str(source), status=status, error=error, source_format=source_format(source))
+        return file_id(str(source).encode("utf-8"))
+
+
+def _failed(source: Source, error: str, status: DocumentStatus = DocumentStatus.FAILED) -> Document:
+    return Document(doc_id=source_id(source), path=str(source), status=status, error=error, source_format=source_format(source))
 
 
 def process(

@@ -1,0 +1,174 @@
+"""The per-document work of a bulk run, as the worker processes (pebble or Ray) run it.
+
+`work` wraps `extract.pipeline.process`: it turns the Document into its rows (`extract.dataset.export.ROWS`, as Arrow
+tables) and its JSON, so the driver only writes. Every way a document can fail ends as an `Outcome` with one
+of the `Result` classes; the backends build the outcomes for deaths the worker cannot report itself
+(`failed_outcome`).
+
+A worker loads the tagger and the OCR engine once (`prepare_worker`, the pool's initializer) and runs a memory
+guard: a thread that reads the process's resident memory every 0.1 s and, past the cap, ends the process with
+exit status `MEMORY_LIMIT_EXIT`, which the local backend reports as ``memory limit``. The guard runs between
+Python bytecodes, so one allocation made inside a C call is seen when that call returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import metadata
+
+import psutil
+import pyarrow as pa
+
+from extract import __version__
+from extract.batch.inputs import Job
+from extract.dataset.export import ROWS, SCHEMAS
+from extract.model import Document, DocumentStatus
+from extract.ocr.engine import DET_MODEL, REC_MODEL, OcrUnavailableError, default_engine
+from extract.parse.document import OcrMode
+from extract.pipeline import process
+from extract.tag.base import load_tagger
+
+MEMORY_LIMIT_EXIT = 86
+"""Exit status of a worker that the memory guard stopped."""
+
+TEST_FAULTS_ENV = "BUDGETLENS_TEST_FAULTS"
+"""Test-only hook, read only here in the worker: a JSON object mapping an input's file name to ``hang`` (sleep
+forever), ``abort`` (`os.abort`, a crashing worker) or ``allocate`` (grow resident memory by 64 MiB steps up to
+4 GiB). It exists so the isolation test can make real documents misbehave; never set it in production."""
+
+
+class Result(StrEnum):
+    """How a document ended. ``ok``/``rejected``/``error`` come from the pipeline (``error``: it failed on the
+    document, e.g. a corrupt file, or raised); the others from the worker's isolation."""
+
+    OK = "ok"
+    REJECTED = "rejected"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    CRASHED = "worker crashed"
+    MEMORY = "memory limit"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the workers need to know. Only ``ocr`` changes the output, so only it enters the fingerprint."""
+
+    ocr: OcrMode = "auto"
+    memory_limit_mb: int = 2048
+    """Per-worker cap on resident memory; 0: no cap."""
+    ocr_threads: int = 1
+    """onnxruntime threads per worker: the cores divided among the workers."""
+
+
+def fingerprint(options: Options) -> dict[str, str]:
+    """What the output depends on besides the input bytes: our version, the tagger's and the OCR models', the options."""
+    tagger = load_tagger("default")
+    return {
+        "budgetlens": __version__,
+        "tagger": f"{tagger.backend} {tagger.version}",
+        "ocr_models": f"{DET_MODEL} {REC_MODEL} rapidocr {metadata.version('rapidocr')}",
+        "ocr": options.ocr,
+    }
+
+
+@dataclass
+class Outcome:
+    """One finished document: its rows per table, its JSON (None when it has no pages) and how it ended."""
+
+    doc_id: str
+    path: str
+    result: Result
+    pages: int
+    seconds: float
+    error: str | None
+    tables: dict[str, pa.Table] = field(repr=False)
+    document_json: str | None = field(default=None, repr=False)
+
+    @property
+    def status(self) -> DocumentStatus:
+        return {Result.OK: DocumentStatus.OK, Result.REJECTED: DocumentStatus.REJECTED}.get(self.result, DocumentStatus.FAILED)
+
+
+def outcome_of(doc: Document, result: Result, seconds: float) -> Outcome:
+    return Outcome(
+        doc_id=doc.doc_id,
+        path=doc.path,
+        result=result,
+        pages=len(doc.pages),
+        seconds=seconds,
+        error=doc.error,
+        tables={name: pa.Table.from_pylist(rows(doc), schema=SCHEMAS[name]) for name, rows in ROWS.items()},
+        document_json=doc.model_dump_json() if doc.pages else None,
+    )
+
+
+def failed_outcome(job: Job, result: Result, detail: str, seconds: float = 0.0) -> Outcome:
+    """A failed document without a Document from the pipeline (its worker died, timed out or raised): one failed row,
+    its error the reason followed by the detail (``timeout: …``, ``worker crashed: …``, ``memory limit: …``)."""
+    error = detail if result is Result.ERROR else f"{result.value}: {detail}"
+    doc = Document(doc_id=job.doc_id, path=str(job.source), status=DocumentStatus.FAILED, error=error)
+    return outcome_of(doc, result, seconds)
+
+
+_GUARD: list[threading.Thread] = []
+
+
+def _guard_memory(limit_bytes: int) -> None:
+    process_info = psutil.Process()
+    while True:
+        if process_info.memory_info().rss > limit_bytes:
+            os._exit(MEMORY_LIMIT_EXIT)
+        time.sleep(0.1)
+
+
+def prepare_worker(options: Options) -> None:
+    """Once per worker process: start the memory guard, load the tagger and the OCR models."""
+    if _GUARD:
+        return
+    if options.memory_limit_mb:
+        guard = threading.Thread(target=_guard_memory, args=(options.memory_limit_mb * 2**20,), daemon=True, name="memory-guard")
+        guard.start()
+        _GUARD.append(guard)
+    load_tagger("default")
+    engine = default_engine()
+    engine.threads = options.ocr_threads
+    with contextlib.suppress(OcrUnavailableError):  # each document that needs OCR then reports it (ocr_unavailable)
+        engine.load()
+
+
+def _inject_test_fault(job: Job) -> None:
+    fault = json.loads(os.environ.get(TEST_FAULTS_ENV, "{}")).get(job.name)
+    if fault == "hang":
+        while True:
+            time.sleep(1)
+    elif fault == "abort":
+        os.abort()
+    elif fault == "allocate":
+        blocks = []
+        for _ in range(64):  # a leak, as a document that renders ever larger images would cause
+            blocks.append(b"x" * 2**26)
+            time.sleep(0.02)
+
+
+def work(job: Job, options: Options) -> Outcome:
+    """Process one document in this worker; never raises for a bad document."""
+    prepare_worker(options)
+    if TEST_FAULTS_ENV in os.environ:
+        _inject_test_fault(job)
+    start = time.perf_counter()
+    try:
+        doc = process(job.source, ocr=options.ocr)
+    except MemoryError:
+        return failed_outcome(job, Result.MEMORY, "out of memory in the pipeline", time.perf_counter() - start)
+    except Exception as exc:
+        detail = traceback.format_exception_only(exc)[-1].strip()
+        return failed_outcome(job, Result.ERROR, f"internal error: {detail}", time.perf_counter() - start)
+    result = {DocumentStatus.OK: Result.OK, DocumentStatus.REJECTED: Result.REJECTED}.get(doc.status, Result.ERROR)
+    return outcome_of(doc, result, time.perf_counter() - start)

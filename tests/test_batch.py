@@ -1,0 +1,167 @@
+"""Bulk runs (`extract/batch/`) on real documents: killed and resumed, misbehaving documents isolated, the dataset
+independent of worker count, file names and backend. Runs go through the command line in a child process, in its
+own process group, so a test can SIGKILL the whole run (driver, forkserver and workers) like an operator or the
+OOM killer would."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pymupdf
+import pytest
+
+from conftest import CORPUS, ROOT, SAMPLE, requires_corpus
+from extract.batch.work import TEST_FAULTS_ENV
+from extract.dataset.export import PRIMARY_KEYS, SCHEMAS
+
+pytestmark = requires_corpus
+
+SMALL = [
+    SAMPLE,
+    CORPUS / "pdf" / "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开表.pdf",
+    CORPUS / "pdf" / "ae86_江苏省政协办公厅__江苏省政协办公厅2019年预算公开表.pdf",
+    CORPUS / "pdf" / "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件.pdf",
+]
+
+
+def start_run(inputs: list[Path], out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    command = [sys.executable, "-m", "extract.cli", "run", *map(str, inputs), "--out", str(out), *options]
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def run(inputs: list[Path], out: Path, *options: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    process = start_run(inputs, out, *options, env=env)
+    output, _ = process.communicate(timeout=600)
+    return process.returncode, output
+
+
+def dataset(out: Path) -> dict[str, list[dict]]:
+    tables = {name: pq.read_table(out / f"{name}.parquet").to_pylist() for name in SCHEMAS}
+    tables["docs"] = sorted(p.name for p in (out / "docs").glob("*.json"))
+    return tables
+
+
+def assert_canonical(out: Path) -> None:
+    """One file per table, sorted by its primary key, no key twice."""
+    assert not (out / "parts").exists()
+    for name, keys in PRIMARY_KEYS.items():
+        rows = [tuple(row[k] for k in keys) for row in pq.read_table(out / f"{name}.parquet").to_pylist()]
+        assert rows == sorted(rows), name
+        assert len(set(rows)) == len(rows), name
+
+
+def without_paths(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    return {**tables, "documents": [{**row, "path": None} for row in tables["documents"]]}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """An uninterrupted run over SMALL with two workers."""
+    out = tmp_path_factory.mktemp("reference")
+    code, output = run(SMALL, out, "--workers", "2")
+    assert code == 0, output
+    return out
+
+
+def test_a_run_writes_one_canonical_file_per_table(reference):
+    assert_canonical(reference)
+    tables = dataset(reference)
+    assert [row["status"] for row in tables["documents"]] == ["ok"] * len(SMALL)
+    assert len(tables["docs"]) == len(SMALL)
+    assert tables["line_items"] and tables["records"] and tables["cells"]
+    lines = [json.loads(line) for line in (reference / "run.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [line["event"] for line in lines] == ["start"] + ["document"] * len(SMALL)
+    assert sum(line["pages"] for line in lines[1:]) == sum(row["pages"] for row in tables["documents"])
+
+
+def test_killed_runs_resume_to_the_uninterrupted_dataset(reference, tmp_path):
+    """SIGKILL the whole process group at random moments, rerun the same command: the same dataset, row for row."""
+    rng = random.Random(23)
+    for trial in range(3):
+        out = tmp_path / f"trial{trial}"
+        for _ in range(2):
+            process = start_run(SMALL, out, "--workers", "2", "--chunk", "1")
+            time.sleep(rng.uniform(1.0, 10.0))
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        code, output = run(SMALL, out, "--workers", "2", "--chunk", "1")
+        assert code == 0, output
+        assert_canonical(out)
+        assert dataset(out) == dataset(reference)
+
+
+def test_a_rerun_skips_committed_documents(reference, tmp_path):
+    out = tmp_path / "out"
+    assert run(SMALL[:2], out, "--workers", "2")[0] == 0
+    code, output = run(SMALL, out, "--workers", "2")
+    assert code == 0, output
+    starts = [json.loads(line) for line in (out / "run.jsonl").read_text(encoding="utf-8").splitlines() if '"start"' in line]
+    assert [(s["documents"], s["to_do"]) for s in starts] == [(2, 2), (4, 2)]
+    assert dataset(out) == dataset(reference)
+    code, output = run(SMALL, out, "--ocr", "force")
+    assert code == 2 and "ocr: auto → force" in output and "--force" in output
+
+
+def test_keys_do_not_depend_on_workers_or_file_names(reference, tmp_path):
+    """One worker, the inputs renamed and listed in reverse in a list file: the same rows except for the paths."""
+    folder = tmp_path / "renamed"
+    folder.mkdir()
+    names = []
+    for k, path in enumerate(reversed(SMALL)):
+        (folder / f"doc{k}.pdf").write_bytes(path.read_bytes())
+        names.append(f"doc{k}.pdf")
+    (folder / "copy_of_doc0.pdf").write_bytes((folder / "doc0.pdf").read_bytes())  # byte-identical: done once
+    (folder / "list.txt").write_text("\n".join(["# inputs", *names, "copy_of_doc0.pdf"]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = run([], out, "--from", str(folder / "list.txt"), "--workers", "1")
+    assert code == 0, output
+    assert_canonical(out)
+    assert without_paths(dataset(out)) == without_paths(dataset(reference))
+    assert {row["path"].rsplit("/", 1)[-1] for row in dataset(out)["documents"]} == set(names)
+
+
+def one_page_pdf(path: Path, text: str) -> Path:
+    pdf = pymupdf.open()
+    pdf.new_page().insert_text((72, 72), text)
+    pdf.save(path)
+    return path
+
+
+def test_misbehaving_documents_fail_alone(tmp_path):
+    """A hang, a crash, a memory hog and a corrupt file, with good documents: each failure classified, the rest done."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("hang.pdf", "abort.pdf", "allocate.pdf"):
+        one_page_pdf(folder / name, f"budget {name}")
+    (folder / "corrupt.pdf").write_bytes(SAMPLE.read_bytes()[:2000])
+    faults = {"hang.pdf": "hang", "abort.pdf": "abort", "allocate.pdf": "allocate"}
+    options = ("--workers", "2", "--timeout", "10", "--memory-limit", "1200", "--retries", "0")
+    out = tmp_path / "out"
+    code, output = run([SAMPLE, SMALL[1], folder], out, *options, env={TEST_FAULTS_ENV: json.dumps(faults)})
+    assert code == 1, output
+    rows = {row["path"].rsplit("/", 1)[-1]: row for row in dataset(out)["documents"]}
+    assert rows[SAMPLE.name]["status"] == rows[SMALL[1].name]["status"] == "ok"
+    assert rows["hang.pdf"]["error"].startswith("timeout: no result after 10 s")
+    assert rows["abort.pdf"]["error"] == "worker crashed: killed by SIGABRT"
+    assert rows["allocate.pdf"]["error"].startswith("memory limit: the worker passed the 1200 MiB cap")
+    assert rows["corrupt.pdf"]["status"] == "failed" and "PDF" in rows["corrupt.pdf"]["error"]
+    results = {json.loads(line).get("path", "").rsplit("/", 1)[-1]: json.loads(line).get("result") for line in (out / "run.jsonl").open()}
+    assert [results[name] for name in ("hang.pdf", "abort.pdf", "allocate.pdf", "corrupt.pdf")] == ["timeout", "worker crashed", "memory limit", "error"]
+
+
+def test_the_ray_backend_writes_the_same_dataset(reference, tmp_path):
+    pytest.importorskip("ray")
+    out = tmp_path / "out"
+    code, output = run(SMALL, out, "--backend", "ray", "--workers", "2")
+    assert code == 0, output
+    assert dataset(out) == dataset(reference)
