@@ -84,16 +84,27 @@ def test_a_run_writes_one_canonical_file_per_table(reference):
     assert sum(line["pages"] for line in lines[1:]) == sum(row["pages"] for row in tables["documents"])
 
 
+def log_lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+
+
+def kill_during(process: subprocess.Popen, log: Path, rng: random.Random) -> None:
+    """SIGKILL the run's process group at a random moment while it works: after 0–2 more documents have finished
+    (the start line counts as one), plus 0–1.5 s."""
+    target = log_lines(log) + 1 + rng.randint(0, 2)
+    while log_lines(log) < target and process.poll() is None:
+        time.sleep(0.05)
+    time.sleep(rng.uniform(0.0, 1.5))
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 def test_killed_runs_resume_to_the_uninterrupted_dataset(reference, tmp_path):
     """SIGKILL the whole process group at random moments, rerun the same command: the same dataset, row for row."""
     rng = random.Random(23)
     for trial in range(3):
         out = tmp_path / f"trial{trial}"
-        for _ in range(2):
-            process = start_run(SMALL, out, "--workers", "2", "--chunk", "1")
-            time.sleep(rng.uniform(1.0, 10.0))
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        kill_during(start_run(SMALL, out, "--workers", "2", "--chunk", "1"), out / "run.jsonl", rng)
         code, output = run(SMALL, out, "--workers", "2", "--chunk", "1")
         assert code == 0, output
         assert_canonical(out)
