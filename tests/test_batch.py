@@ -19,8 +19,9 @@ import pymupdf
 import pytest
 
 from conftest import CORPUS, ROOT, SAMPLE, requires_corpus
+from extract.batch.compact import read_dataset
 from extract.batch.work import TEST_FAULTS_ENV
-from extract.dataset.export import PRIMARY_KEYS, SCHEMAS
+from extract.dataset.export import PRIMARY_KEYS
 
 pytestmark = requires_corpus
 
@@ -35,7 +36,13 @@ SMALL = [
 def start_run(inputs: list[Path], out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     command = [sys.executable, "-m", "extract.cli", "run", *map(str, inputs), "--out", str(out), *options]
     return subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -43,12 +50,6 @@ def run(inputs: list[Path], out: Path, *options: str, env: dict[str, str] | None
     process = start_run(inputs, out, *options, env=env)
     output, _ = process.communicate(timeout=600)
     return process.returncode, output
-
-
-def dataset(out: Path) -> dict[str, list[dict]]:
-    tables = {name: pq.read_table(out / f"{name}.parquet").to_pylist() for name in SCHEMAS}
-    tables["docs"] = sorted(p.name for p in (out / "docs").glob("*.json"))
-    return tables
 
 
 def assert_canonical(out: Path) -> None:
@@ -75,7 +76,7 @@ def reference(tmp_path_factory) -> Path:
 
 def test_a_run_writes_one_canonical_file_per_table(reference):
     assert_canonical(reference)
-    tables = dataset(reference)
+    tables = read_dataset(reference)
     assert [row["status"] for row in tables["documents"]] == ["ok"] * len(SMALL)
     assert len(tables["docs"]) == len(SMALL)
     assert tables["line_items"] and tables["records"] and tables["cells"]
@@ -108,7 +109,7 @@ def test_killed_runs_resume_to_the_uninterrupted_dataset(reference, tmp_path):
         code, output = run(SMALL, out, "--workers", "2", "--chunk", "1")
         assert code == 0, output
         assert_canonical(out)
-        assert dataset(out) == dataset(reference)
+        assert read_dataset(out) == read_dataset(reference)
 
 
 def test_a_rerun_skips_committed_documents(reference, tmp_path):
@@ -118,7 +119,7 @@ def test_a_rerun_skips_committed_documents(reference, tmp_path):
     assert code == 0, output
     starts = [json.loads(line) for line in (out / "run.jsonl").read_text(encoding="utf-8").splitlines() if '"start"' in line]
     assert [(s["documents"], s["to_do"]) for s in starts] == [(2, 2), (4, 2)]
-    assert dataset(out) == dataset(reference)
+    assert read_dataset(out) == read_dataset(reference)
     code, output = run(SMALL, out, "--ocr", "force")
     assert code == 2 and "ocr: auto → force" in output and "--force" in output
 
@@ -137,8 +138,8 @@ def test_keys_do_not_depend_on_workers_or_file_names(reference, tmp_path):
     code, output = run([], out, "--from", str(folder / "list.txt"), "--workers", "1")
     assert code == 0, output
     assert_canonical(out)
-    assert without_paths(dataset(out)) == without_paths(dataset(reference))
-    assert {row["path"].rsplit("/", 1)[-1] for row in dataset(out)["documents"]} == set(names)
+    assert without_paths(read_dataset(out)) == without_paths(read_dataset(reference))
+    assert {row["path"].rsplit("/", 1)[-1] for row in read_dataset(out)["documents"]} == set(names)
 
 
 def one_page_pdf(path: Path, text: str) -> Path:
@@ -160,19 +161,21 @@ def test_misbehaving_documents_fail_alone(tmp_path):
     out = tmp_path / "out"
     code, output = run([SAMPLE, SMALL[1], folder], out, *options, env={TEST_FAULTS_ENV: json.dumps(faults)})
     assert code == 1, output
-    rows = {row["path"].rsplit("/", 1)[-1]: row for row in dataset(out)["documents"]}
+    rows = {row["path"].rsplit("/", 1)[-1]: row for row in read_dataset(out)["documents"]}
     assert rows[SAMPLE.name]["status"] == rows[SMALL[1].name]["status"] == "ok"
     assert rows["hang.pdf"]["error"].startswith("timeout: no result after 10 s")
     assert rows["abort.pdf"]["error"] == "worker crashed: killed by SIGABRT"
     assert rows["allocate.pdf"]["error"].startswith("memory limit: the worker passed the 1200 MiB cap")
     assert rows["corrupt.pdf"]["status"] == "failed" and "PDF" in rows["corrupt.pdf"]["error"]
-    results = {json.loads(line).get("path", "").rsplit("/", 1)[-1]: json.loads(line).get("result") for line in (out / "run.jsonl").open()}
-    assert [results[name] for name in ("hang.pdf", "abort.pdf", "allocate.pdf", "corrupt.pdf")] == ["timeout", "worker crashed", "memory limit", "error"]
+    lines = [json.loads(line) for line in (out / "run.jsonl").read_text(encoding="utf-8").splitlines()]
+    results = {line["path"].rsplit("/", 1)[-1]: line["result"] for line in lines if line["event"] == "document"}
+    faulty = ("hang.pdf", "abort.pdf", "allocate.pdf", "corrupt.pdf")
+    assert [results[name] for name in faulty] == ["timeout", "worker crashed", "memory limit", "error"]
 
 
-def test_the_ray_backend_writes_the_same_dataset(reference, tmp_path):
+def test_the_ray_backend_writes_the_same_read_dataset(reference, tmp_path):
     pytest.importorskip("ray")
     out = tmp_path / "out"
     code, output = run(SMALL, out, "--backend", "ray", "--workers", "2")
     assert code == 0, output
-    assert dataset(out) == dataset(reference)
+    assert read_dataset(out) == read_dataset(reference)

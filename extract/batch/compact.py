@@ -81,3 +81,11 @@ def finish(out_dir: Path) -> None:
     for path in (out_dir / DOCS_DIR).glob("*.json"):
         if path.stem not in kept:
             path.unlink()
+
+
+def read_dataset(out_dir: Path) -> dict[str, list[dict]]:
+    """A compacted dataset as rows per table, plus the names of its document files under ``"docs"``: two runs made
+    the same dataset when these are equal."""
+    tables: dict[str, list] = {name: pq.read_table(out_dir / f"{name}.parquet").to_pylist() for name in SCHEMAS}
+    tables["docs"] = sorted(path.name for path in (out_dir / DOCS_DIR).glob("*.json"))
+    return tables
