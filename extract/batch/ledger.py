@@ -150,7 +150,8 @@ class Ledger:
         committed = {row[0] for row in self.db.execute("SELECT chunk_id FROM chunks")}
         removed = 0
         for path in self.part_files():
-            if path.name.endswith(TMP_SUFFIX) or int(path.name.split(".")[0]) not in committed:
+            chunk = path.name.removesuffix(".parquet")
+            if not chunk.isdigit() or int(chunk) not in committed:
                 path.unlink()
                 removed += 1
         for folder in (self.out_dir, self.out_dir / DOCS_DIR):

@@ -213,6 +213,8 @@ def _committed_outcomes(
 ) -> Iterator[Outcome]:
     """Run the jobs, commit their outcomes chunk by chunk, and yield each one; on an interruption the outcomes
     received so far are committed before it goes on up."""
+    if not todo:
+        return
     chunk = _Chunk(settings)
     pages_total = sum(max(job.pages, 1) for job in todo)
     with _progress(console) as progress:

@@ -1,0 +1,215 @@
+"""Bulk runs (`budgetlens run`, extract/batch/) measured: kills and resume, speed, throughput, Ray, a soak.
+
+Every run is `python -m extract.cli run … --out DIR` in a child process of its own process group, like a user's.
+Pages/s is the pages of the documents processed divided by the time from the run's start line in run.jsonl to its
+last document line (workers starting, compaction and the driver's imports excluded); "wall" is the whole command.
+Variants of a PDF get a comment appended after its end (``%bench <n>``), so their bytes, and so doc_ids, differ.
+
+    python scripts/bench_bulk.py [--parts kill,speed,throughput,ray,soak] [--kill-trials 5] [--soak-documents 1000]
+
+Parts:
+  kill        the corpus PDFs: an uninterrupted run, then per trial 1–3 SIGKILLs of the whole process group at random
+              moments and a rerun of the same command: the dataset must equal the uninterrupted one, row for row
+  speed       the corpus PDFs with --workers 1 and --workers 2: pages/s and the ratio
+  throughput  the corpus PDFs × 3 (byte variants) with --workers 2, default options
+  ray         the corpus PDFs with --backend ray --workers 2 (a local 2-CPU cluster): pages/s, same dataset as local
+  soak        N documents (corpus, sample and the rendered seed, cycled as byte variants), --workers 2: driver and
+              worker RSS at documents 100 and N, the workers' peak RSS, pages/s
+Print the load average with each figure: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extract.batch.compact import read_dataset  # noqa: E402
+from extract.dataset.export import PRIMARY_KEYS  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
+EXTRA = [ROOT / "samples" / "sample_final_2023.pdf", ROOT / "tests" / "fixtures" / "seed000_final_2022.pdf"]
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def variants(sources: list[Path], count: int, folder: Path) -> list[Path]:
+    """``count`` PDFs cycling over ``sources``, each with distinct bytes (a PDF comment appended after %%EOF)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, source in zip(range(count), itertools.cycle(sources), strict=False):
+        path = folder / f"{n:05d}_{source.name}"
+        path.write_bytes(source.read_bytes() + f"\n%bench {n}\n".encode())
+        paths.append(path)
+    return paths
+
+
+def command(inputs: list[Path], out: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "extract.cli", "run", *map(str, inputs), "--out", str(out), *options]
+
+
+def start(inputs: list[Path], out: Path, *options: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        command(inputs, out, *options), cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def log_lines(out: Path) -> list[dict]:
+    path = out / "run.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def run(inputs: list[Path], out: Path, *options: str) -> dict:
+    """One complete run: its exit code, wall time, pages and pages/s (from run.jsonl's last start line)."""
+    began = time.perf_counter()
+    code = subprocess.run(command(inputs, out, *options), cwd=ROOT, capture_output=True).returncode
+    wall = time.perf_counter() - began
+    lines = log_lines(out)
+    last_start = max(k for k, line in enumerate(lines) if line["event"] == "start")
+    documents = [line for line in lines[last_start + 1 :] if line["event"] == "document"]
+    pages = sum(line["pages"] for line in documents)
+    span = _seconds(lines[last_start]["time"], documents[-1]["time"]) if documents else 0.0
+    return {
+        "code": code,
+        "wall_s": round(wall, 1),
+        "documents": len(documents),
+        "pages": pages,
+        "pages_per_s": round(pages / span, 1) if span else 0.0,
+    }
+
+
+def _seconds(a: str, b: str) -> float:
+    from datetime import datetime
+
+    return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
+
+
+def duplicate_keys(out: Path) -> int:
+    rows = read_dataset(out)
+    return sum(len(rows[name]) - len({tuple(r[k] for k in keys) for r in rows[name]}) for name, keys in PRIMARY_KEYS.items())
+
+
+def bench_kill(pdfs: list[Path], work: Path, trials: int, rng: random.Random) -> None:
+    reference = work / "kill_reference"
+    print("kill: uninterrupted run", run(pdfs, reference, "--workers", "2"), load(), flush=True)
+    expected = read_dataset(reference)
+    for trial in range(trials):
+        out = work / f"kill_{trial}"
+        kills = rng.randint(1, 3)
+        for _ in range(kills):
+            process = start(pdfs, out, "--workers", "2")
+            target = len(log_lines(out)) + 1 + rng.randint(0, 6)
+            while len(log_lines(out)) < target and process.poll() is None:
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 3.0))
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        committed = sum(1 for line in log_lines(out) if line["event"] == "document")
+        result = run(pdfs, out, "--workers", "2")
+        same = read_dataset(out) == expected
+        print(
+            f"kill trial {trial + 1}: {kills} SIGKILLs, {committed} documents finished before them; "
+            f"rerun {result}; dataset equal: {same}; duplicate keys: {duplicate_keys(out)}",
+            load(),
+            flush=True,
+        )
+
+
+def bench_speed(pdfs: list[Path], work: Path) -> None:
+    one = run(pdfs, work / "speed_1", "--workers", "1")
+    print("speed --workers 1:", one, load(), flush=True)
+    two = run(pdfs, work / "speed_2", "--workers", "2")
+    print("speed --workers 2:", two, load(), flush=True)
+    print(f"speed ratio 2 workers / 1 worker: {two['pages_per_s'] / one['pages_per_s']:.2f}", flush=True)
+
+
+def bench_throughput(pdfs: list[Path], work: Path) -> None:
+    inputs = variants(pdfs, 3 * len(pdfs), work / "throughput_in")
+    print("throughput corpus × 3 --workers 2:", run(inputs, work / "throughput", "--workers", "2"), load(), flush=True)
+
+
+def bench_ray(pdfs: list[Path], work: Path) -> None:
+    result = run(pdfs, work / "ray", "--backend", "ray", "--workers", "2")
+    local = work / "speed_2" if (work / "speed_2" / "documents.parquet").exists() else None
+    same = read_dataset(work / "ray") == read_dataset(local) if local else "not compared (run --parts speed first)"
+    print("ray --workers 2:", result, f"same dataset as local: {same}", load(), flush=True)
+
+
+def _rss_mib(process: psutil.Process) -> float:
+    try:
+        return process.memory_info().rss / 2**20
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def bench_soak(pdfs: list[Path], work: Path, documents: int) -> None:
+    inputs = variants([*pdfs, *EXTRA], documents, work / "soak_in")
+    out = work / "soak"
+    began = time.perf_counter()
+    process = start(inputs, out, "--workers", "2")
+    driver = psutil.Process(process.pid)
+    marks = {100: None, documents: None}
+    peak_worker = 0.0
+    while process.poll() is None:
+        workers = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
+        worker_rss = [_rss_mib(w) for w in workers]
+        peak_worker = max([peak_worker, *worker_rss])
+        done = sum(1 for line in log_lines(out) if line["event"] == "document")
+        for mark in marks:
+            if marks[mark] is None and done >= mark:
+                marks[mark] = {"driver_mib": round(_rss_mib(driver)), "workers_mib": [round(r) for r in worker_rss]}
+        time.sleep(0.5)
+    lines = log_lines(out)
+    pages = sum(line["pages"] for line in lines if line["event"] == "document")
+    span = _seconds(lines[0]["time"], lines[-1]["time"])
+    print(
+        f"soak {documents} documents --workers 2: exit {process.returncode}, wall {time.perf_counter() - began:.0f} s, "
+        f"{pages} pages, {pages / span:.1f} pages/s; RSS at document 100: {marks[100]}, at document {documents}: "
+        f"{marks[documents]}; workers' peak RSS {peak_worker:.0f} MiB",
+        load(),
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default="kill,speed,throughput,ray,soak")
+    parser.add_argument("--kill-trials", type=int, default=5)
+    parser.add_argument("--soak-documents", type=int, default=1000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench_bulk"))
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    args.work.mkdir(parents=True)
+    pdfs = sorted(CORPUS.glob("*.pdf"))
+    rng = random.Random(23)
+    parts = args.parts.split(",")
+    print(f"{len(pdfs)} corpus PDFs, {os.cpu_count()} cores, {load()}", flush=True)
+    if "kill" in parts:
+        bench_kill(pdfs, args.work, args.kill_trials, rng)
+    if "speed" in parts:
+        bench_speed(pdfs, args.work)
+    if "throughput" in parts:
+        bench_throughput(pdfs, args.work)
+    if "ray" in parts:
+        bench_ray(pdfs, args.work)
+    if "soak" in parts:
+        bench_soak(pdfs, args.work, args.soak_documents)
+
+
+if __name__ == "__main__":
+    main()
