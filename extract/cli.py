@@ -87,7 +87,7 @@ def run(
     memory_limit: int = typer.Option(2048, "--memory-limit", min=0, help="Cap on each worker's resident memory, MiB (0: none)."),
     recycle: int = typer.Option(25, "--recycle", min=1, help="Replace a worker after this many documents."),
     retries: int = typer.Option(1, "--retries", min=0, help="Tries again for a document whose worker crashed."),
-    chunk: int = typer.Option(16, "--chunk", min=1, help="Commit results every this many documents (and every 30 s)."),
+    chunk: int = typer.Option(8, "--chunk", min=1, help="Commit results every this many documents (and every 10 s)."),
     force: bool = typer.Option(False, "--force", help="Redo everything: forget what the output folder holds."),
     retry_failed: bool = typer.Option(
         False, "--retry-failed", help="Redo committed documents that timed out, crashed or hit the memory cap."

@@ -112,7 +112,7 @@ def bench_kill(pdfs: list[Path], work: Path, trials: int, rng: random.Random) ->
         out = work / f"kill_{trial}"
         kills = rng.randint(1, 3)
         for _ in range(kills):
-            process = start(pdfs, out, "--workers", "2")
+            process = start(pdfs, out, "--workers", "2", "--chunk", "2")
             target = len(log_lines(out)) + 1 + rng.randint(0, 6)
             while len(log_lines(out)) < target and process.poll() is None:
                 time.sleep(0.05)
@@ -120,7 +120,7 @@ def bench_kill(pdfs: list[Path], work: Path, trials: int, rng: random.Random) ->
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         committed = sum(1 for line in log_lines(out) if line["event"] == "document")
-        result = run(pdfs, out, "--workers", "2")
+        result = run(pdfs, out, "--workers", "2", "--chunk", "2")
         same = read_dataset(out) == expected
         print(
             f"kill trial {trial + 1}: {kills} SIGKILLs, {committed} documents finished before them; "

@@ -47,8 +47,8 @@ class BatchSettings:
     ray_address: str | None = None
     force: bool = False
     retry_failed: bool = False
-    chunk_documents: int = 16
-    chunk_seconds: float = 30.0
+    chunk_documents: int = 8
+    chunk_seconds: float = 10.0
     """A chunk is committed when it holds this many documents or its first one waited this long."""
 
 
