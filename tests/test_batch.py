@@ -5,6 +5,7 @@ OOM killer would."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -20,6 +21,7 @@ import pytest
 
 from conftest import CORPUS, ROOT, SAMPLE, requires_corpus
 from extract.batch.compact import read_dataset
+from extract.batch.inputs import gather, make_jobs
 from extract.batch.work import TEST_FAULTS_ENV
 from extract.dataset.export import PRIMARY_KEYS
 
@@ -179,3 +181,23 @@ def test_the_ray_backend_writes_the_same_read_dataset(reference, tmp_path):
     code, output = run(SMALL, out, "--backend", "ray", "--workers", "2")
     assert code == 0, output
     assert read_dataset(out) == read_dataset(reference)
+
+
+def test_inputs_from_globs_lists_and_folders(tmp_path):
+    """Globs expand sorted, list files resolve from their folder, byte-identical inputs are one job, and an input
+    that cannot be read gets the sha256 of its path as doc_id."""
+    folder = tmp_path / "in" / "sub"
+    folder.mkdir(parents=True)
+    for name in ("b.pdf", "a.pdf"):
+        one_page_pdf(folder / name, f"budget {name}")
+    (folder / "copy.pdf").write_bytes((folder / "a.pdf").read_bytes())
+    listing = tmp_path / "in" / "list.txt"
+    listing.write_text("# two inputs\nsub/b.pdf\n\nmissing.pdf\n", encoding="utf-8")
+    sources = gather([tmp_path / "in" / "**" / "*.pdf"], [listing])
+    assert [Path(str(s)).name for s in sources] == ["a.pdf", "b.pdf", "copy.pdf", "missing.pdf"]
+    jobs, duplicates = make_jobs(sources)
+    assert [job.name for job in jobs] == ["a.pdf", "b.pdf", "missing.pdf"]
+    assert [Path(str(s)).name for s in duplicates[jobs[0].doc_id]] == ["copy.pdf"]
+    missing = jobs[2]
+    assert missing.doc_id == hashlib.sha256(str(missing.source).encode()).hexdigest() and missing.pages == 0
+    assert jobs[0].pages == 1
