@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import threading
 import time
 import traceback
@@ -117,7 +118,8 @@ def failed_outcome(job: Job, result: Result, detail: str, seconds: float = 0.0) 
     return outcome_of(doc, result, seconds)
 
 
-_GUARD: list[threading.Thread] = []
+_PREPARED: list[Options] = []
+"""The options this process was prepared with (empty until `prepare_worker` has run)."""
 
 
 def _guard_memory(limit_bytes: int) -> None:
@@ -129,13 +131,16 @@ def _guard_memory(limit_bytes: int) -> None:
 
 
 def prepare_worker(options: Options) -> None:
-    """Once per worker process: start the memory guard, load the tagger and the OCR models."""
-    if _GUARD:
+    """Once per worker process: start the memory guard, load the tagger and the OCR models. Ctrl-C is the driver's
+    to handle (it commits what has finished): a worker ignores it rather than fail its document."""
+    if _PREPARED:
         return
+    _PREPARED.append(options)
+    if threading.current_thread() is threading.main_thread():  # a Ray worker may run tasks on another thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if options.memory_limit_mb:
-        guard = threading.Thread(target=_guard_memory, args=(options.memory_limit_mb * 2**20,), daemon=True, name="memory-guard")
-        guard.start()
-        _GUARD.append(guard)
+        limit = options.memory_limit_mb * 2**20
+        threading.Thread(target=_guard_memory, args=(limit,), daemon=True, name="memory-guard").start()
     load_tagger("default")
     engine = default_engine()
     engine.threads = options.ocr_threads
