@@ -90,6 +90,7 @@ def run(inputs: list[Path], out: Path, *options: str) -> dict:
         "documents": len(documents),
         "pages": pages,
         "pages_per_s": round(pages / span, 1) if span else 0.0,
+        "pages_per_cpu_s": pages_per_cpu_second(documents),
     }
 
 
@@ -97,6 +98,12 @@ def _seconds(a: str, b: str) -> float:
     from datetime import datetime
 
     return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
+
+
+def pages_per_cpu_second(documents: list[dict]) -> float:
+    """Pages per second of worker CPU time (all threads): what one idle core would do, whatever the machine's load."""
+    cpu = sum(line.get("cpu_seconds", 0.0) for line in documents)
+    return round(sum(line["pages"] for line in documents) / cpu, 1) if cpu else 0.0
 
 
 def duplicate_keys(out: Path) -> int:
@@ -175,11 +182,13 @@ def bench_soak(pdfs: list[Path], work: Path, documents: int) -> None:
                 marks[mark] = {"driver_mib": round(_rss_mib(driver)), "workers_mib": [round(r) for r in worker_rss]}
         time.sleep(0.5)
     lines = log_lines(out)
-    pages = sum(line["pages"] for line in lines if line["event"] == "document")
+    documents_done = [line for line in lines if line["event"] == "document"]
+    pages = sum(line["pages"] for line in documents_done)
     span = _seconds(lines[0]["time"], lines[-1]["time"])
     print(
         f"soak {documents} documents --workers 2: exit {process.returncode}, wall {time.perf_counter() - began:.0f} s, "
-        f"{pages} pages, {pages / span:.1f} pages/s; RSS at document 100: {marks[100]}, at document {documents}: "
+        f"{pages} pages, {pages / span:.1f} pages/s, {pages_per_cpu_second(documents_done)} pages/CPU-s; "
+        f"RSS at document 100: {marks[100]}, at document {documents}: "
         f"{marks[documents]}; workers' peak RSS {peak_worker:.0f} MiB",
         load(),
         flush=True,

@@ -124,6 +124,7 @@ class RunLog:
             result=outcome.result.value,
             pages=outcome.pages,
             seconds=round(outcome.seconds, 3),
+            cpu_seconds=round(outcome.cpu_seconds, 3),
             error=outcome.error,
         )
 

@@ -89,6 +89,8 @@ class Outcome:
     pages: int
     seconds: float
     error: str | None
+    cpu_seconds: float = 0.0
+    """CPU time of the worker process (all its threads) on this document: its cost on an idle machine."""
     tables: dict[str, pa.Table] = field(repr=False)
     document_json: str | None = field(default=None, repr=False)
 
@@ -167,7 +169,7 @@ def work(job: Job, options: Options) -> Outcome:
     prepare_worker(options)
     if TEST_FAULTS_ENV in os.environ:
         _inject_test_fault(job)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         doc = process(job.source, ocr=options.ocr)
     except MemoryError:
@@ -176,4 +178,6 @@ def work(job: Job, options: Options) -> Outcome:
         detail = traceback.format_exception_only(exc)[-1].strip()
         return failed_outcome(job, Result.ERROR, f"internal error: {detail}", time.perf_counter() - start)
     result = {DocumentStatus.OK: Result.OK, DocumentStatus.REJECTED: Result.REJECTED}.get(doc.status, Result.ERROR)
-    return outcome_of(doc, result, time.perf_counter() - start)
+    outcome = outcome_of(doc, result, time.perf_counter() - start)
+    outcome.cpu_seconds = time.process_time() - cpu_start
+    return outcome
