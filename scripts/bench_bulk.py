@@ -170,7 +170,8 @@ def bench_soak(pdfs: list[Path], work: Path, documents: int) -> None:
     began = time.perf_counter()
     process = start(inputs, out, "--workers", "2")
     driver = psutil.Process(process.pid)
-    marks = {100: None, documents: None}
+    last = documents - 10  # at the very last document the pool is already being stopped
+    marks = {100: None, last: None}
     peak_worker = 0.0
     while process.poll() is None:
         workers = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
@@ -188,8 +189,8 @@ def bench_soak(pdfs: list[Path], work: Path, documents: int) -> None:
     print(
         f"soak {documents} documents --workers 2: exit {process.returncode}, wall {time.perf_counter() - began:.0f} s, "
         f"{pages} pages, {pages / span:.1f} pages/s, {pages_per_cpu_second(documents_done)} pages/CPU-s; "
-        f"RSS at document 100: {marks[100]}, at document {documents}: "
-        f"{marks[documents]}; workers' peak RSS {peak_worker:.0f} MiB",
+        f"RSS at document 100: {marks[100]}, at document {last}: "
+        f"{marks[last]}; workers' peak RSS {peak_worker:.0f} MiB",
         load(),
         flush=True,
     )

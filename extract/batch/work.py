@@ -89,10 +89,10 @@ class Outcome:
     pages: int
     seconds: float
     error: str | None
-    cpu_seconds: float = 0.0
-    """CPU time of the worker process (all its threads) on this document: its cost on an idle machine."""
     tables: dict[str, pa.Table] = field(repr=False)
     document_json: str | None = field(default=None, repr=False)
+    cpu_seconds: float = 0.0
+    """CPU time of the worker process (all its threads) on this document: its cost on an idle machine."""
 
     @property
     def status(self) -> DocumentStatus:
