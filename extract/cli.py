@@ -16,7 +16,7 @@ from rich.tree import Tree
 from extract import __version__
 from extract.batch.compact import compact as compact_dataset
 from extract.batch.compact import finish
-from extract.batch.ledger import LedgerBusy
+from extract.batch.ledger import LEDGER_FILE, LedgerBusy
 from extract.batch.local import Limits
 from extract.batch.ray_backend import RayUnavailable
 from extract.batch.run import RUN_LOG, BatchSettings, RunRefused, run_batch
@@ -131,6 +131,9 @@ def run(
 @app.command()
 def compact(out: Path = typer.Argument(..., help="A run's output folder.")) -> None:
     """Fold a run's committed parts into one sorted Parquet file per table (a finished run does this itself)."""
+    if not (out / LEDGER_FILE).is_file():
+        err_console.print(f"[red]{out} is not the output folder of a run (no {LEDGER_FILE})[/red]")
+        raise typer.Exit(2)
     try:
         rows = compact_dataset(out)
     except LedgerBusy as exc:

@@ -108,6 +108,15 @@ def test_killed_runs_resume_to_the_uninterrupted_dataset(reference, tmp_path):
     for trial in range(3):
         out = tmp_path / f"trial{trial}"
         kill_during(start_run(SMALL, out, "--workers", "2", "--chunk", "1"), out / "run.jsonl", rng)
+        if trial == 0:  # what a killed run committed, compacted: canonical, and each document as in the full run
+            compacted = subprocess.run([sys.executable, "-m", "extract.cli", "compact", str(out)], cwd=ROOT, capture_output=True)
+            assert compacted.returncode == 0, compacted.stderr
+            assert_canonical(out)
+            got, expected = read_dataset(out), read_dataset(reference)
+            done = {row["doc_id"] for row in got["documents"]}
+            for name in PRIMARY_KEYS:
+                assert got[name] == [row for row in expected[name] if row["doc_id"] in done]
+            assert got["docs"] == [name for name in expected["docs"] if name.removesuffix(".json") in done]
         code, output = run(SMALL, out, "--workers", "2", "--chunk", "1")
         assert code == 0, output
         assert_canonical(out)
