@@ -4,7 +4,10 @@ The result does not depend on input order, worker count, retries, kills or backe
 from the last chunk that committed it (so a retried document replaces its earlier rows instead of adding to
 them), every table is sorted by its primary key (`extract.dataset.export.PRIMARY_KEYS`), and a key seen twice
 is an error, never a silent duplicate. Compaction is idempotent: killed half-way, it is simply run again
-(`budgetlens compact DIR`). It holds each table in memory while sorting it.
+(`budgetlens compact DIR`). Killed before every table is written, the parts are all still there and win over the
+tables already rewritten; once every table is written, the ledger marks the chunks compacted in one transaction,
+and only then are the parts deleted (what a kill leaves of them is swept, never read). It holds each table in memory
+while sorting it.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def compact(out_dir: Path) -> dict[str, int]:
             write_atomically(out_dir / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
             counts[name] = table.num_rows
         fsync_dir(out_dir)
+        ledger.mark_compacted()  # before deleting: a kill half-way through leaves parts that must not be read again
         shutil.rmtree(out_dir / PARTS_DIR, ignore_errors=True)
     return counts
 

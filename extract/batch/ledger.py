@@ -42,7 +42,12 @@ ISOLATION_FAILURES = (Result.TIMEOUT, Result.CRASHED, Result.MEMORY)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (chunk_id INTEGER PRIMARY KEY, committed_at TEXT NOT NULL, n_documents INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id INTEGER PRIMARY KEY,
+    committed_at TEXT NOT NULL,
+    n_documents INTEGER NOT NULL,
+    compacted INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
@@ -146,8 +151,9 @@ class Ledger:
             (self.out_dir / f"{name}.parquet").unlink(missing_ok=True)
 
     def sweep(self) -> int:
-        """Delete what no committed chunk names: temporary files and the part files of uncommitted chunks."""
-        committed = {row[0] for row in self.db.execute("SELECT chunk_id FROM chunks")}
+        """Delete the part files that no committed, not yet compacted chunk names (a chunk killed before its
+        transaction, or a compaction killed while it deleted the parts it had folded in) and temporary files."""
+        committed = {row[0] for row in self.db.execute("SELECT chunk_id FROM chunks WHERE compacted = 0")}
         removed = 0
         for path in self.part_files():
             chunk = path.name.removesuffix(".parquet")
@@ -174,6 +180,11 @@ class Ledger:
         return {
             doc_id for doc_id, result in self.results(fingerprint).items() if not (retry_failed and result in ISOLATION_FAILURES)
         }
+
+    def mark_compacted(self) -> None:
+        """Every committed chunk is now in the compacted tables: its part files are leftovers from here on."""
+        with self._transaction():
+            self.db.execute("UPDATE chunks SET compacted = 1")
 
     # commit
 
@@ -203,7 +214,7 @@ class Ledger:
         key = fingerprint_key(fingerprint)
         with self._transaction():
             now = datetime.now(UTC).isoformat(timespec="seconds")
-            self.db.execute("INSERT INTO chunks VALUES (?, ?, ?)", (chunk_id, now, len(outcomes)))
+            self.db.execute("INSERT INTO chunks VALUES (?, ?, ?, 0)", (chunk_id, now, len(outcomes)))
             self.db.executemany(
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(o.doc_id, key, chunk_id, o.path, o.result.value, o.pages, o.seconds) for o in outcomes],
