@@ -33,7 +33,7 @@ from extract.dataset.export import ROWS, SCHEMAS
 from extract.model import Document, DocumentStatus
 from extract.ocr.engine import DET_MODEL, REC_MODEL, OcrUnavailableError, default_engine
 from extract.parse.document import OcrMode
-from extract.pipeline import process
+from extract.pipeline import process, source_format
 from extract.tag.base import load_tagger
 
 MEMORY_LIMIT_EXIT = 86
@@ -116,7 +116,8 @@ def failed_outcome(job: Job, result: Result, detail: str, seconds: float = 0.0) 
     """A failed document without a Document from the pipeline (its worker died, timed out or raised): one failed row,
     its error the reason followed by the detail (``timeout: …``, ``worker crashed: …``, ``memory limit: …``)."""
     error = detail if result is Result.ERROR else f"{result.value}: {detail}"
-    doc = Document(doc_id=job.doc_id, path=str(job.source), status=DocumentStatus.FAILED, error=error)
+    status, kind = DocumentStatus.FAILED, source_format(job.source)
+    doc = Document(doc_id=job.doc_id, path=str(job.source), status=status, error=error, source_format=kind)
     return outcome_of(doc, result, seconds)
 
 
