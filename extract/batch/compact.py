@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from extract.batch.ledger import DOCS_DIR, PARTS_DIR, Ledger, fsync_dir, write_atomically
+from extract.dataset.describe import describe_dataset
 from extract.dataset.export import PRIMARY_KEYS, SCHEMAS
 
 _RANK = "__chunk"
@@ -79,12 +80,14 @@ def compact(out_dir: Path) -> dict[str, int]:
 
 
 def finish(out_dir: Path) -> None:
-    """The steps that run on a finished, compacted dataset. Today: drop `docs/<doc_id>.json` files that no row of
-    documents.parquet names (left by a document that was committed and then replaced, or by a killed chunk)."""
+    """The steps that run on a finished, compacted dataset: drop `docs/<doc_id>.json` files that no row of
+    documents.parquet names (left by a document that was committed and then replaced, or by a killed chunk), then
+    derive the dataset's own tables and documentation (card, DuckDB, datapackage; `extract.dataset.describe`)."""
     kept = set(pq.read_table(out_dir / "documents.parquet", columns=["doc_id"])["doc_id"].to_pylist())
     for path in (out_dir / DOCS_DIR).glob("*.json"):
         if path.stem not in kept:
             path.unlink()
+    describe_dataset(out_dir)
 
 
 def read_dataset(out_dir: Path) -> dict[str, list[dict]]:
