@@ -41,7 +41,7 @@ def test_run_writes_the_dataset_and_reports_bad_files(tmp_path, bad_inputs):
     assert "empty" in by_name["empty.pdf"]["error"]
     assert "not a PDF" in by_name["notpdf.pdf"]["error"]
     assert "encrypted" in by_name["encrypted.pdf"]["error"]
-    assert by_name["truncated.pdf"]["status"] == "failed"
+    assert by_name["truncated.pdf"]["status"] == "failed" and by_name["truncated.pdf"]["error"].startswith("corrupt PDF")
     assert by_name["recipe.pdf"]["status"] == "rejected"
 
     sample_id = by_name["sample_final_2023.pdf"]["doc_id"]

@@ -65,14 +65,17 @@ def open_pdf(path: Path) -> tuple[bytes, pymupdf.Document]:
         raise DocumentError("not a PDF file (no %PDF header)")
     try:
         pdf = pymupdf.open(stream=data, filetype="pdf")
+        if pdf.needs_pass and not pdf.authenticate(""):
+            raise DocumentError("encrypted PDF: a password is needed to open it")
+        page_count = pdf.page_count  # a truncated file can open and then fail here ("Invalid number of pages")
+    except DocumentError:
+        raise
     except Exception as exc:  # pymupdf raises several types for broken files
         raise DocumentError(f"corrupt PDF: {exc}") from exc
-    if pdf.needs_pass and not pdf.authenticate(""):
-        raise DocumentError("encrypted PDF: a password is needed to open it")
-    if pdf.page_count == 0:
+    if page_count == 0:
         raise DocumentError("PDF has no pages")
-    if pdf.page_count > MAX_PAGES:
-        raise DocumentError(f"PDF has {pdf.page_count} pages (limit {MAX_PAGES})")
+    if page_count > MAX_PAGES:
+        raise DocumentError(f"PDF has {page_count} pages (limit {MAX_PAGES})")
     return data, pdf
 
 
