@@ -4,7 +4,6 @@ documents, cross-document findings and completeness — on a small real corpus r
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import re
 import shutil
 
@@ -14,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS, ROOT, SAMPLE, requires_corpus
-from extract.cli import app, run
+from extract.cli import app
 from extract.dataset import panel
 from extract.dataset.catalog import TABLES
 from extract.dataset.databases import key_violations
@@ -30,7 +29,6 @@ COMMERCE_UNIT = PDF / "gbc_上海市普陀区商务委员会单位25年预算.pd
 SWU_BUDGET = PDF / "swu_20_swu_2023_department_budget__download.jsp.pdf"
 SWU_FINAL = PDF / "swu_21_swu_2023_final_accounts__download.jsp.pdf"
 TEMPLATE = PDF / "gbc_附件2：部门决算模板.pdf"
-WORKERS = ["--workers", "2"] if "workers" in inspect.signature(run).parameters else []
 
 
 def _run(inputs, out, *extra: str) -> None:
@@ -41,7 +39,7 @@ def _run(inputs, out, *extra: str) -> None:
 @pytest.fixture(scope="module")
 def dataset_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("dataset") / "out"
-    _run([COMMERCE, COMMERCE_UNIT, SWU_BUDGET, SWU_FINAL, TEMPLATE], out)
+    _run([COMMERCE, COMMERCE_UNIT, SWU_BUDGET, SWU_FINAL, TEMPLATE], out, "--workers", "2")
     result = runner.invoke(app, ["dataset", str(out)])
     assert result.exit_code == 0, result.output
     return out
@@ -108,7 +106,7 @@ def test_keys_do_not_depend_on_file_names_input_order_or_workers(dataset_dir, tm
     for k, source in enumerate([TEMPLATE, COMMERCE_UNIT]):  # other names, other order
         shutil.copy(source, renamed / f"{k}_copy.pdf")
     out = tmp_path / "again"
-    _run([renamed], out, *WORKERS)
+    _run([renamed], out, "--workers", "1")
     again_ids = {d["doc_id"] for d in read_table(out, "documents").to_pylist()}
     assert len(again_ids) == 2
     for name, key in PRIMARY_KEYS.items():
