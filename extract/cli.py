@@ -24,6 +24,7 @@ from extract.dataset.describe import dataset as dataset_command
 from extract.model import Document, DocumentStatus, FindingStatus, Section, Severity
 from extract.pipeline import Source, process
 from extract.records.build import TaggedSentence, document_records
+from extract.report.html_report import findings_json, write_html
 from extract.review.cli import app as review_app
 from extract.review.cli import train as train_reviewed
 from extract.tag.base import BACKENDS, Tagger, TaggerUnavailable, load_tagger
@@ -42,6 +43,11 @@ class OcrChoice(StrEnum):
     AUTO = "auto"
     FORCE = "force"
     OFF = "off"
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
 
 
 OCR_OPTION = typer.Option(
@@ -195,12 +201,19 @@ def check(
     file: Path = typer.Argument(..., help="A PDF, image, DOCX, XLSX/XLS or HTML."),
     show_consistent: bool = typer.Option(False, "--all", help="Also list checks that passed."),
     ocr: OcrChoice = OCR_OPTION,
+    report: Path | None = typer.Option(None, "--report", help="Also write a self-contained HTML review report here."),
+    output_format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", help="text, or json on stdout."),
 ) -> None:
     """Run the reconciliation checks on one document and print the findings, grouped by severity."""
     doc = _safe_process(file, ocr)
     if doc.status != DocumentStatus.OK:
         err_console.print(f"[red]{file}: {doc.status.value}: {doc.error}[/red]")
         raise typer.Exit(1)
+    if report is not None:
+        write_html(doc, report)
+    if output_format == OutputFormat.JSON:
+        print(findings_json(doc, everything=show_consistent))
+        raise typer.Exit(3 if any(f.status == FindingStatus.INCONSISTENT for f in doc.findings) else 0)
     by_status = Counter(f.status for f in doc.findings)
     console.print(
         f"[bold]{doc.meta.issuer or file.name}[/bold] {doc.meta.year or ''} {doc.meta.kind.value}: "

@@ -8,7 +8,11 @@ embedded CJK font, so the PDF stays realistic and parseable. A deleted table is 
 with its ruling lines, title and notes.
 
 Kinds: cell_number, narrative_number, comparison_word, delete_table, title_year,
-section_swap, placeholder. The choice is deterministic for a given --seed; the PDFs go to
+section_swap, placeholder; and the review kinds: punctuation (a paragraph's final "。" doubled or
+removed), item_swap (two numbered items' numbers swapped, any level), moved_items (items k+1, k+2 of a
+list printed, swapped, at the head of the next list), split_title (a table title's final 表 printed
+apart), blank_cells (a 三公 table's amounts blanked), parity_word (决算数小于/大于… → 等于).
+The choice is deterministic for a given --seed; the PDFs go to
 --out (outside the repository by default) as caseNN/<the source's file name>, so that a
 corrupted copy keeps what its file name says (the year, the issuer) as the published file
 would; one small JSON manifest per case to --manifests.
@@ -34,7 +38,8 @@ import pymupdf
 from extract.model import BBox, Document, FindingStatus, Table, TextLine
 from extract.pipeline import process
 from extract.reconcile.completeness import EXPECTED_TABLES, FAMILY_OF_KIND, expected_set
-from extract.reconcile.text import parse_numbering, title_area
+from extract.reconcile.reading import Paragraph, paragraphs
+from extract.reconcile.text import int_to_cn, parse_numbering, title_area
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -46,6 +51,7 @@ CHECKABLE = ("cell_number", "delete_table", "title_year", "section_swap", "place
 NEEDS_TAGGERS = ("narrative_number", "comparison_word")
 FLIPS = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长", "大于": "小于", "小于": "大于"}
 _FLIP = re.compile("|".join(FLIPS))
+_PARITY = re.compile(r"(?<=决算数)(?:大于|小于)|(?<=决算)(?:大于|小于)")
 _NARRATIVE_NUMBER = re.compile(r"\d[\d,]*\.?\d*(?=\s*(?:万元|元|%))")
 _YEAR = re.compile(r"20\d{2}")
 FONT = pymupdf.Font("cjk")
@@ -269,6 +275,132 @@ def placeholder(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid:
     return Injected("placeholder", line.page, rect, issuer, "XX局") if rect else None
 
 
+def _paragraph_ends(doc: Document, avoid: set[int]) -> list[TextLine]:
+    """Last lines of multi-sentence paragraphs that end with "。" and stop short of the right edge."""
+    return [
+        p.lines[-1]
+        for p in paragraphs(doc)
+        if p.text.rstrip().endswith("。")
+        and "。" in p.text.rstrip()[:-1]
+        and len(p.lines[-1].text) >= 4
+        and _usable(doc, p.lines[-1].page, avoid)
+    ]
+
+
+def punctuation(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid: set[int]) -> Injected | None:
+    """Double a paragraph's final "。" ("。 。" or "。。") or remove it."""
+    lines = _paragraph_ends(doc, avoid)
+    if not lines:
+        return None
+    line = rng.choice(lines)
+    old = line.text.rstrip()[-2:]
+    new = rng.choice((old + "。", old + " 。", old[:-1]))
+    rect = retype(pdf[line.page - 1], line.bbox, old, new)
+    return Injected("punctuation", line.page, rect, old, new) if rect else None
+
+
+def _item_lists(doc: Document, avoid: set[int]) -> list[list[Paragraph]]:
+    """Runs of numbered paragraphs 1, 2, 3 … of one style, in reading order."""
+    runs: list[list[Paragraph]] = []
+    for p in paragraphs(doc):
+        m = p.marker
+        if m is None or not _usable(doc, p.page, avoid):
+            continue
+        last = runs[-1][-1].marker if runs else None
+        if last and last.style == m.style and m.number == last.number + 1:
+            runs[-1].append(p)
+        elif m.number == 1:
+            runs.append([p])
+    return [r for r in runs if len(r) >= 2]
+
+
+def _renumber(pdf: pymupdf.Document, item: Paragraph, number: int) -> BBox | None:
+    marker = item.marker
+    assert marker is not None
+    printed = re.sub(
+        r"[一二三四五六七八九十]+|\d+",
+        int_to_cn(number) if marker.style in ("part", "cn", "pcn") else str(number),
+        marker.printed,
+        count=1,
+    )
+    line = item.lines[0]
+    head = line.text.lstrip()[: len(marker.printed) + 2]
+    return retype(pdf[line.page - 1], line.bbox, head, printed + head[len(marker.printed) :])
+
+
+def item_swap(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid: set[int]) -> Injected | None:
+    """Swap the numbers of two neighbouring numbered items (2、 ↔ 3、), any level."""
+    pairs = [(a, b) for run in _item_lists(doc, avoid) for a, b in pairwise(run)]
+    if not pairs:
+        return None
+    a, b = rng.choice(pairs)
+    na, nb = a.marker.number, b.marker.number  # type: ignore[union-attr]
+    ra, rb = _renumber(pdf, a, nb), _renumber(pdf, b, na)
+    if ra is None or rb is None:
+        return None
+    other = {"page": b.page, "bbox": rb, "old": str(nb), "new": str(na)}
+    return Injected("item_swap", a.page, ra, str(na), str(nb), extra=[other])
+
+
+def moved_items(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid: set[int]) -> Injected | None:
+    """Items k+1 and k+2 of a list 1…k printed, swapped, as the first two items of the next list of the same style."""
+    runs = _item_lists(doc, avoid)
+    pairs = [(a, b) for a, b in pairwise(runs) if a[-1].marker.style == b[0].marker.style]  # type: ignore[union-attr]
+    if not pairs:
+        return None
+    first, second = rng.choice(pairs)
+    k = len(first)
+    ra, rb = _renumber(pdf, second[0], k + 2), _renumber(pdf, second[1], k + 1)
+    if ra is None or rb is None:
+        return None
+    other = {"page": second[1].page, "bbox": rb, "old": "2", "new": str(k + 1)}
+    return Injected("moved_items", second[0].page, ra, "1", str(k + 2), extra=[other])
+
+
+def split_title(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid: set[int]) -> Injected | None:
+    """Cut a table title before its final 表 and print the 表 apart, below the title area."""
+    spots = [
+        (t, ln)
+        for t in doc.tables
+        for ln in title_area(doc, t)
+        if ln.text.strip().endswith("表") and len(ln.text.strip()) >= 5 and "公开" not in ln.text and _usable(doc, ln.page, avoid)
+    ]
+    if not spots:
+        return None
+    table, line = rng.choice(spots)
+    text = line.text.strip()
+    rect = retype(pdf[line.page - 1], line.bbox, text[-3:], text[-3:-1])
+    if rect is None:
+        return None
+    page = pdf[line.page - 1]
+    apart = pymupdf.Point(page.rect.width - 72, line.bbox[3] - 0.2 * line.font_size)
+    _write(page, apart.x, apart.y, "表", line.font_size)
+    spot = (apart.x, apart.y - line.font_size, apart.x + line.font_size, apart.y + 2)
+    other = {"page": line.page, "bbox": spot, "old": "", "new": "表"}
+    return Injected("split_title", line.page, rect, text, text[:-1], table_type=table.table_type, extra=[other])
+
+
+def blank_cells(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid: set[int]) -> Injected | None:
+    """Blank every amount of a 三公 table that prints some (the narrative still states them)."""
+    tables = [
+        t
+        for t in doc.tables
+        if t.table_type.endswith("three_public")
+        and len(t.pages) == 1
+        and _usable(doc, t.page_start, avoid)
+        and any(i.value for i in doc.line_items if i.table_id == t.table_id)
+    ]
+    if not tables:
+        return None
+    table = rng.choice(tables)
+    page = pdf[table.page_start - 1]
+    for item in doc.line_items:
+        if item.table_id == table.table_id and item.raw.strip():
+            page.add_redact_annot(pymupdf.Rect(item.bbox) + pymupdf.Rect(0.5, 0.5, -0.5, -0.5))
+    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+    return Injected("blank_cells", table.page_start, table.bbox, "", "", table_type=table.table_type)
+
+
 INJECTORS: dict[str, Injector] = {
     "cell_number": cell_number,
     "narrative_number": narrative_number,
@@ -277,8 +409,27 @@ INJECTORS: dict[str, Injector] = {
     "title_year": title_year,
     "section_swap": section_swap,
     "placeholder": placeholder,
+    "parity_word": _text_swap("parity_word", _PARITY, lambda _old, _rng: "等于"),
+    "punctuation": punctuation,
+    "item_swap": item_swap,
+    "moved_items": moved_items,
+    "split_title": split_title,
+    "blank_cells": blank_cells,
 }
-SECOND = ("delete_table", "title_year", "section_swap", "placeholder", "narrative_number", "comparison_word")
+SECOND = (
+    "delete_table",
+    "title_year",
+    "section_swap",
+    "placeholder",
+    "narrative_number",
+    "comparison_word",
+    "punctuation",
+    "item_swap",
+    "moved_items",
+    "split_title",
+    "blank_cells",
+    "parity_word",
+)
 
 
 def _pages(error: Injected) -> set[int]:
@@ -298,13 +449,22 @@ def plan(case: int, rng: random.Random) -> list[str]:
     return kinds
 
 
+def fallthrough(kind: str) -> list[str]:
+    """`kind`, then the kinds after it in `SECOND` (round), then the rest: a kind few documents can take
+    is not always replaced by the same one."""
+    if kind not in SECOND:
+        return [kind, *(k for k in INJECTORS if k != kind)]
+    at = SECOND.index(kind)
+    rotated = [*SECOND[at:], *SECOND[:at]]
+    return [*rotated, *(k for k in INJECTORS if k not in rotated)]
+
+
 def make_case(case: int, source: Path, seed: int, out: Path, parsed: Document) -> dict:
     rng = random.Random(f"{seed}:{case}")
     pdf = pymupdf.open(source)
     errors: list[Injected] = []
     for kind in plan(case, rng):
-        order = [kind, *(k for k in INJECTORS if k != kind)]
-        for k in order:  # a kind the document cannot take falls through to the next
+        for k in fallthrough(kind):  # a kind the document cannot take falls through to the next
             if k in {e.kind for e in errors}:
                 continue
             injected = INJECTORS[k](pdf, parsed, rng, {p for e in errors for p in _pages(e)})

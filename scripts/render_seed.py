@@ -71,6 +71,7 @@ DEFAULT_SEED = ROOT.parent / "shared" / "seeds" / "000_59f9a64325e311ff.txt"
 DEFAULT_OUT = ROOT / "tests" / "fixtures" / "seed000_final_2022.pdf"
 
 _LABEL_RE = re.compile(r"^公开(\d{2})表$")
+_BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]\s*")
 _H1_RE = re.compile(r"^[一二三四五六七八九十]+、")
 _H2_RE = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -300,7 +301,8 @@ def render(seed: Path, out: Path, writer: Any = None) -> tuple[Any, list[SeedTab
     """Render ``seed`` with ``writer`` (a `PdfWriter` by default; `docgen` has DOCX, workbook and HTML
     writers with the same interface) and save it to ``out``."""
     raw = seed.read_text(encoding="utf-8").splitlines()
-    lines = [x.rstrip(" \r") for x in raw]  # keep trailing tabs: they carry empty cells
+    # keep trailing tabs: they carry empty cells; the DOCX conversion's [bookmark: _Toc…] tags are not printed text
+    lines = [_BOOKMARK_RE.sub("", x).rstrip(" \r") for x in raw]
     title_lines = [x.strip() for x in lines if x.strip()][:2]
     w = writer if writer is not None else PdfWriter(running_header="".join(title_lines))
     w.new_page(running_header=False)

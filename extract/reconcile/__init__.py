@@ -10,10 +10,14 @@ from extract.reconcile import (  # noqa: F401 - registers
     dates,
     narrative,
     narrative_lists,
+    numbering,
     performance,
+    punctuation,
+    stated,
     summary_checks,
     table_checks,
     three_public,
+    titles,
 )
 from extract.reconcile.engine import CheckSpec, Verdict, check, registered_checks, run_checks
 

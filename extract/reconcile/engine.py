@@ -62,6 +62,34 @@ class Verdict:
 
 
 Outcome = SumCheck | Verdict | Unavailable
+
+MAX_REPORTS_PER_KIND = 8
+"""A check on wording reports at most this many problems per document; the rest are counted in one more finding."""
+
+
+def capped(verdicts: Iterable[Verdict], kind: tuple[str, str], cap: int = MAX_REPORTS_PER_KIND) -> Iterator[Verdict]:
+    """The first `cap` verdicts, then one that says how many more of the same `kind` (zh, en) there are,
+    with their evidence: a document written with one habit (every paragraph without its "。") is one
+    problem to a reviewer, not fifty."""
+    rest: list[Verdict] = []
+    for k, verdict in enumerate(verdicts):
+        if k < cap:
+            yield verdict
+        else:
+            rest.append(verdict)
+    if rest:
+        yield Verdict(
+            f"其余{kind[0]}问题",
+            f"further {kind[1]} problems",
+            False,
+            rest[0].expected,
+            f"另有 {len(rest)} 处",
+            tuple(e for v in rest[:cap] for e in v.evidence),
+            f"同类问题共 {cap + len(rest)} 处，此处只列出前 {cap} 处之后的一部分。",
+            f"{cap + len(rest)} problems of this kind in the document; the first {cap} are reported one by one.",
+        )
+
+
 CheckFn = Callable[[DocIndex], Iterable[Outcome]]
 
 

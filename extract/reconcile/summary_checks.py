@@ -181,7 +181,7 @@ def summary_income_total_equals_expenditure_total(index: DocIndex) -> Iterator[O
     for pair in sides.values():
         if len(pair) != 2:
             continue
-        ends = [_grand_total(*pair[k]) for k in (INCOME.key, EXPENDITURE.key)]
+        ends = [grand_total(*pair[k]) for k in (INCOME.key, EXPENDITURE.key)]
         income_view = pair[INCOME.key][0]
         zh, en = income_view.label
         if any(e is None for e in ends):
@@ -206,7 +206,7 @@ def summary_income_total_equals_expenditure_total(index: DocIndex) -> Iterator[O
         )
 
 
-def _grand_total(view: TableView, rules: SideRules) -> Operand | None:
+def grand_total(view: TableView, rules: SideRules) -> Operand | None:
     row, column = side_rows(view, rules).grand, view.main_column()
     return view.operand(row.row, column) if row and column else None
 

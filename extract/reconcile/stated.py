@@ -1,0 +1,258 @@
+"""What the narrative states about the tables, read from its text: summary totals, tables that the
+narrative gives amounts for but that are printed blank, and "决算数与预算数持平".
+
+V050 takes every summary total the narrative names (收入支出总计, 财政拨款收入支出总计, 一般公共预算财政
+拨款支出, …) with the amount printed right after it and compares it with the table line, however far
+off it is ("财政拨款收入支出总计0.3万元" against 2,961.68万元 is a slip a ±10% restatement rule never sees).
+A total of another year ("上年…", "2022年…" in a 2023 document) or one whose scope is not printed with it
+is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extract.model import Evidence, Severity
+from extract.reconcile.completeness import EXACT
+from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
+from extract.reconcile.intervals import UNIT_FACTORS, Interval
+from extract.reconcile.reading import Paragraph, paragraphs
+from extract.reconcile.summary_checks import EXPENDITURE, INCOME, SideRules, grand_total, primary_sides, side_rows
+from extract.reconcile.views import DocIndex, Operand, TableView, norm, split_table_type
+
+_NUMBER = r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
+_AMOUNT = r"(?:为|是|共|达)?\s*" + _NUMBER
+
+
+@dataclass(frozen=True)
+class StatedTotal:
+    """A summary total the narrative may name, and the table line that prints it."""
+
+    pattern: re.Pattern[str]
+    kind: str
+    sides: tuple[SideRules, ...]
+    """The summary sides whose 总计 it is (both: 收入支出总计); empty: the table's 合计 row."""
+
+
+def _total(words: str, kind: str, *sides: SideRules) -> StatedTotal:
+    return StatedTotal(re.compile(rf"(?P<term>{words}){_AMOUNT}"), kind, sides)
+
+
+STATED_TOTALS = (
+    _total(r"财政拨款收入(?:和|与|、)?支出(?:预算|决算)?总计", "fiscal_grant_summary", INCOME, EXPENDITURE),
+    _total(r"财政拨款收入(?:预算|决算)?总计", "fiscal_grant_summary", INCOME),
+    _total(r"财政拨款支出(?:预算|决算)?总计", "fiscal_grant_summary", EXPENDITURE),
+    _total(
+        r"(?<!拨款)(?<!资金)(?<!其他)收入(?:和|与|、)?支出(?:预算|决算)?总计", "income_expenditure_summary", INCOME, EXPENDITURE
+    ),
+    _total(r"(?<!拨款)(?<!资金)(?<!其他)(?<!支出)收入(?:预算|决算)?总计", "income_expenditure_summary", INCOME),
+    _total(r"(?<!拨款)(?<!资金)(?<!其他)(?<!收入)支出(?:预算|决算)?总计", "income_expenditure_summary", EXPENDITURE),
+    _total(r"一般公共预算财政拨款支出(?!决算|预算|年初|全年)", "general_budget_expenditure"),
+)
+_OTHER_YEAR = re.compile(r"(?:上年|上一年|去年|(?P<year>20\d\d)年度?)(?:度)?$")
+_FISCAL_SCOPE = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本")
+_SENTENCE_START = re.compile(r"[。；;]")
+_TABLE_TOTAL = re.compile(r"^(?:支出)?(?:合计|总计)$")
+
+
+def _stated_operand(paragraph: Paragraph, m: re.Match[str], label: str) -> Operand:
+    raw, unit = m.group("value"), m.group("unit")
+    decimals = len(raw.partition(".")[2])
+    value = float(raw.replace(",", "")) * UNIT_FACTORS[unit]
+    interval = Interval.around(value, 0.5 * 10**-decimals * UNIT_FACTORS[unit])
+    line = paragraph.line_at(m.start("value"))
+    evidence = Evidence(role="narrative", text=f"{m.group(0)} ← {line.text}", value=value, page=line.page, bbox=line.bbox)
+    return Operand(label, value, interval, evidence)
+
+
+def _table_totals(index: DocIndex, total: StatedTotal, family: str) -> list[Operand]:
+    """The table lines a stated total may be: each side's 总计, or its 本年合计 (a university's narrative calls
+    本年收入合计 its 收入总计); the 合计 row of a single-sided table."""
+    views = index.views_of(total.kind, family=family)
+    if not total.sides:
+        return [op for view in views if (op := _total_row(view)) is not None and not op.blank]
+    found = []
+    for view, rules in primary_sides(index, (total.kind,)):
+        if view in views and rules in total.sides:
+            year, column = side_rows(view, rules).year, view.main_column()
+            found += [grand_total(view, rules), view.operand(year.row, column) if year and column else None]
+    return [op for op in found if op is not None and not op.blank]
+
+
+def _total_row(view: TableView) -> Operand | None:
+    rows, column = view.find_rows(_TABLE_TOTAL), view.main_column()
+    return view.operand(rows[0].row, column) if rows and column else None
+
+
+def _other_year_or_scope(text: str, start: int, year: int | None, fiscal_term: bool) -> bool:
+    """Whether the total at `start` is another year's, or a bare total in a sentence about 财政拨款 money."""
+    before = text[:start]
+    m = _OTHER_YEAR.search(before)
+    if m and (m.group("year") is None or year is None or int(m.group("year")) != year):
+        return True
+    sentence = _SENTENCE_START.split(before)[-1]
+    return not fiscal_term and bool(_FISCAL_SCOPE.search(sentence))
+
+
+@check(
+    "V050.stated_summary_total_matches_table",
+    description="Every summary total the narrative states (收入支出总计, 财政拨款收入支出总计, 一般公共预算财政拨款支出, …) "
+    "equals the table line it names, however far off; other years' totals and totals of unclear scope are left alone.",
+    inputs=("narrative", "income_expenditure_summary", "fiscal_grant_summary", "general_budget_expenditure"),
+)
+def stated_summary_total_matches_table(index: DocIndex) -> Iterator[Outcome]:
+    doc = index.doc
+    family = {"部门决算": "final", "部门预算": "budget", "单位预算": "budget"}.get(doc.meta.kind.value)
+    if family is None:
+        return
+    heading = ""
+    for paragraph in paragraphs(doc):
+        text = paragraph.text
+        if not paragraph.is_prose() and not _NONZERO.search(text):
+            heading = norm(text)
+            continue
+        fiscal_section = bool(_FISCAL_SCOPE.search(heading))
+        taken: list[tuple[int, int]] = []
+        for total in STATED_TOTALS:
+            fiscal_term = total.kind != "income_expenditure_summary"
+            for m in total.pattern.finditer(text):
+                if any(a <= m.start("term") < b for a, b in taken):
+                    continue
+                taken.append(m.span("term"))
+                if (not fiscal_term and fiscal_section) or _other_year_or_scope(text, m.start(), doc.meta.year, fiscal_term):
+                    continue
+                tables = _table_totals(index, total, family)
+                if not tables:
+                    continue
+                term = m.group("term")
+                found = _stated_operand(paragraph, m, term)
+                nearest = next((op for op in tables if op.interval.meets(found.interval)), None)
+                nearest = nearest or min(tables, key=lambda op: abs(op.value - found.value))
+                yield SumCheck(
+                    f"说明中的“{term}”",
+                    f"the narrative's “{term}”",
+                    f"表中“{nearest.label}”",
+                    f"the table's “{nearest.label}”",
+                    found,
+                    (nearest,),
+                    found_role="narrative",
+                    part_role="table",
+                )
+
+
+_COMPARISON = re.compile(
+    r"决算数?(?:为|是)?\s*(?P<word>大于|小于|高于|低于|超过|超出|等于)\s*(?P<which>年初|全年|调整后?)?预算数?"
+    r"|决算数?(?:与|和|同)(?P<which2>年初|全年|调整后?)?预算数?(?P<nearly>基本)?持平"
+)
+_BUDGET = re.compile(r"(?P<which>年初|全年|调整后?)?预算(?:数)?(?:为|是)?\s*" + _NUMBER)
+_ACTUAL = re.compile(r"决算(?:数)?(?:为|是)?\s*" + _NUMBER)
+_ABOVE = frozenset({"大于", "高于", "超过", "超出"})
+_BELOW = frozenset({"小于", "低于"})
+NEARLY_EQUAL = 0.10
+""""基本持平" allows the two to differ by this share of the budget; "持平" and "等于" only by printed precision."""
+
+
+def _holds(word: str, actual: Interval, budget: Interval) -> bool:
+    if word in _ABOVE:
+        return actual.hi > budget.lo
+    if word in _BELOW:
+        return actual.lo < budget.hi
+    slack = NEARLY_EQUAL * abs(budget.mid) if word == "基本持平" else 0.0
+    return actual.meets(Interval.around(budget.mid, budget.half_width + slack))
+
+
+@check(
+    "V040.stated_comparison_against_its_numbers",
+    description="“决算数大于/小于/等于预算数”, “决算数与预算数(基本)持平” hold for the 决算数 and 预算数 stated before them in "
+    f"the same paragraph (printed precision; 基本持平 within {NEARLY_EQUAL:.0%} of the budget); read from the text itself.",
+    inputs=("narrative",),
+)
+def stated_comparison_against_its_numbers(index: DocIndex) -> Iterator[Outcome]:
+    for paragraph in paragraphs(index.doc):
+        text, since = paragraph.text, 0
+        for m in _COMPARISON.finditer(text):
+            window, since = text[since : m.start()], m.end()
+            word = m.group("word") or ("基本持平" if m.group("nearly") else "持平")
+            which = (m.group("which") or m.group("which2") or "").removesuffix("后")
+            budgets = [b for b in _BUDGET.finditer(window) if not which or (b.group("which") or "").removesuffix("后") == which]
+            actuals = list(_ACTUAL.finditer(window))
+            if not actuals or not budgets:
+                continue
+            # the 决算数 printed right after the budget ("预算为36.55万元，支出决算为33.48万元，…其中：…决算为3.29万元")
+            paired = next((a for a in actuals if a.start() > budgets[-1].end()), actuals[-1])
+            actual = _stated_operand(paragraph, paired, "决算数")
+            stated = [_stated_operand(paragraph, b, "预算数") for b in budgets]
+            ok = any(_holds(word, actual.interval, b.interval) for b in stated)
+            numbers = "、".join(b.group("value") + b.group("unit") for b in budgets)
+            yield Verdict(
+                f"第 {paragraph.line_at(m.start()).page} 页“{m.group(0)}”",
+                f"“{m.group(0)}” on p{paragraph.line_at(m.start()).page}",
+                ok,
+                f"决算数 {paired.group('value')}{paired.group('unit')} {word} 预算数 {numbers}",
+                m.group(0),
+                (paragraph.evidence("statement", m.start()), actual.evidence, *(b.evidence for b in stated)),
+                f"按所述数字，“{m.group(0)}”不成立。",
+                f"With the numbers stated before it, “{m.group(0)}” does not hold.",
+            )
+
+
+_SUBJECTS = {
+    "three_public": re.compile(r"三公|因公出国|公务接待|公务用车"),
+    "gov_fund": re.compile(r"政府性基金预算财政拨款"),
+    "state_capital": re.compile(r"国有资本经营预算财政拨款"),
+}
+_NONZERO = re.compile(r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
+_MAX_TITLE = 40
+_NEAR = 24
+"""How many characters after its subject a stated amount may stand."""
+
+
+@check(
+    "V030.blank_table_against_narrative",
+    description="A 三公 / 政府性基金 / 国有资本经营 table printed without any non-zero amount while the narrative states a "
+    "non-zero amount for it.",
+    inputs=("narrative", *_SUBJECTS),
+    tolerance=EXACT,
+    severity=Severity.ERROR,
+)
+def blank_table_against_narrative(index: DocIndex) -> Iterator[Outcome]:
+    doc = index.doc
+    for table in doc.tables:
+        kind = split_table_type(table.table_type)[1]
+        subject = _SUBJECTS.get(kind)
+        title = norm(table.title)
+        if subject is None or not subject.search(title) or len(title) > _MAX_TITLE or table.n_rows < 2:
+            continue  # a table typed by its content alone, or a run of titles read as one, is not judged
+        if any(i.value for v in index.views if v.table_id == table.table_id for i in v.items):
+            continue
+        stated = _first_nonzero(paragraphs(doc), subject)
+        if stated is None:
+            continue
+        paragraph, m = stated
+        table_zh = title
+        yield Verdict(
+            f"空表{table_zh}（第 {table.page_start} 页）与说明",
+            f"blank {kind} table (p{table.page_start}) against the narrative",
+            False,
+            f"表中列示 {m.group(0)}",
+            "表中无金额",
+            (
+                Evidence(role="blank table", text=table_zh, page=table.page_start, bbox=table.bbox, table_id=table.table_id),
+                paragraph.evidence("narrative", m.start()),
+            ),
+            f"说明中写明{m.group(0)}，但表中没有任何金额。",
+            f"The narrative states {m.group(0)} but the table prints no amount.",
+        )
+
+
+def _first_nonzero(paragraph_list: list[Paragraph], subject: re.Pattern[str]) -> tuple[Paragraph, re.Match[str]] | None:
+    for paragraph in paragraph_list:
+        for s in subject.finditer(paragraph.text):
+            window = paragraph.text[s.end() : s.end() + _NEAR]
+            for m in _NONZERO.finditer(window):
+                if float(m.group("value").replace(",", "")) > 0:
+                    shifted = re.compile(re.escape(m.group(0))).search(paragraph.text, s.end())
+                    return (paragraph, shifted) if shifted else None
+    return None
