@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from extract.model import BBox, Document, Evidence, Page, TextLine, join_wrapped
-from extract.reconcile.text import cn_to_int
+from extract.reconcile.text import cn_to_int, line_evidence
 
 MARKER = re.compile(
     r"^\s*(?:(?P<part>第[一二三四五六七八九十]+部分)|(?P<cn>[一二三四五六七八九十]+、)|(?P<pcn>[（(][一二三四五六七八九十]+[）)])"
@@ -82,8 +82,7 @@ class Paragraph:
         return self.lines[max(bisect_right(self._starts, offset) - 1, 0)]
 
     def evidence(self, role: str, offset: int | None = None) -> Evidence:
-        line = self.lines[0] if offset is None else self.line_at(offset)
-        return Evidence(role=role, text=line.text, page=line.page, bbox=line.bbox)
+        return line_evidence(self.lines[0] if offset is None else self.line_at(offset), role)
 
     @property
     def read_by_ocr(self) -> bool:
@@ -157,6 +156,8 @@ def _ends(paragraph: Paragraph, following: TextLine, edge: float, tables: dict[i
     a sentence goes on with a number or Latin word too wide to fit, "占" | "97.92%"); a gap wider than two lines
     (a table, a figure) or a table across a page break lies between."""
     last = paragraph.lines[-1]
+    if last.locator is not None:
+        return True  # a DOCX/HTML/sheet paragraph is one line laid out on a virtual page: it ends there
     if read_marker(following.text) or abs(following.font_size - last.font_size) > 0.5 or following.bold != last.bold:
         return True
     if following.bbox[0] - paragraph.lines[0].bbox[0] > _CENTRED_EMS * max(last.font_size, 1.0):

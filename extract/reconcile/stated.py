@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extract.model import Evidence, Severity
+from extract.model import Severity
 from extract.reconcile.completeness import EXACT
 from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
 from extract.reconcile.intervals import UNIT_FACTORS, Interval
 from extract.reconcile.reading import Paragraph, paragraphs
 from extract.reconcile.summary_checks import EXPENDITURE, INCOME, SideRules, grand_total, primary_sides, side_rows
+from extract.reconcile.text import line_evidence, table_evidence
 from extract.reconcile.views import DocIndex, Operand, TableView, norm, split_table_type
 
 _NUMBER = r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
@@ -63,7 +64,7 @@ def _stated_operand(paragraph: Paragraph, m: re.Match[str], label: str) -> Opera
     value = float(raw.replace(",", "")) * UNIT_FACTORS[unit]
     interval = Interval.around(value, 0.5 * 10**-decimals * UNIT_FACTORS[unit])
     line = paragraph.line_at(m.start("value"))
-    evidence = Evidence(role="narrative", text=f"{m.group(0)} ← {line.text}", value=value, page=line.page, bbox=line.bbox)
+    evidence = line_evidence(line, "narrative", value).model_copy(update={"text": f"{m.group(0)} ← {line.text}"})
     return Operand(label, value, interval, evidence)
 
 
@@ -239,7 +240,7 @@ def blank_table_against_narrative(index: DocIndex) -> Iterator[Outcome]:
             f"表中列示 {m.group(0)}",
             "表中无金额",
             (
-                Evidence(role="blank table", text=table_zh, page=table.page_start, bbox=table.bbox, table_id=table.table_id),
+                table_evidence(table, "blank table"),
                 paragraph.evidence("narrative", m.start()),
             ),
             f"说明中写明{m.group(0)}，但表中没有任何金额。",
