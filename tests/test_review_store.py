@@ -152,6 +152,62 @@ def test_correcting_a_sentence_re_derives_its_findings(review, review_out):
     assert client.get(f"/api/items/{finding['item_id']}").status_code == 200  # its history stays reachable
 
 
+def test_records_show_their_linked_cell_and_re_link(review, review_out, tmp_path):
+    r, client = review
+    records = client.get("/api/queue?kind=record&limit=1000").json()
+    linked = [i for i in records if i["suggestion"]["link"] and i["suggestion"]["label"] == "AMOUNT"]
+    assert linked and any(not i["suggestion"]["link"] for i in records)
+    item = next(i for i in linked if len(client.get(f"/api/items/{i['item_id']}").json()["link_candidates"]) > 1)
+    full = client.get(f"/api/items/{item['item_id']}").json()
+    cell, link = full["link_cell"], item["suggestion"]["link"]
+    assert (cell["table_id"], cell["row"], cell["col"]) == (link["table_id"], link["row"], link["col"])
+    assert cell["title"] and cell["name"] and cell["column"] and cell["raw"]
+    assert {b["role"] for b in item["boxes"]} >= {"value", "link"}
+    link_box = next(b for b in item["boxes"] if b["role"] == "link")
+    assert link_box["page"] == cell["page"]
+    keys = [(c["table_id"], c["row"], c["col"]) for c in full["link_candidates"]]
+    assert keys[0] == (link["table_id"], link["row"], link["col"])  # the linked cell is the best candidate
+    page = client.get(f"/items/{item['item_id']}").text
+    assert 'id="link-choice"' in page and "box-link" in page and cell["name"] in page and ">no link</option>" in page
+
+    other = full["link_candidates"][1]
+    chosen = {k: other[k] for k in ("table_id", "row", "col")}
+    bogus = decide(client, item["item_id"], "correct", 0, link={"table_id": "t99", "row": 1, "col": 1})
+    assert bogus.status_code == 422
+    assert decide(client, item["item_id"], "correct", 0, link=chosen).status_code == 200
+    state = client.get(f"/api/items/{item['item_id']}").json()
+    assert state["state"]["payload"]["link"] == {"doc_id": item["doc_id"], **chosen}
+    assert state["link_cell"]["name"] == other["name"]
+    unlinked = next(i for i in linked if i["item_id"] != item["item_id"])
+    assert decide(client, unlinked["item_id"], "correct", 0, link=None).status_code == 200
+    assert client.get(f"/api/items/{unlinked['item_id']}").json()["link_cell"] is None
+
+    sentence_of = {i.ref: i for i in r.index.of_kind("sentence")}
+    for record in (item, unlinked):
+        sentence = sentence_of[r.index.get(record["item_id"]).context["sentence_id"]]
+        decide(client, sentence.item_id, "accept", r.store.state(sentence.item_id).version)
+    exported = {}
+    for fmt in ("gold", "prodigy", "labelstudio"):
+        out = tmp_path / f"links.{fmt}"
+        result = CliRunner().invoke(cli, ["review", "export", str(review_out), "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        rows = json.loads(text) if fmt == "labelstudio" else [json.loads(line) for line in text.splitlines()]
+        exported[fmt] = [
+            link
+            for row in rows
+            for link in (row.get("links") or row.get("meta", {}).get("links") or row.get("data", {}).get("links") or [])
+        ]
+    gold = exported["gold"]
+    assert exported["prodigy"] == exported["labelstudio"] == gold
+    assert all(set(g) == {"label", "start", "end", "text", "cells"} for g in gold)
+    chosen_key = f"{item['doc_id'][:16]}/{chosen['table_id']}/r{chosen['row']}/c{chosen['col']}"
+    assert chosen_key in [c for g in gold for c in g["cells"]]
+    assert [] in [g["cells"] for g in gold]  # "no link" is exported as no cell
+    texts = {g["text"] for g in gold}
+    assert item["suggestion"]["raw"] in texts and unlinked["suggestion"]["raw"] in texts
+
+
 @pytest.mark.parametrize("fmt", ["gold", "prodigy", "labelstudio"])
 def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, fmt):
     import shutil

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from extract.dataset.export import finding_rows, mention_rows, record_rows
+from extract.dataset.export import finding_rows, line_item_rows, mention_rows, record_rows
 from extract.model import Document, Mention
 from extract.reconcile import registered_checks, run_checks
 from extract.records.build import build_records
@@ -69,7 +69,18 @@ def revise(
 
 def derived_items(doc: Document, parser_version: dict[str, str]) -> list[ReviewItem]:
     """The record and finding items of a (revised) Document."""
-    return record_items(record_rows(doc), mention_rows(doc)) + finding_items(finding_rows(doc), parser_version)
+    records = record_items(record_rows(doc), mention_rows(doc), line_item_rows(doc))
+    return records + finding_items(finding_rows(doc), parser_version)
+
+
+def saved_revisions(folder: OutputFolder) -> dict[str, Document]:
+    """The revised documents written by earlier sessions (`review/docs/<doc_id>.json`), by doc_id."""
+    out = {}
+    for doc_id in folder.documents:
+        path = folder.review_dir / "docs" / f"{doc_id}.json"
+        if path.is_file() and not path.is_symlink():
+            out[doc_id] = Document.model_validate_json(path.read_bytes())
+    return out
 
 
 class Reviser:
@@ -101,14 +112,20 @@ class Reviser:
             item = self.index.get(state.item_id)
             if item is not None and item.kind in ("sentence", "cell"):
                 last_change[item.doc_id] = max(last_change.get(item.doc_id, 0.0), state.ts or 0.0)
+        revised = saved_revisions(self.folder)
+        for doc_id, doc in revised.items():
+            self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
         for doc_id in self.folder.documents:
             path = self.out / f"{doc_id}.json"
-            revised = path.is_file() and not path.is_symlink()
-            if revised:
-                doc = Document.model_validate_json(path.read_bytes())
-                self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
-            if doc_id in last_change and (not revised or path.stat().st_mtime < last_change[doc_id]):
+            if doc_id in last_change and (doc_id not in revised or path.stat().st_mtime < last_change[doc_id]):
                 self.request(doc_id)
+
+    def current(self, doc_id: str) -> Document:
+        """The document as reviewed so far: its revision when there is one, else as the run wrote it."""
+        path = self.out / f"{doc_id}.json"
+        if path.is_file() and not path.is_symlink():
+            return Document.model_validate_json(path.read_bytes())
+        return self.folder.document(doc_id)
 
     def request(self, doc_id: str) -> None:
         with self._wake:
