@@ -208,6 +208,55 @@ def test_records_show_their_linked_cell_and_re_link(review, review_out, tmp_path
     assert item["suggestion"]["raw"] in texts and unlinked["suggestion"]["raw"] in texts
 
 
+def test_documents_without_page_images_show_the_text_around_the_locator(tmp_path, monkeypatch):
+    """An HTML disclosure (seed 000 rendered by scripts/docgen.py) run through the pipeline: its pages are virtual, so
+    the page pane shows the locator and the text or table row around it, and nothing opens the source with pymupdf."""
+    import sys
+
+    import pymupdf
+
+    from conftest import ROOT, SEEDS
+    from extract.dataset.export import write_dataset
+    from extract.pipeline import process
+
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from docgen import HtmlWriter
+    from render_seed import render
+
+    source = tmp_path / "seed000.html"
+    render(next(SEEDS.glob("000_*.txt")), source, HtmlWriter())
+    write_dataset([process(source)], tmp_path / "out")
+
+    def no_pymupdf(*args, **kwargs):
+        raise AssertionError("pymupdf opened a source without printed pages")
+
+    monkeypatch.setattr(pymupdf, "open", no_pymupdf)
+    app = create_app(tmp_path / "out")
+    client = TestClient(app, headers={"Authorization": f"Bearer {app.state.review.store.add_user('alice')}"})
+    index = app.state.review.index
+
+    sentence = next(i for i in index.of_kind("sentence") if i.suggestion["spans"])
+    page = client.get(f"/items/{sentence.item_id}").text
+    assert "no page image" in page and sentence.context["locator"].startswith("/html/body/")
+    assert f"<code>{sentence.context['locator']}</code>" in page and 'class="here"' in page and "<svg" not in page
+    assert client.get(f"/pages/{sentence.doc_id}/1.png").status_code == 404
+
+    cell = index.of_kind("cell")[0]
+    page = client.get(f"/items/{cell.item_id}").text
+    title = next(t.title for t in app.state.review.folder.document(cell.doc_id).tables if t.table_id == cell.ref.split(":")[0])
+    assert title in page and cell.suggestion["raw"] in page and cell.context["locator"] in page
+    assert '<td class="here"' in page
+
+    record = next(i for i in index.of_kind("record") if i.suggestion["link"])
+    page = client.get(f"/items/{record.item_id}").text
+    assert page.count('class="page text-view') == 2 and "the linked cell at" in page
+    finding = index.of_kind("finding")[0]
+    locator = next(e["locator"] for e in finding.suggestion["evidence"] if e.get("locator"))
+    assert f"<code>{locator}</code>" in client.get(f"/items/{finding.item_id}").text
+
+
 @pytest.mark.parametrize("fmt", ["gold", "prodigy", "labelstudio"])
 def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, fmt):
     import shutil

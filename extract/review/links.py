@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from extract.model import Document, LineItem
 from extract.records.ground import candidates, score, table_cells
+from extract.review.dataset import IMAGE_FORMATS
 
-IMAGE_FORMATS = ("pdf", "image")
-"""Source formats with printed pages that the page pane renders as an image."""
 MAX_CANDIDATES = 12
 LINK_KEYS = ("doc_id", "table_id", "row", "col")
 
