@@ -57,7 +57,13 @@ class OutputFolder:
         self.source_roots = [*(source_roots or []), Path.cwd(), *self.root.parents]
         self.documents = {
             row["doc_id"]: DocumentInfo(
-                row["doc_id"], row["path"], row["pages"] or 0, row["kind"], row["issuer"], row["year"], row.get("source_format") or "pdf"
+                row["doc_id"],
+                row["path"],
+                row["pages"] or 0,
+                row["kind"],
+                row["issuer"],
+                row["year"],
+                row.get("source_format") or "pdf",
             )
             for row in self.table("documents")
             if row["status"] == "ok" and row["doc_id"]
