@@ -289,6 +289,35 @@ def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, 
     assert (fresh / "review" / "docs" / f"{queue[0]['doc_id']}.json").is_file()
 
 
+def test_finding_verdicts_export(review, review_out, tmp_path):
+    import pyarrow.parquet as pq
+
+    _, client = review
+    findings = client.get("/api/queue?kind=finding&limit=2").json()
+    assert len(findings) == 2
+    out = tmp_path / "verdicts.jsonl"
+
+    def export() -> list[dict]:
+        result = CliRunner().invoke(cli, ["review", "export", str(review_out), "--format", "findings", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    decide(client, findings[0]["item_id"], "accept", 0, verdict="rounding", note="printed to 0.01")
+    decide(client, findings[1]["item_id"], "skip", 0)
+    assert [x["item_id"] for x in export()] == [findings[0]["item_id"]]  # a skip is no verdict
+    noted = {"action": "correct", "base_version": 0, "payload": {"verdict": "table_error"}, "note": "OCR read 8 as 3"}
+    assert client.post(f"/api/items/{findings[1]['item_id']}/decision", json=noted).status_code == 200
+    lines = export()
+    assert [(x["item_id"], x["verdict"], x["note"]) for x in lines] == [
+        (findings[0]["item_id"], "rounding", "printed to 0.01"),
+        (findings[1]["item_id"], "table_error", "OCR read 8 as 3"),
+    ]
+    keys = {(f["doc_id"], f["finding_id"]): f["check_id"] for f in pq.read_table(review_out / "findings.parquet").to_pylist()}
+    for x, f in zip(lines, findings, strict=True):
+        assert keys[(x["doc_id"], x["finding_id"])] == x["check_id"] == f["suggestion"]["check_id"]
+        assert x["reviewer"] == "alice" and x["reviewed_at"].endswith("+00:00")
+
+
 def test_tables_written_as_folders_of_parts_read_the_same(review_out):
     import pyarrow.parquet as pq
 

@@ -9,7 +9,10 @@
 * labelstudio — a task list for a `Labels` config over `text` (docs/review.md has the config): the reviewed spans as
   the annotation, the model's as the prediction (with `model_version` and `score`); `data.links` as in gold.
 
-Import reads any of the three back and logs each sentence as a decision on the item's current version.
+`findings` writes the verdicts on findings instead: one JSONL line per decided finding (check_id, the dataset's
+doc_id and finding_id, verdict, note, reviewer, time); it is not imported.
+
+Import reads any of the three sentence formats back and logs each sentence as a decision on the item's current version.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from extract.review.revise import derived_items, saved_revisions
 from extract.review.store import Conflict, Entry, ItemState, Store
 from extract.tag.spans import Span
 
-FORMATS = ("gold", "prodigy", "labelstudio")
+FORMATS = ("gold", "prodigy", "labelstudio", "findings")
 
 
 @dataclass
@@ -188,7 +191,36 @@ def labelstudio_task(r: Reviewed, n: int) -> dict:
     }
 
 
+def finding_verdicts(out_dir: Path) -> list[dict]:
+    """One line per decided finding, in decision order: its verdict, note, reviewer and time."""
+    folder = OutputFolder(out_dir)
+    store = Store(folder.root / "review.sqlite")
+    index = all_items(folder)
+    lines = []
+    for item_id, state in sorted(store.states("finding").items(), key=lambda kv: kv[1].ts or 0):
+        item = index.get(item_id)
+        if item is None or state.status == "open" or not state.state:
+            continue
+        payload = state.state["payload"]
+        decided = next((e for e in reversed(store.events(item_id)) if e["version"] == state.version), {})
+        lines.append(
+            {
+                "check_id": item.suggestion["check_id"],
+                "doc_id": item.doc_id,
+                "finding_id": item.context.get("finding_id"),
+                "item_id": item_id,
+                "verdict": payload.get("verdict"),
+                "note": payload.get("note") or decided.get("note") or "",
+                "reviewer": state.user,
+                "reviewed_at": _when(state.ts),
+            }
+        )
+    return lines
+
+
 def export_reviewed(out_dir: Path, fmt: str, out: Path) -> int:
+    if fmt == "findings":
+        return _write_jsonl(out, finding_verdicts(out_dir))
     reviewed = reviewed_sentences(out_dir)
     if fmt == "gold":
         reviewed = [r for r in reviewed if r.state.status != "rejected"]
@@ -203,6 +235,10 @@ def export_reviewed(out_dir: Path, fmt: str, out: Path) -> int:
         return len(reviewed)
     else:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    return _write_jsonl(out, lines)
+
+
+def _write_jsonl(out: Path, lines: list[dict]) -> int:
     out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     return len(lines)
 

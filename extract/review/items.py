@@ -230,6 +230,7 @@ def finding_items(findings: list[dict], parser_version: dict[str, str]) -> list[
                 score=finding_score(f["severity"], f["delta"]),
                 model_version=f"parser {parser_version.get(f['doc_id'], '')}".strip(),
                 boxes=boxes,
+                context={"finding_id": f["finding_id"]},
             )
         )
     return items
