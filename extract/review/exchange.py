@@ -35,6 +35,8 @@ from extract.review.store import Conflict, Entry, ItemState, Store
 from extract.tag.spans import Span
 
 FORMATS = ("gold", "prodigy", "labelstudio", "findings")
+ACCEPTED = ("accepted", "corrected")
+"""The decisions that say what an item is (a rejection says only what it is not)."""
 
 
 @dataclass
@@ -76,7 +78,7 @@ def reviewed_links(index: ItemIndex, store: Store) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
     for item_id, state in store.states("record").items():
         item = index.get(item_id)
-        if item is None or state.status not in ("accepted", "corrected") or item.context.get("value_span") is None:
+        if item is None or state.status not in ACCEPTED or item.context.get("value_span") is None:
             continue
         out[item.context["sentence_id"]].append(grounding_line(item, state.state["payload"]))
     return {sid: sorted(lines, key=lambda line: (line["start"], line["end"])) for sid, lines in out.items()}
@@ -199,7 +201,7 @@ def finding_verdicts(out_dir: Path) -> list[dict]:
     lines = []
     for item_id, state in sorted(store.states("finding").items(), key=lambda kv: kv[1].ts or 0):
         item = index.get(item_id)
-        if item is None or state.status == "open" or not state.state:
+        if item is None or state.status not in ACCEPTED:
             continue
         payload = state.state["payload"]
         decided = next((e for e in reversed(store.events(item_id)) if e["version"] == state.version), {})
