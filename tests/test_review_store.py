@@ -147,6 +147,9 @@ def test_correcting_a_sentence_re_derives_its_findings(review, review_out):
     assert r.reviser.wait_idle()
     revised = json.loads((review_out / "review" / "docs" / f"{finding['doc_id']}.json").read_text(encoding="utf-8"))
     assert not any(m["sentence_id"] == sentence.ref and m["label"] == "PERCENT" for m in revised["mentions"])
+    current = r.reviser.current(finding["doc_id"])  # what the record screen's link candidates are drawn from
+    assert len(current.mentions) == len(revised["mentions"])
+    assert not any(m.sentence_id == sentence.ref and m.label == "PERCENT" for m in current.mentions)
     after = [f["item_id"] for f in client.get("/api/queue?kind=finding&limit=10").json()]
     assert finding["item_id"] not in after and len(after) == len(findings) - 1
     assert client.get(f"/api/items/{finding['item_id']}").status_code == 200  # its history stays reachable

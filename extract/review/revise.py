@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from extract.review.store import REVIEWED, Store
 
 log = logging.getLogger(__name__)
 
+RECENT_REVISIONS = 6
+"""Revised documents kept in memory for the record screen (a revision on disk is read again after that)."""
 SpanFix = list[dict] | None
 """A reviewed sentence's spans ({"start", "end", "label"}), or None when it was rejected (no narrative there)."""
 
@@ -98,6 +101,7 @@ class Reviser:
         self.folder, self.store, self.index, self.settle = folder, store, index, settle
         self.out = folder.review_dir / "docs"
         self._pending: set[str] = set()
+        self._recent: OrderedDict[str, Document] = OrderedDict()
         self._wake = threading.Condition()
         self._busy = False
         self._on_error = on_error or (lambda doc_id, exc: log.exception("revising %s failed", doc_id, exc_info=exc))
@@ -121,11 +125,25 @@ class Reviser:
                 self.request(doc_id)
 
     def current(self, doc_id: str) -> Document:
-        """The document as reviewed so far: its revision when there is one, else as the run wrote it."""
+        """The document as reviewed so far: its revision when there is one (the last few kept in memory), else as the
+        run wrote it."""
+        with self._wake:
+            if doc_id in self._recent:
+                self._recent.move_to_end(doc_id)
+                return self._recent[doc_id]
         path = self.out / f"{doc_id}.json"
-        if path.is_file() and not path.is_symlink():
-            return Document.model_validate_json(path.read_bytes())
-        return self.folder.document(doc_id)
+        if not path.is_file() or path.is_symlink():
+            return self.folder.document(doc_id)
+        doc = Document.model_validate_json(path.read_bytes())
+        self._remember(doc)
+        return doc
+
+    def _remember(self, doc: Document) -> None:
+        with self._wake:
+            self._recent[doc.doc_id] = doc
+            self._recent.move_to_end(doc.doc_id)
+            while len(self._recent) > RECENT_REVISIONS:
+                self._recent.popitem(last=False)
 
     def request(self, doc_id: str) -> None:
         with self._wake:
@@ -172,5 +190,6 @@ class Reviser:
         partial = target.with_suffix(".part")
         partial.write_text(doc.model_dump_json(), encoding="utf-8")
         partial.replace(target)
+        self._remember(doc)
         self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
         return doc
