@@ -145,9 +145,27 @@ def test_finding_verdict_persists(live, page):
     assert page.locator("#status").inner_text() == "accepted by alice"
     assert page.locator("#verdicts input[value=table_error]").is_checked()
     assert live.api(f"/api/items/{finding}")["state"]["payload"]["verdict"] == "table_error"
-    for kind in ("record", "cell"):
-        page.goto(f"{live.url}/review/{kind}")
-        page.screenshot(path=SHOTS / f"{kind}.png")
+    page.goto(f"{live.url}/review/cell")
+    page.screenshot(path=SHOTS / "cell.png")
+
+
+def test_re_linking_a_record_to_another_cell(live, browser):
+    page = browser.new_page()
+    log_in(page, live)
+    records = [i for i in live.api("/api/queue?kind=record&limit=1000") if i["suggestion"]["link"]]
+    record = next(i for i in records if len(live.api(f"/api/items/{i['item_id']}")["link_candidates"]) > 1)
+    other = live.api(f"/api/items/{record['item_id']}")["link_candidates"][1]
+    page.goto(f"{live.url}/items/{record['item_id']}")
+    assert page.locator(".box-link").count() == 1 and other["name"] not in page.locator("#link-cell").inner_text()
+    page.select_option("#link-choice", index=2)  # "no link", the linked cell, then the other candidates
+    page.locator("#link-choice").blur()
+    page.screenshot(path=SHOTS / "record.png")
+    press(page, "a")
+    state = live.api(f"/api/items/{record['item_id']}")
+    assert state["status"] == "corrected" and state["link_cell"]["name"] == other["name"]
+    assert {k: state["state"]["payload"]["link"][k] for k in ("table_id", "row", "col")} == {
+        k: other[k] for k in ("table_id", "row", "col")
+    }
 
 
 def test_two_reviewers_on_one_item_see_the_conflict_and_lose_nothing(live, browser):

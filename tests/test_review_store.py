@@ -147,9 +147,117 @@ def test_correcting_a_sentence_re_derives_its_findings(review, review_out):
     assert r.reviser.wait_idle()
     revised = json.loads((review_out / "review" / "docs" / f"{finding['doc_id']}.json").read_text(encoding="utf-8"))
     assert not any(m["sentence_id"] == sentence.ref and m["label"] == "PERCENT" for m in revised["mentions"])
+    current = r.reviser.current(finding["doc_id"])  # what the record screen's link candidates are drawn from
+    assert len(current.mentions) == len(revised["mentions"])
+    assert not any(m.sentence_id == sentence.ref and m.label == "PERCENT" for m in current.mentions)
     after = [f["item_id"] for f in client.get("/api/queue?kind=finding&limit=10").json()]
     assert finding["item_id"] not in after and len(after) == len(findings) - 1
     assert client.get(f"/api/items/{finding['item_id']}").status_code == 200  # its history stays reachable
+
+
+def test_records_show_their_linked_cell_and_re_link(review, review_out, tmp_path):
+    r, client = review
+    records = client.get("/api/queue?kind=record&limit=1000").json()
+    linked = [i for i in records if i["suggestion"]["link"] and i["suggestion"]["label"] == "AMOUNT"]
+    assert linked and any(not i["suggestion"]["link"] for i in records)
+    item = next(i for i in linked if len(client.get(f"/api/items/{i['item_id']}").json()["link_candidates"]) > 1)
+    full = client.get(f"/api/items/{item['item_id']}").json()
+    cell, link = full["link_cell"], item["suggestion"]["link"]
+    assert (cell["table_id"], cell["row"], cell["col"]) == (link["table_id"], link["row"], link["col"])
+    assert cell["title"] and cell["name"] and cell["column"] and cell["raw"]
+    assert {b["role"] for b in item["boxes"]} >= {"value", "link"}
+    link_box = next(b for b in item["boxes"] if b["role"] == "link")
+    assert link_box["page"] == cell["page"]
+    keys = [(c["table_id"], c["row"], c["col"]) for c in full["link_candidates"]]
+    assert keys[0] == (link["table_id"], link["row"], link["col"])  # the linked cell is the best candidate
+    page = client.get(f"/items/{item['item_id']}").text
+    assert 'id="link-choice"' in page and "box-link" in page and cell["name"] in page and ">no link</option>" in page
+
+    other = full["link_candidates"][1]
+    chosen = {k: other[k] for k in ("table_id", "row", "col")}
+    bogus = decide(client, item["item_id"], "correct", 0, link={"table_id": "t99", "row": 1, "col": 1})
+    assert bogus.status_code == 422
+    assert decide(client, item["item_id"], "correct", 0, link=chosen).status_code == 200
+    state = client.get(f"/api/items/{item['item_id']}").json()
+    assert state["state"]["payload"]["link"] == {"doc_id": item["doc_id"], **chosen}
+    assert state["link_cell"]["name"] == other["name"]
+    unlinked = next(i for i in linked if i["item_id"] != item["item_id"])
+    assert decide(client, unlinked["item_id"], "correct", 0, link=None).status_code == 200
+    assert client.get(f"/api/items/{unlinked['item_id']}").json()["link_cell"] is None
+
+    sentence_of = {i.ref: i for i in r.index.of_kind("sentence")}
+    for record in (item, unlinked):
+        sentence = sentence_of[r.index.get(record["item_id"]).context["sentence_id"]]
+        decide(client, sentence.item_id, "accept", r.store.state(sentence.item_id).version)
+    exported = {}
+    for fmt in ("gold", "prodigy", "labelstudio"):
+        out = tmp_path / f"links.{fmt}"
+        result = CliRunner().invoke(cli, ["review", "export", str(review_out), "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        rows = json.loads(text) if fmt == "labelstudio" else [json.loads(line) for line in text.splitlines()]
+        exported[fmt] = [
+            link
+            for row in rows
+            for link in (row.get("links") or row.get("meta", {}).get("links") or row.get("data", {}).get("links") or [])
+        ]
+    gold = exported["gold"]
+    assert exported["prodigy"] == exported["labelstudio"] == gold
+    assert all(set(g) == {"label", "start", "end", "text", "cells"} for g in gold)
+    chosen_key = f"{item['doc_id'][:16]}/{chosen['table_id']}/r{chosen['row']}/c{chosen['col']}"
+    assert chosen_key in [c for g in gold for c in g["cells"]]
+    assert [] in [g["cells"] for g in gold]  # "no link" is exported as no cell
+    texts = {g["text"] for g in gold}
+    assert item["suggestion"]["raw"] in texts and unlinked["suggestion"]["raw"] in texts
+
+
+def test_documents_without_page_images_show_the_text_around_the_locator(tmp_path, monkeypatch):
+    """An HTML disclosure (seed 000 rendered by scripts/docgen.py) run through the pipeline: its pages are virtual, so
+    the page pane shows the locator and the text or table row around it, and nothing opens the source with pymupdf."""
+    import sys
+
+    import pymupdf
+
+    from conftest import ROOT, SEEDS
+    from extract.dataset.export import write_dataset
+    from extract.pipeline import process
+
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from docgen import HtmlWriter
+    from render_seed import render
+
+    source = tmp_path / "seed000.html"
+    render(next(SEEDS.glob("000_*.txt")), source, HtmlWriter())
+    write_dataset([process(source)], tmp_path / "out")
+
+    def no_pymupdf(*args, **kwargs):
+        raise AssertionError("pymupdf opened a source without printed pages")
+
+    monkeypatch.setattr(pymupdf, "open", no_pymupdf)
+    app = create_app(tmp_path / "out")
+    client = TestClient(app, headers={"Authorization": f"Bearer {app.state.review.store.add_user('alice')}"})
+    index = app.state.review.index
+
+    sentence = next(i for i in index.of_kind("sentence") if i.suggestion["spans"])
+    page = client.get(f"/items/{sentence.item_id}").text
+    assert "no page image" in page and sentence.context["locator"].startswith("/html/body/")
+    assert f"<code>{sentence.context['locator']}</code>" in page and 'class="here"' in page and "<svg" not in page
+    assert client.get(f"/pages/{sentence.doc_id}/1.png").status_code == 404
+
+    cell = index.of_kind("cell")[0]
+    page = client.get(f"/items/{cell.item_id}").text
+    title = next(t.title for t in app.state.review.folder.document(cell.doc_id).tables if t.table_id == cell.ref.split(":")[0])
+    assert title in page and cell.suggestion["raw"] in page and cell.context["locator"] in page
+    assert '<td class="here"' in page
+
+    record = next(i for i in index.of_kind("record") if i.suggestion["link"])
+    page = client.get(f"/items/{record.item_id}").text
+    assert page.count('class="page text-view') == 2 and "the linked cell at" in page
+    finding = index.of_kind("finding")[0]
+    locator = next(e["locator"] for e in finding.suggestion["evidence"] if e.get("locator"))
+    assert f"<code>{locator}</code>" in client.get(f"/items/{finding.item_id}").text
 
 
 @pytest.mark.parametrize("fmt", ["gold", "prodigy", "labelstudio"])
@@ -182,6 +290,35 @@ def test_export_import_round_trip(review, review_out, review_dataset, tmp_path, 
     served = create_app(fresh).state.review  # a server started after the import re-derives the imported documents
     assert served.reviser.wait_idle()
     assert (fresh / "review" / "docs" / f"{queue[0]['doc_id']}.json").is_file()
+
+
+def test_finding_verdicts_export(review, review_out, tmp_path):
+    import pyarrow.parquet as pq
+
+    _, client = review
+    findings = client.get("/api/queue?kind=finding&limit=2").json()
+    assert len(findings) == 2
+    out = tmp_path / "verdicts.jsonl"
+
+    def export() -> list[dict]:
+        result = CliRunner().invoke(cli, ["review", "export", str(review_out), "--format", "findings", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    decide(client, findings[0]["item_id"], "accept", 0, verdict="rounding", note="printed to 0.01")
+    decide(client, findings[1]["item_id"], "skip", 0)
+    assert [x["item_id"] for x in export()] == [findings[0]["item_id"]]  # a skip is no verdict
+    noted = {"action": "correct", "base_version": 0, "payload": {"verdict": "table_error"}, "note": "OCR read 8 as 3"}
+    assert client.post(f"/api/items/{findings[1]['item_id']}/decision", json=noted).status_code == 200
+    lines = export()
+    assert [(x["item_id"], x["verdict"], x["note"]) for x in lines] == [
+        (findings[0]["item_id"], "rounding", "printed to 0.01"),
+        (findings[1]["item_id"], "table_error", "OCR read 8 as 3"),
+    ]
+    keys = {(f["doc_id"], f["finding_id"]): f["check_id"] for f in pq.read_table(review_out / "findings.parquet").to_pylist()}
+    for x, f in zip(lines, findings, strict=True):
+        assert keys[(x["doc_id"], x["finding_id"])] == x["check_id"] == f["suggestion"]["check_id"]
+        assert x["reviewer"] == "alice" and x["reviewed_at"].endswith("+00:00")
 
 
 def test_tables_written_as_folders_of_parts_read_the_same(review_out):

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from extract.review.dataset import NotInDataset, OutputFolder
 from extract.review.decisions import VERDICTS, InvalidDecision, decision_after
 from extract.review.items import KINDS, Box, ItemIndex, ReviewItem, balanced, dataset_items
+from extract.review.links import cell_view, checked_link, has_page_images, line_item, link_candidates, text_view
 from extract.review.revise import Reviser
 from extract.review.store import OPEN, REVIEWED, Conflict, Entry, ItemState, NothingToUndo, Store, User
 from extract.tag.spans import LABELS
@@ -104,7 +105,20 @@ class Review:
             out.append((item, identical[item.group] if item.group else 1))
         return out
 
+    def record_link(self, item: ReviewItem, link: dict | None) -> dict | None:
+        """The cell a record's link points at, as the screen shows it (None without a link)."""
+        if not link:
+            return None
+        doc = self.reviser.current(item.doc_id)
+        found = line_item(doc, link["table_id"], link["row"], link["col"])
+        return cell_view(doc, found) if found else None
+
     def decide(self, item: ReviewItem, who: User, decision: DecisionIn, apply_all: bool = False) -> dict:
+        if item.kind == "record" and decision.action == "correct" and "link" in decision.payload:
+            try:
+                decision.payload["link"] = checked_link(self.reviser.current(item.doc_id), decision.payload["link"])
+            except ValueError as exc:
+                raise InvalidDecision(str(exc)) from exc
         if decision.action == "undo":
             event = self.store.undo(item_id=item.item_id, user=who.name, base_version=decision.base_version, note=decision.note)
         else:
@@ -295,6 +309,7 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
         request: Request, who: Principal, item: ReviewItem, status: int = 200, identical: int = 1, **extra
     ) -> HTMLResponse:
         state = review.store.state(item.item_id)
+        shown = shown_content(item, state)
         return render(
             request,
             who,
@@ -303,8 +318,10 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
             item=item,
             state=state,
             identical=identical,
-            shown=shown_content(item, state),
-            pages=page_panels(item),
+            shown=shown,
+            link=review.record_link(item, shown.get("link")) if item.kind == "record" else None,
+            link_options=link_candidates(review.reviser.current(item.doc_id), item.ref) if item.kind == "record" else [],
+            pages=page_panels(item, shown.get("link") if item.kind == "record" else None),
             labels=LABELS,
             verdicts=VERDICTS,
             history=review.store.events(item.item_id),
@@ -319,9 +336,11 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
             return {"spans": [{k: s[k] for k in ("start", "end", "label")} for s in item.suggestion["spans"]], "complete": True}
         return item.suggestion
 
-    def page_panels(item: ReviewItem) -> list[dict]:
-        pages = list(dict.fromkeys(b.page for b in item.boxes)) or ([item.page] if item.page else [])
+    def page_panels(item: ReviewItem, link: dict | None = None) -> list[dict]:
         doc = review.folder.document(item.doc_id)
+        if not has_page_images(doc):
+            return text_panels(item, link)
+        pages = list(dict.fromkeys(b.page for b in item.boxes)) or ([item.page] if item.page else [])
         panels = []
         for page in pages[:3]:
             size = doc.pages[page - 1]
@@ -335,6 +354,19 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
                     "crop": focus_crop(boxes, size.width, size.height),
                 }
             )
+        return panels
+
+    def text_panels(item: ReviewItem, link: dict | None) -> list[dict]:
+        """The page pane of a document without page images (DOCX, XLSX, HTML): the text around each locator."""
+        doc = review.reviser.current(item.doc_id)
+        if item.kind == "finding":
+            evidence = [e for e in item.suggestion["evidence"] if e.get("locator")]
+            return [{"text": {"locator": e["locator"], "sentences": [{"text": e["text"], "here": True}]}} for e in evidence]
+        panels = [{"text": text_view(doc, item.kind, item.ref, item.context.get("locator"))}]
+        linked = review.record_link(item, link)
+        if linked:
+            ref = f"{linked['table_id']}:{linked['row']}:{linked['col']}"
+            panels.append({"text": text_view(doc, "link", ref, linked["locator"]), "role": "link"})
         return panels
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)
@@ -414,9 +446,12 @@ def create_app(out_dir: Path, source_roots: list[Path] | None = None) -> FastAPI
     def api_item(item_id: str, who: ApiUser) -> JSONResponse:
         item = review.item(item_id)
         state = review.store.state(item_id)
-        return JSONResponse(
-            {**item.public(), "version": state.version, "status": state.status, "state": state.state, "reviewed_by": state.user}
-        )
+        out = {**item.public(), "version": state.version, "status": state.status, "state": state.state, "reviewed_by": state.user}
+        if item.kind == "record":
+            link = (state.state["payload"] if state.state and state.state["action"] != "reject" else item.suggestion).get("link")
+            out["link_cell"] = review.record_link(item, link)
+            out["link_candidates"] = link_candidates(review.reviser.current(item.doc_id), item.ref)
+        return JSONResponse(out)
 
     @app.post("/api/items/{item_id}/decision")
     def api_decide(item_id: str, decision: DecisionIn, who: ApiUser) -> JSONResponse:

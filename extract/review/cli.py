@@ -23,6 +23,7 @@ class Format(StrEnum):
     GOLD = "gold"
     PRODIGY = "prodigy"
     LABELSTUDIO = "labelstudio"
+    FINDINGS = "findings"
 
 
 def _store(out_dir: Path) -> Store:
@@ -68,15 +69,18 @@ def add_user(
 def export(
     out_dir: Path = OUT_DIR,
     fmt: Format = typer.Option(
-        Format.GOLD, "--format", help="gold (annotations/gold JSONL), prodigy (JSONL) or labelstudio (JSON)."
+        Format.GOLD,
+        "--format",
+        help="gold (annotations/gold JSONL), prodigy (JSONL), labelstudio (JSON), or findings (the verdicts on findings, JSONL).",
     ),
     out: Path = typer.Option(..., "-o", "--out", help="File to write."),
 ) -> None:
-    """Write the reviewed sentences (accepted, corrected or rejected) in one of the exchange formats."""
+    """Write the reviewed sentences (accepted, corrected or rejected) in one of the exchange formats, or the
+    verdicts on findings."""
     from extract.review.exchange import export_reviewed
 
     n = export_reviewed(out_dir, fmt.value, out)
-    console.print(f"{n} reviewed sentences → {out}")
+    console.print(f"{n} {'decided findings' if fmt == Format.FINDINGS else 'reviewed sentences'} → {out}")
 
 
 @app.command("import")
@@ -89,6 +93,9 @@ def import_(
     """Log the sentences of an exchange file as decisions (each on the item's current version)."""
     from extract.review.exchange import import_reviewed
 
+    if fmt == Format.FINDINGS:
+        err_console.print("[red]verdicts on findings are exported, not imported: --format gold, prodigy or labelstudio[/red]")
+        raise typer.Exit(2)
     report = import_reviewed(out_dir, fmt.value, file, user)
     console.print(
         f"{report.applied} decisions logged, {report.unchanged} already so, {report.unmatched} sentences not in this dataset"

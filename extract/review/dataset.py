@@ -22,6 +22,8 @@ from extract.ocr.images import ImageGroup, images_to_pdf, is_image
 from extract.parse.document import file_id
 from extract.pipeline import collect_inputs
 
+IMAGE_FORMATS = ("pdf", "image")
+"""Source formats with printed pages, which the page pane shows as images."""
 TABLES = ("documents", "sentences", "mentions", "records", "cells", "line_items", "findings")
 PAGE_ZOOM = 2.0
 """Page images are rendered at 144 dpi: sharp enough to read a digit, small enough to load fast."""
@@ -39,6 +41,7 @@ class DocumentInfo:
     kind: str
     issuer: str | None
     year: int | None
+    source_format: str = "pdf"
 
 
 class OutputFolder:
@@ -53,7 +56,15 @@ class OutputFolder:
         self.page_cache = self.review_dir / "pages"
         self.source_roots = [*(source_roots or []), Path.cwd(), *self.root.parents]
         self.documents = {
-            row["doc_id"]: DocumentInfo(row["doc_id"], row["path"], row["pages"] or 0, row["kind"], row["issuer"], row["year"])
+            row["doc_id"]: DocumentInfo(
+                row["doc_id"],
+                row["path"],
+                row["pages"] or 0,
+                row["kind"],
+                row["issuer"],
+                row["year"],
+                row.get("source_format") or "pdf",
+            )
             for row in self.table("documents")
             if row["status"] == "ok" and row["doc_id"]
         }
@@ -110,8 +121,11 @@ class OutputFolder:
         return None
 
     def page_image(self, doc_id: str, page: int) -> Path:
-        """A PNG of one page, rendered on first use and kept in `review/pages/`."""
+        """A PNG of one page, rendered on first use and kept in `review/pages/`. Documents without printed pages
+        (DOCX, XLSX, HTML: their pages are virtual) have none."""
         info = self.info(doc_id)
+        if info.source_format not in IMAGE_FORMATS:
+            raise NotInDataset(f"{doc_id[:12]} is a {info.source_format} document: it has no page images")
         if not 1 <= page <= info.pages:
             raise NotInDataset(f"{doc_id[:12]} has no page {page}")
         target = self.page_cache / f"{doc_id}-{page}.png"

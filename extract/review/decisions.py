@@ -1,12 +1,15 @@
 """What a decision on an item says, checked against the item: the `after` the event log records.
 
 accept takes the model's suggestion as it is (spelled out in the event, so the log alone says what was accepted);
-correct carries the reviewer's version; reject says why; skip says nothing. A finding's decision is a verdict.
+correct carries the reviewer's version; reject says why; skip says nothing. A finding's decision is a verdict. A
+record's decision carries its link: the suggested cell on accept, the reviewer's choice ({table_id, row, col}, or null
+for no link) on a correction — checked against the document's cells by `extract.review.links.checked_link`.
 """
 
 from __future__ import annotations
 
 from extract.review.items import CELL_FIELDS, RECORD_FIELDS, ReviewItem
+from extract.review.links import LINK_KEYS
 from extract.tag.spans import LABELS
 
 VERDICTS = {
@@ -57,8 +60,10 @@ def _sentence(item: ReviewItem, action: str, payload: dict) -> dict:
 
 
 def _fields(item: ReviewItem, action: str, payload: dict) -> dict:
-    names = RECORD_FIELDS if item.kind == "record" else CELL_FIELDS
+    names = (*RECORD_FIELDS, "link") if item.kind == "record" else CELL_FIELDS
     values = {name: item.suggestion.get(name) for name in names}
+    if item.kind == "record" and values["link"]:
+        values["link"] = {k: values["link"][k] for k in LINK_KEYS}
     if action == "correct":
         unknown = set(payload) - set(names)
         if unknown:

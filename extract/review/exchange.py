@@ -2,19 +2,25 @@
 
 * gold — one line per accepted or corrected sentence, as in annotations/gold (text, spans with offsets, relations,
   doc/section provenance) plus `reviewer`, `reviewed_at` and `complete`. Relations are not reviewed in the app: they
-  are the record builder's rules applied to the reviewed spans (`relations_by: "rules"`).
-* prodigy — Prodigy's `ner.manual` task format: text, spans, `answer` (accept / reject), `meta`, hashes.
+  are the record builder's rules applied to the reviewed spans (`relations_by: "rules"`). `links`: the table cells
+  of the sentence's reviewed records, shaped like annotations/grounding (label, offsets, text, `cells`: the chosen
+  cell as "<doc_id[:16]>/<table_id>/r<row>/c<col>", or none for "no link").
+* prodigy — Prodigy's `ner.manual` task format: text, spans, `answer` (accept / reject), `meta` (with `links`), hashes.
 * labelstudio — a task list for a `Labels` config over `text` (docs/review.md has the config): the reviewed spans as
-  the annotation, the model's as the prediction (with `model_version` and `score`).
+  the annotation, the model's as the prediction (with `model_version` and `score`); `data.links` as in gold.
 
-Import reads any of the three back and logs each sentence as a decision on the item's current version.
+`findings` writes the verdicts on findings instead: one JSONL line per decided finding (check_id, the dataset's
+doc_id and finding_id, verdict, note, reviewer, time); it is not imported.
+
+Import reads any of the three sentence formats back and logs each sentence as a decision on the item's current version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,11 +28,15 @@ from extract.records.attributes import VALUE_LABELS, value_attributes
 from extract.records.link import link
 from extract.review.dataset import OutputFolder
 from extract.review.decisions import InvalidDecision, decision_after
-from extract.review.items import ReviewItem, dataset_items
+from extract.review.items import ItemIndex, ReviewItem, dataset_items
+from extract.review.links import cell_key
+from extract.review.revise import derived_items, saved_revisions
 from extract.review.store import Conflict, Entry, ItemState, Store
 from extract.tag.spans import Span
 
-FORMATS = ("gold", "prodigy", "labelstudio")
+FORMATS = ("gold", "prodigy", "labelstudio", "findings")
+ACCEPTED = ("accepted", "corrected")
+"""The decisions that say what an item is (a rejection says only what it is not)."""
 
 
 @dataclass
@@ -35,6 +45,7 @@ class Reviewed:
     state: ItemState
     kind: str
     source: str
+    links: list[dict] = field(default_factory=list)
 
     @property
     def payload(self) -> dict:
@@ -45,17 +56,49 @@ class Reviewed:
         return self.payload.get("spans", []) if self.state.status != "rejected" else []
 
 
+def all_items(folder: OutputFolder) -> ItemIndex:
+    """The dataset's items, with the records and findings of the documents revised in review."""
+    index = ItemIndex(dataset_items(folder.table))
+    for doc_id, doc in saved_revisions(folder).items():
+        index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
+    return index
+
+
+def grounding_line(item: ReviewItem, payload: dict) -> dict:
+    """A reviewed record's link as annotations/grounding writes an amount's cells."""
+    start, end = item.context["value_span"]
+    link = payload.get("link")
+    return {"label": item.suggestion["label"], "start": start, "end": end, "text": item.suggestion["raw"]} | {
+        "cells": [cell_key(link)] if link else []
+    }
+
+
+def reviewed_links(index: ItemIndex, store: Store) -> dict[str, list[dict]]:
+    """The links of the accepted and corrected records, by sentence_id, in sentence order."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for item_id, state in store.states("record").items():
+        item = index.get(item_id)
+        if item is None or state.status not in ACCEPTED or item.context.get("value_span") is None:
+            continue
+        out[item.context["sentence_id"]].append(grounding_line(item, state.state["payload"]))
+    return {sid: sorted(lines, key=lambda line: (line["start"], line["end"])) for sid, lines in out.items()}
+
+
 def reviewed_sentences(out_dir: Path) -> list[Reviewed]:
     folder = OutputFolder(out_dir)
-    states = Store(folder.root / "review.sqlite").states("sentence")
-    items = {i.item_id: i for i in dataset_items(folder.table) if i.kind == "sentence"}
+    store = Store(folder.root / "review.sqlite")
+    states = store.states("sentence")
+    index = all_items(folder)
+    items = {i.item_id: i for i in index.of_kind("sentence")}
+    links = reviewed_links(index, store)
     out = []
     for item_id, state in sorted(states.items(), key=lambda kv: kv[1].ts or 0):
         item = items.get(item_id)
         if item is None or state.status == "open":
             continue
         info = folder.documents.get(item.doc_id)
-        out.append(Reviewed(item, state, info.kind if info else "", Path(info.path).name if info else ""))
+        source = Path(info.path).name if info else ""
+        out.append(Reviewed(item, state, info.kind if info else "", source, links.get(item.ref, [])))
     return out
 
 
@@ -86,6 +129,7 @@ def gold_line(r: Reviewed) -> dict:
         "relations_by": "rules",
         "reviewed": True,
         "complete": bool(r.payload.get("complete", True)),
+        "links": r.links,
         "reviewer": r.state.user,
         "reviewed_at": _when(r.state.ts),
         "item_id": r.item.item_id,
@@ -107,6 +151,7 @@ def prodigy_line(r: Reviewed) -> dict:
             "sentence_id": r.item.ref,
             "page": r.item.page,
             "complete": bool(r.payload.get("complete", True)),
+            "links": r.links,
         },
         "_input_hash": _hash(r.item.text),
         "_task_hash": _hash(r.item.text, json.dumps(r.spans, sort_keys=True)),
@@ -132,7 +177,7 @@ def labelstudio_task(r: Reviewed, n: int) -> dict:
     text = r.item.text
     return {
         "id": n,
-        "data": {"text": text, "item_id": r.item.item_id, "doc_id": r.item.doc_id, "sentence_id": r.item.ref},
+        "data": {"text": text, "item_id": r.item.item_id, "doc_id": r.item.doc_id, "sentence_id": r.item.ref, "links": r.links},
         "annotations": [
             {
                 "result": _ls_result(r.spans, text),
@@ -148,7 +193,36 @@ def labelstudio_task(r: Reviewed, n: int) -> dict:
     }
 
 
+def finding_verdicts(out_dir: Path) -> list[dict]:
+    """One line per decided finding, in decision order: its verdict, note, reviewer and time."""
+    folder = OutputFolder(out_dir)
+    store = Store(folder.root / "review.sqlite")
+    index = all_items(folder)
+    lines = []
+    for item_id, state in sorted(store.states("finding").items(), key=lambda kv: kv[1].ts or 0):
+        item = index.get(item_id)
+        if item is None or state.status not in ACCEPTED:
+            continue
+        payload = state.state["payload"]
+        decided = next((e for e in reversed(store.events(item_id)) if e["version"] == state.version), {})
+        lines.append(
+            {
+                "check_id": item.suggestion["check_id"],
+                "doc_id": item.doc_id,
+                "finding_id": item.context.get("finding_id"),
+                "item_id": item_id,
+                "verdict": payload.get("verdict"),
+                "note": payload.get("note") or decided.get("note") or "",
+                "reviewer": state.user,
+                "reviewed_at": _when(state.ts),
+            }
+        )
+    return lines
+
+
 def export_reviewed(out_dir: Path, fmt: str, out: Path) -> int:
+    if fmt == "findings":
+        return _write_jsonl(out, finding_verdicts(out_dir))
     reviewed = reviewed_sentences(out_dir)
     if fmt == "gold":
         reviewed = [r for r in reviewed if r.state.status != "rejected"]
@@ -163,6 +237,10 @@ def export_reviewed(out_dir: Path, fmt: str, out: Path) -> int:
         return len(reviewed)
     else:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    return _write_jsonl(out, lines)
+
+
+def _write_jsonl(out: Path, lines: list[dict]) -> int:
     out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     return len(lines)
 

@@ -100,19 +100,36 @@ def sentence_items(sentences: list[dict], mentions: list[dict]) -> list[ReviewIt
                 score=sentence_score(m["confidence"] for m in spans),
                 model_version=spans[0]["tagger"] if spans else "",
                 boxes=_box(s, "sentence") + [b for m in spans for b in _box(m, m["label"])],
-                context={"section_path": s["section_path"]},
+                context={"section_path": s["section_path"], "locator": s.get("locator")},
                 group=key if counts[key] > 1 else None,
             )
         )
     return items
 
 
-def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
-    """Records, each with the SUBJECT spans of its sentence to re-link to, and the tagger that made its spans."""
+def record_link(record: dict) -> dict | None:
+    """The line item a record restates ({doc_id, table_id, row, col, score}), None when it restates none."""
+    if record.get("link_table_id") is None:
+        return None
+    return {
+        "doc_id": record["link_doc_id"],
+        "table_id": record["link_table_id"],
+        "row": record["link_row"],
+        "col": record["link_col"],
+        "score": record["link_score"],
+    }
+
+
+def record_items(records: list[dict], mentions: list[dict], line_items: list[dict]) -> list[ReviewItem]:
+    """Records, each with the SUBJECT spans of its sentence to re-link to, the tagger that made its spans, and the
+    box of the table cell it is linked to next to its own."""
+    cell_at = {(li["doc_id"], li["table_id"], li["row"], li["col"]): li for li in line_items}
     subjects: dict[tuple[str, str], list[str]] = defaultdict(list)
     tagger: dict[str, str] = {}
+    offsets: dict[str, tuple[int, int]] = {}
     for m in mentions:
         tagger[m["mention_id"]] = m["tagger"]
+        offsets[m["mention_id"]] = (m["start"], m["end"])
         if m["label"] == "SUBJECT":
             subjects[(m["doc_id"], m["sentence_id"])].append(m["text"])
     return [
@@ -123,12 +140,16 @@ def record_items(records: list[dict], mentions: list[dict]) -> list[ReviewItem]:
             ref=r["record_id"],
             page=r["page"],
             text=r["sentence"],
-            suggestion={"raw": r["raw"], "label": r["label"], **{k: r[k] for k in RECORD_FIELDS}},
+            suggestion={"raw": r["raw"], "label": r["label"], **{k: r[k] for k in RECORD_FIELDS}, "link": record_link(r)},
             score=r["confidence"],
             model_version=next((tagger[m] for m in r["mention_ids"] or [] if m in tagger), ""),
-            boxes=_box(r, "value"),
+            boxes=_box(r, "value")
+            + _box(cell_at.get((r["link_doc_id"], r["link_table_id"], r["link_row"], r["link_col"]), {}), "link"),
             context={
                 "section_path": r["section_path"],
+                "locator": r.get("locator"),
+                "sentence_id": r["sentence_id"],
+                "value_span": offsets.get((r["mention_ids"] or [""])[0]),
                 "subject_options": subjects[(r["doc_id"], r["sentence_id"])],
                 "subject_from_context": bool(r["subject_from_context"]),
             },
@@ -174,6 +195,7 @@ def cell_items(line_items: list[dict], cells: list[dict], parser_version: dict[s
                 score=score,
                 model_version=f"parser {parser_version.get(li['doc_id'], '')}".strip(),
                 boxes=_box(li, "value") + (_box(label, "name") if label and label["col"] != li["col"] else []),
+                context={"locator": li.get("locator")},
             )
         )
     return items
@@ -208,6 +230,7 @@ def finding_items(findings: list[dict], parser_version: dict[str, str]) -> list[
                 score=finding_score(f["severity"], f["delta"]),
                 model_version=f"parser {parser_version.get(f['doc_id'], '')}".strip(),
                 boxes=boxes,
+                context={"finding_id": f["finding_id"]},
             )
         )
     return items
@@ -219,7 +242,7 @@ def dataset_items(table: Callable[[str], list[dict]]) -> list[ReviewItem]:
     mentions = table("mentions")
     return (
         sentence_items(table("sentences"), mentions)
-        + record_items(table("records"), mentions)
+        + record_items(table("records"), mentions, table("line_items"))
         + cell_items(table("line_items"), table("cells"), parser)
         + finding_items(table("findings"), parser)
     )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from extract.dataset.export import finding_rows, mention_rows, record_rows
+from extract.dataset.export import finding_rows, line_item_rows, mention_rows, record_rows
 from extract.model import Document, Mention
 from extract.reconcile import registered_checks, run_checks
 from extract.records.build import build_records
@@ -24,6 +25,8 @@ from extract.review.store import REVIEWED, Store
 
 log = logging.getLogger(__name__)
 
+RECENT_REVISIONS = 6
+"""Revised documents kept in memory for the record screen (a revision on disk is read again after that)."""
 SpanFix = list[dict] | None
 """A reviewed sentence's spans ({"start", "end", "label"}), or None when it was rejected (no narrative there)."""
 
@@ -69,7 +72,18 @@ def revise(
 
 def derived_items(doc: Document, parser_version: dict[str, str]) -> list[ReviewItem]:
     """The record and finding items of a (revised) Document."""
-    return record_items(record_rows(doc), mention_rows(doc)) + finding_items(finding_rows(doc), parser_version)
+    records = record_items(record_rows(doc), mention_rows(doc), line_item_rows(doc))
+    return records + finding_items(finding_rows(doc), parser_version)
+
+
+def saved_revisions(folder: OutputFolder) -> dict[str, Document]:
+    """The revised documents written by earlier sessions (`review/docs/<doc_id>.json`), by doc_id."""
+    out = {}
+    for doc_id in folder.documents:
+        path = folder.review_dir / "docs" / f"{doc_id}.json"
+        if path.is_file() and not path.is_symlink():
+            out[doc_id] = Document.model_validate_json(path.read_bytes())
+    return out
 
 
 class Reviser:
@@ -87,6 +101,7 @@ class Reviser:
         self.folder, self.store, self.index, self.settle = folder, store, index, settle
         self.out = folder.review_dir / "docs"
         self._pending: set[str] = set()
+        self._recent: OrderedDict[str, Document] = OrderedDict()
         self._wake = threading.Condition()
         self._busy = False
         self._on_error = on_error or (lambda doc_id, exc: log.exception("revising %s failed", doc_id, exc_info=exc))
@@ -101,14 +116,34 @@ class Reviser:
             item = self.index.get(state.item_id)
             if item is not None and item.kind in ("sentence", "cell"):
                 last_change[item.doc_id] = max(last_change.get(item.doc_id, 0.0), state.ts or 0.0)
+        revised = saved_revisions(self.folder)
+        for doc_id, doc in revised.items():
+            self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
         for doc_id in self.folder.documents:
             path = self.out / f"{doc_id}.json"
-            revised = path.is_file() and not path.is_symlink()
-            if revised:
-                doc = Document.model_validate_json(path.read_bytes())
-                self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
-            if doc_id in last_change and (not revised or path.stat().st_mtime < last_change[doc_id]):
+            if doc_id in last_change and (doc_id not in revised or path.stat().st_mtime < last_change[doc_id]):
                 self.request(doc_id)
+
+    def current(self, doc_id: str) -> Document:
+        """The document as reviewed so far: its revision when there is one (the last few kept in memory), else as the
+        run wrote it."""
+        with self._wake:
+            if doc_id in self._recent:
+                self._recent.move_to_end(doc_id)
+                return self._recent[doc_id]
+        path = self.out / f"{doc_id}.json"
+        if not path.is_file() or path.is_symlink():
+            return self.folder.document(doc_id)
+        doc = Document.model_validate_json(path.read_bytes())
+        self._remember(doc)
+        return doc
+
+    def _remember(self, doc: Document) -> None:
+        with self._wake:
+            self._recent[doc.doc_id] = doc
+            self._recent.move_to_end(doc.doc_id)
+            while len(self._recent) > RECENT_REVISIONS:
+                self._recent.popitem(last=False)
 
     def request(self, doc_id: str) -> None:
         with self._wake:
@@ -155,5 +190,6 @@ class Reviser:
         partial = target.with_suffix(".part")
         partial.write_text(doc.model_dump_json(), encoding="utf-8")
         partial.replace(target)
+        self._remember(doc)
         self.index.replace(doc_id, {"record", "finding"}, derived_items(doc, {doc_id: doc.parser_version}))
         return doc

@@ -83,6 +83,11 @@
       fields[name] = input.value;
       if (String(before === null || before === undefined ? "" : before) !== input.value) changed = true;
     });
+    const choice = document.getElementById("link-choice");
+    if (choice && choice.value !== choice.dataset.suggested) {
+      fields.link = JSON.parse(choice.value);
+      changed = true;
+    }
     return { action: changed ? "correct" : "accept", payload: changed ? fields : {} };
   }
 
