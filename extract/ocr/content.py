@@ -28,12 +28,13 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pymupdf
 
-from extract.ocr.engine import OcrEngine, OcrLine, PixelBBox
+from extract.ocr.cells import CellReread, Piece, Wall, reread_broken, split_at_rulings, usual_decimals
+from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
 from extract.ocr.numbers import normalize_amount
 from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
@@ -60,6 +61,8 @@ class OcrContent:
     skew: float
     timings: PageTimings
     dpi: int
+    rereads: list[CellReread] = field(default_factory=list)
+    """Cells read again from their crop (`extract.ocr.cells`), boxes in points."""
 
 
 def ocr_page_content(page: pymupdf.Page, engine: OcrEngine, dpi: int = 200) -> PageContent:
@@ -81,8 +84,14 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     start = time.perf_counter()
     scale = page.rect.width / image.shape[1]
     upright = read.prepared.image
-    chars = [ch for line in read.lines for ch in line_chars(line, scale)]
     segments = detect_rulings(upright, [line.bbox for line in read.lines], scale)
+    walls = [Wall(s.pos / scale, s.start / scale, s.end / scale) for s in segments if not s.horizontal]
+    pieces = [piece for line in read.lines for piece in split_at_rulings(line, walls)]
+    rereads: list[CellReread] = []
+    if isinstance(engine, CropRecognizer):
+        decimals = usual_decimals([piece.text for piece in pieces])
+        pieces, rereads = reread_broken(pieces, read.cleaned if read.cleaned is not None else upright, engine, decimals)
+    chars = [ch for piece in pieces for ch in piece_chars(piece, scale)]
     timings.grid = time.perf_counter() - start
     content = PageContent(
         number=page.number + 1,
@@ -93,7 +102,14 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
         segments=segments,
         image_coverage=image_coverage(page),
     )
-    return OcrContent(content=content, rotation=read.rotation, skew=read.prepared.skew, timings=timings, dpi=render_dpi)
+    return OcrContent(
+        content=content,
+        rotation=read.rotation,
+        skew=read.prepared.skew,
+        timings=timings,
+        dpi=render_dpi,
+        rereads=[to_points(r, scale) for r in rereads],
+    )
 
 
 def raster_dpi(page: pymupdf.Page, dpi: int) -> int:
@@ -133,23 +149,56 @@ def box_text(text: str) -> str:
     return ("-" if amount.text.startswith("-") else "") + body + (f".{decimals}" if decimals else "")
 
 
-def line_chars(line: OcrLine, scale: float) -> list[Char]:
-    """One OCR box → pseudo-chars in points (see the module docstring)."""
-    text = box_text(line.text)
+def piece_chars(piece: Piece, scale: float) -> list[Char]:
+    """One piece of an OCR line → pseudo-chars in points (see the module docstring).
+
+    When the piece's normalised text has as many non-space characters as the recogniser gave
+    positions, each char takes its own position; otherwise the text is spread over the piece.
+    """
+    text = box_text(piece.text)
     if not text:
         return []
-    x0, y0, x1, y1 = (v * scale for v in line.bbox)
+    x0, y0, x1, y1 = (v * scale for v in piece.bbox)
     size = (y1 - y0) * FONT_SIZE_PER_BOX_HEIGHT
-    middle = (y0 + y1) / 2
+    top, bottom = (y0 + y1) / 2 - size / 2, (y0 + y1) / 2 + size / 2
+    confidence = piece.confidence
+    if piece.chars and len(text.replace(" ", "")) == len(piece.chars):
+        boxes = iter(piece.chars)
+        chars: list[Char] = []
+        for ch in text:
+            if ch == " ":
+                continue
+            box = next(boxes)
+            chars.append(Char(ch, box.x0 * scale, top, box.x1 * scale, bottom, size, False, confidence))
+        return with_spaces(chars, text)
     weights = [char_weight(ch) for ch in text]
     unit = (x1 - x0) / sum(weights)
-    chars: list[Char] = []
+    chars = []
     x = x0
     for ch, weight in zip(text, weights, strict=True):
         width = weight * unit
-        chars.append(Char(ch, x, middle - size / 2, x + width, middle + size / 2, size, False, line.confidence))
+        chars.append(Char(ch, x, top, x + width, bottom, size, False, confidence))
         x += width
     return chars
+
+
+def with_spaces(chars: list[Char], text: str) -> list[Char]:
+    """Put back the spaces of ``text`` between positioned chars, each filling the gap."""
+    out: list[Char] = []
+    index = 0
+    for i, ch in enumerate(text):
+        if ch != " ":
+            out.append(chars[index])
+            index += 1
+        elif out and index < len(chars) and (i == 0 or text[i - 1] != " "):
+            before, after = out[-1], chars[index]
+            gap_end = max(before.x1, after.x0)
+            out.append(Char(" ", before.x1, before.y0, gap_end, before.y1, before.size, False, before.confidence))
+    return out
+
+
+def to_points(reread: CellReread, scale: float) -> CellReread:
+    return replace(reread, bbox=tuple(v * scale for v in reread.bbox))  # type: ignore[arg-type]
 
 
 # --- rulings -------------------------------------------------------------------------

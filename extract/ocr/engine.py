@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,17 +40,32 @@ class OcrUnavailableError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class CharBox:
+    """Where the recogniser put one character of a line: its left and right edge in pixels.
+
+    From the CTC decoder's time steps (rapidocr's ``return_single_char_box``), so good to a
+    step (≈ 2–3 px on a 200-dpi page): enough to tell which side of a ruling a digit is on.
+    """
+
+    text: str
+    x0: float
+    x1: float
+
+
+@dataclass(frozen=True)
 class OcrLine:
     """One detected text line.
 
     ``bbox`` is the axis-aligned hull of ``quad`` (the detector's 4 corner points,
-    clockwise from top-left), both in pixel coordinates.
+    clockwise from top-left), both in pixel coordinates. ``chars``: the non-space
+    characters of ``text`` with their positions, when the engine gives them (empty otherwise).
     """
 
     text: str
     bbox: PixelBBox
     confidence: float
     quad: tuple[tuple[float, float], ...] = ()
+    chars: tuple[CharBox, ...] = ()
 
 
 @dataclass
@@ -67,6 +82,15 @@ class OcrEngine(Protocol):
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         """Read an RGB ``uint8`` array of shape (h, w, 3) (or a grey (h, w) array)."""
+        ...
+
+
+@runtime_checkable
+class CropRecognizer(Protocol):
+    """An engine that can also read crops that each hold one line (no detection)."""
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """(text, confidence) per crop, in order."""
         ...
 
 
@@ -168,13 +192,24 @@ class RapidOcrEngine:
         bgr = _to_bgr(image)
         start = time.perf_counter()
         with _downloads_forbidden():
-            result = ocr(bgr, use_cls=False)
+            result = ocr(bgr, use_cls=False, return_word_box=True, return_single_char_box=True)
         total = time.perf_counter() - start
         elapse = list(getattr(result, "elapse_list", []) or [])
         det = float(elapse[0] or 0.0) if len(elapse) > 0 else 0.0
         rec = float(elapse[2] or 0.0) if len(elapse) > 2 else 0.0
         self.last_timings = OcrTimings(det=det, rec=rec, total=total)
         return _lines_from_result(result)
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognition only, on crops that each hold one line of text (e.g. one table cell)."""
+        from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+        if not crops:
+            return []
+        recognizer = self._load().text_rec
+        with _downloads_forbidden():
+            result = recognizer(TextRecInput(img=[_to_bgr(crop) for crop in crops]))
+        return [(str(text), float(score)) for text, score in zip(result.txts or (), result.scores, strict=False)]
 
 
 def _to_bgr(image: np.ndarray) -> np.ndarray:
@@ -190,6 +225,24 @@ def _to_bgr(image: np.ndarray) -> np.ndarray:
     raise ValueError(f"unsupported image shape {image.shape}")
 
 
+def _char_boxes(texts: Any, word_results: Any) -> list[tuple[CharBox, ...]]:
+    """Per line, its characters with their x-extent; () where they cannot be matched.
+
+    rapidocr drops the word results of a line that gave none, so they are matched to the
+    lines by their text (the line's text without spaces), in order.
+    """
+    found: list[tuple[CharBox, ...]] = []
+    pending = list(word_results or ())
+    for text in texts:
+        wanted = "".join(str(text).split())
+        boxes: tuple[CharBox, ...] = ()
+        if pending and "".join(str(w[0]) for w in pending[0]) == wanted:
+            words = pending.pop(0)
+            boxes = tuple(CharBox(str(w[0]), float(min(p[0] for p in w[2])), float(max(p[0] for p in w[2]))) for w in words)
+        found.append(boxes)
+    return found
+
+
 def _lines_from_result(result: Any) -> list[OcrLine]:
     import numpy as np
 
@@ -199,7 +252,8 @@ def _lines_from_result(result: Any) -> list[OcrLine]:
     if boxes is None or txts is None or scores is None:
         return []
     lines: list[OcrLine] = []
-    for quad, text, score in zip(boxes, txts, scores, strict=False):
+    chars = _char_boxes(txts, getattr(result, "word_results", None))
+    for quad, text, score, line_chars in zip(boxes, txts, scores, chars, strict=False):
         pts = np.asarray(quad, dtype=float).reshape(-1, 2)
         bbox = (
             float(pts[:, 0].min()),
@@ -213,6 +267,7 @@ def _lines_from_result(result: Any) -> list[OcrLine]:
                 bbox=bbox,
                 confidence=float(score),
                 quad=tuple((float(x), float(y)) for x, y in pts),
+                chars=line_chars,
             )
         )
     return lines

@@ -115,6 +115,8 @@ class UprightRead:
     lines: list[OcrLine]
     """In reading order."""
     timings: PageTimings
+    cleaned: np.ndarray | None = None
+    """What the engine last read when a ``clean`` step was given (``prepared.image`` cleaned)."""
 
     @property
     def rotation(self) -> int:
@@ -128,9 +130,11 @@ class CleanedEngine:
 
     inner: OcrEngine
     clean: Callable[[np.ndarray], np.ndarray]
+    last_cleaned: np.ndarray | None = None
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
-        return self.inner.read(self.clean(image))
+        self.last_cleaned = self.clean(image)
+        return self.inner.read(self.last_cleaned)
 
     @property
     def last_timings(self) -> object:
@@ -169,7 +173,10 @@ def read_upright(
         timings.preprocess += time.perf_counter() - start
         if k:
             ocr_lines = _read(engine, prepared.image, timings)
-    return UprightRead(prepared=prepared, lines=sort_reading_order(ocr_lines), timings=timings)
+    cleaned = engine.last_cleaned if isinstance(engine, CleanedEngine) else None
+    if cleaned is not None and cleaned.shape != prepared.image.shape:  # the last read was an orientation probe
+        cleaned = None
+    return UprightRead(prepared=prepared, lines=sort_reading_order(ocr_lines), timings=timings, cleaned=cleaned)
 
 
 def render_page(page: pymupdf.Page, dpi: int) -> np.ndarray:

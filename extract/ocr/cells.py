@@ -1,0 +1,177 @@
+"""Recognised lines cut at the table's rulings, and cells re-read when their amount is broken.
+
+The detector runs on a page whose rulings were erased (`extract.ocr.content.erase_rulings`),
+so a right-aligned amount and the left-aligned code of the next cell, a few pixels apart, come
+back as one line: "5217640.0830202". The recogniser says where each character is
+(`extract.ocr.engine.CharBox`); `split_at_rulings` cuts the line at every vertical ruling that
+crosses it, so a cell never takes characters beyond its borders, and each piece is normalised
+as an amount on its own. A line without character positions is cut at the same rulings with
+positions spread over its box (CJK full width, ASCII half).
+
+`reread_broken` then re-reads, from a crop bounded by the cell's rulings, every piece whose text
+looks like an amount but breaks the amount grammar ("607865.6" on a page of two-decimal
+amounts, "1,2345.00", "485522 32"); the re-read replaces the piece only when it fits the
+grammar, and the original reading is kept in a `CellReread`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from extract.ocr.engine import CharBox, CropRecognizer, OcrLine, PixelBBox
+
+if TYPE_CHECKING:
+    import numpy as np
+
+WALL_MARGIN_PX = 2.0
+"""A ruling this close to a line's end does not cut it (the box's padding reaches the ruling)."""
+CROP_INSET_PX = 3
+"""Crops stay this far inside the cell's rulings, so no ruling ink is read as a "1"."""
+MIN_DECIMAL_SAMPLES = 5
+"""Amounts on a page needed before its usual number of decimals counts as the grammar."""
+
+_WELL_FORMED = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<decimals>\d+))?")
+_NUMERIC_CHARS = set("0123456789.,，。、·﹒- Oo〇lI|")
+
+
+@dataclass(frozen=True)
+class Wall:
+    """A vertical ruling in pixels of the upright page."""
+
+    x: float
+    y0: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The part of a recognised line between two rulings (or the whole line)."""
+
+    text: str
+    chars: tuple[CharBox, ...]
+    """Positions of the non-space characters of ``text``; () when spread over ``bbox``."""
+    bbox: PixelBBox
+    confidence: float
+    cell: tuple[float, float]
+    """Left and right x of the space the piece may fill: the rulings around it, else its own box."""
+
+
+@dataclass(frozen=True)
+class CellReread:
+    """A piece read again from its cell crop: what was read first is kept here."""
+
+    original: str
+    reread: str
+    bbox: PixelBBox
+    confidence: float
+
+
+def positioned_chars(line: OcrLine) -> tuple[CharBox, ...]:
+    """The line's non-space characters with x-extents: the engine's, else spread over the box."""
+    if line.chars:
+        return line.chars
+    x0, _, x1, _ = line.bbox
+    weights = [(ch, 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5) for ch in line.text]
+    unit = (x1 - x0) / max(sum(w for _, w in weights), 1e-6)
+    boxes: list[CharBox] = []
+    x = x0
+    for ch, weight in weights:
+        if not ch.isspace():
+            boxes.append(CharBox(ch, x, x + weight * unit))
+        x += weight * unit
+    return tuple(boxes)
+
+
+def split_at_rulings(line: OcrLine, walls: list[Wall]) -> list[Piece]:
+    """The line cut at each vertical ruling crossing it; the whole line when none does."""
+    x0, y0, x1, y1 = line.bbox
+    middle = (y0 + y1) / 2
+    crossing = [w for w in walls if w.y0 <= middle <= w.y1]
+    inside = sorted(w.x for w in crossing if x0 + WALL_MARGIN_PX < w.x < x1 - WALL_MARGIN_PX)
+    left = max((w.x for w in crossing if w.x <= x0 + WALL_MARGIN_PX), default=None)
+    right = min((w.x for w in crossing if w.x >= x1 - WALL_MARGIN_PX), default=None)
+    if not inside:
+        cell = (x0 if left is None else left, x1 if right is None else right)
+        return [Piece(line.text.strip(), line.chars, line.bbox, line.confidence, cell)]
+    bounds = [left, *inside, right]
+    chars = positioned_chars(line)
+    pieces: list[Piece] = []
+    for lo, hi in itertools.pairwise(bounds):
+        mine = tuple(c for c in chars if (lo is None or (c.x0 + c.x1) / 2 > lo) and (hi is None or (c.x0 + c.x1) / 2 <= hi))
+        if not mine:
+            continue
+        box = (min(c.x0 for c in mine), y0, max(c.x1 for c in mine), y1)
+        cell = (lo if lo is not None else box[0], hi if hi is not None else box[2])
+        pieces.append(Piece("".join(c.text for c in mine), mine, box, line.confidence, cell))
+    return pieces
+
+
+# --- the amount grammar ------------------------------------------------------------------
+
+
+def looks_numeric(text: str) -> bool:
+    """Digits and what OCR makes of separators and digits, nothing else (an amount or a code)."""
+    stripped = text.strip()
+    return any(ch.isdigit() for ch in stripped) and all(ch in _NUMERIC_CHARS for ch in stripped)
+
+
+def usual_decimals(texts: list[str]) -> int | None:
+    """The number of decimals most well-formed amounts on the page print, when enough do."""
+    counts: Counter[int] = Counter()
+    for text in texts:
+        m = _WELL_FORMED.fullmatch(text.strip())
+        if m and m["decimals"] is not None:
+            counts[len(m["decimals"])] += 1
+    if sum(counts.values()) < MIN_DECIMAL_SAMPLES:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def breaks_grammar(text: str, decimals: int | None) -> bool:
+    """A numeric-looking text that no printed amount or code would be: stray characters, bad
+    digit groups, or a decimal part of another length than the page's (when known)."""
+    stripped = text.strip()
+    if not looks_numeric(stripped):
+        return False
+    m = _WELL_FORMED.fullmatch(stripped)
+    if m is None:
+        return True
+    return m["decimals"] is not None and decimals is not None and len(m["decimals"]) != decimals
+
+
+def reread_broken(
+    pieces: list[Piece], image: np.ndarray, engine: CropRecognizer, decimals: int | None
+) -> tuple[list[Piece], list[CellReread]]:
+    """Re-read each piece that `breaks_grammar` from its cell crop of ``image``; keep the new
+    reading only when it does not. Returns the pieces (some replaced) and what was re-read."""
+    broken = [i for i, piece in enumerate(pieces) if breaks_grammar(piece.text, decimals)]
+    if not broken:
+        return pieces, []
+    crops = [cell_crop(image, pieces[i]) for i in broken]
+    readings = engine.recognize(crops)
+    out = list(pieces)
+    rereads: list[CellReread] = []
+    for i, (text, confidence) in zip(broken, readings, strict=True):
+        text = text.strip()
+        if not text or breaks_grammar(text, decimals) or not looks_numeric(text):
+            continue
+        piece = pieces[i]
+        rereads.append(CellReread(piece.text, text, piece.bbox, confidence))
+        out[i] = replace(piece, text=text, chars=(), confidence=min(confidence, piece.confidence))
+    return out, rereads
+
+
+def cell_crop(image: np.ndarray, piece: Piece) -> np.ndarray:
+    """The piece's row of its cell, inside the rulings, with a little room above and below."""
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = piece.bbox
+    left = max(0, round(piece.cell[0]) + CROP_INSET_PX)
+    right = min(width, round(piece.cell[1]) - CROP_INSET_PX + 1)
+    if right - left < x1 - x0:  # rulings missing or misplaced: fall back on the piece's own box
+        left, right = max(0, round(x0) - CROP_INSET_PX), min(width, round(x1) + CROP_INSET_PX)
+    return image[max(0, round(y0)) : min(height, round(y1) + 1), left:right]
