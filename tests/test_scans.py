@@ -291,12 +291,14 @@ def test_faint_broken_rulings_still_make_a_grid() -> None:
 
 @needs_ocr_extra
 def test_box_text_and_pseudo_chars() -> None:
-    from extract.ocr.content import box_text, line_chars
+    from extract.ocr.cells import split_at_rulings
+    from extract.ocr.content import box_text, piece_chars
 
     assert box_text("1，234。56") == "1,234.56"
     assert box_text("2O80501") == "2080501"  # a code: repaired, not grouped
     assert box_text("行政运行") == "行政运行"
-    chars = line_chars(OcrLine("合计 12.5", (0.0, 0.0, 110.0, 20.0), 0.9), 0.5)
+    (piece,) = split_at_rulings(OcrLine("合计 12.5", (0.0, 0.0, 110.0, 20.0), 0.9), [])
+    chars = piece_chars(piece, 0.5)
     assert "".join(c.text for c in chars) == "合计 12.5"
     assert chars[0].x1 - chars[0].x0 == pytest.approx(2 * (chars[3].x1 - chars[3].x0))  # CJK twice as wide
     assert chars[-1].x1 == pytest.approx(55.0)

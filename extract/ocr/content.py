@@ -33,11 +33,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pymupdf
 
-from extract.ocr.cells import CellReread, Piece, Wall, reread_broken, split_at_rulings, usual_decimals
+from extract.ocr.cells import CellReread, Piece, Wall, read_empty_cells, reread_broken, split_at_rulings, usual_decimals
+from extract.ocr.clean import clean_scan
 from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
 from extract.ocr.numbers import normalize_amount
 from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
+from extract.tables.grid import find_grids
 
 MIN_DPI = 150
 """Image pages are rendered at their own resolution (no upsampling beyond this floor)."""
@@ -74,7 +76,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     """`ocr_page_content` with the orientation, skew, render dpi and time per stage."""
     start = time.perf_counter()
     render_dpi = raster_dpi(page, dpi)
-    image = render_page(page, render_dpi)
+    image = clean_scan(render_page(page, render_dpi))
     render_seconds = time.perf_counter() - start
 
     px = image.shape[1] / page.rect.width
@@ -89,8 +91,14 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     pieces = [piece for line in read.lines for piece in split_at_rulings(line, walls)]
     rereads: list[CellReread] = []
     if isinstance(engine, CropRecognizer):
-        decimals = usual_decimals([piece.text for piece in pieces])
-        pieces, rereads = reread_broken(pieces, read.cleaned if read.cleaned is not None else upright, engine, decimals)
+        print_only = read.cleaned if read.cleaned is not None else upright
+        pieces, rereads = reread_broken(pieces, print_only, engine, usual_decimals([piece.text for piece in pieces]))
+        cells = [
+            (x0 / scale, y0 / scale, x1 / scale, y1 / scale)
+            for grid in find_grids(segments)
+            for x0, y0, x1, y1 in (c.bbox for c in grid.cells)
+        ]
+        pieces += read_empty_cells(cells, pieces, print_only, engine)
     chars = [ch for piece in pieces for ch in piece_chars(piece, scale)]
     timings.grid = time.perf_counter() - start
     content = PageContent(
