@@ -66,19 +66,33 @@ def cell_text(chars: list[Char]) -> str:
 
 
 def _merge_collinear(segments: list[Segment]) -> list[Segment]:
+    """Pieces of one ruling (same orientation, positions within SNAP) that touch or nearly do, joined.
+
+    Positions are clustered before the pieces are ordered along the line: rounding them
+    (103.1 and 102.8 to different buckets) would put a lower piece after a higher one and
+    swallow it into a piece it does not touch.
+    """
     merged: list[Segment] = []
-    for seg in sorted(segments, key=lambda s: (s.horizontal, round(s.pos / SNAP), s.start)):
-        last = merged[-1] if merged else None
-        if (
-            last is not None
-            and last.horizontal == seg.horizontal
-            and abs(last.pos - seg.pos) <= SNAP
-            and seg.start <= last.end + JOIN
-        ):
+    for horizontal in (False, True):
+        line: list[Segment] = []
+        for seg in sorted((s for s in segments if s.horizontal == horizontal), key=lambda s: s.pos):
+            if line and seg.pos - line[-1].pos > SNAP:
+                merged.extend(_join_along(line))
+                line = []
+            line.append(seg)
+        merged.extend(_join_along(line))
+    return [s for s in merged if s.end - s.start > 2 * SNAP]
+
+
+def _join_along(line: list[Segment]) -> list[Segment]:
+    joined: list[Segment] = []
+    for seg in sorted(line, key=lambda s: s.start):
+        last = joined[-1] if joined else None
+        if last is not None and seg.start <= last.end + JOIN:
             last.end = max(last.end, seg.end)
         else:
-            merged.append(Segment(seg.horizontal, seg.pos, seg.start, seg.end))
-    return [s for s in merged if s.end - s.start > 2 * SNAP]
+            joined.append(Segment(seg.horizontal, seg.pos, seg.start, seg.end))
+    return joined
 
 
 def _touches(h: Segment, v: Segment) -> bool:
