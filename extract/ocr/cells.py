@@ -38,6 +38,8 @@ MIN_GLYPH_PIXELS = 25
 """Print pixels a cell needs before it is read: a "1" at 9 pt, 200 dpi has ≈ 50."""
 MIN_EMPTY_CELL_CONFIDENCE = 0.8
 """A reading of a cell the detector found empty is kept only when the recogniser is this sure."""
+MAX_CODE_DIGITS = 7
+"""功能分类 codes have 7 digits, 经济分类 codes 5: a longer bare digit string is an amount."""
 MIN_DECIMAL_SAMPLES = 5
 """Amounts on a page needed before its usual number of decimals counts as the grammar."""
 
@@ -140,21 +142,42 @@ def usual_decimals(texts: list[str]) -> int | None:
 
 def breaks_grammar(text: str, decimals: int | None) -> bool:
     """A numeric-looking text that no printed amount or code would be: stray characters, bad
-    digit groups, or a decimal part of another length than the page's (when known)."""
+    digit groups, a decimal part of another length than the page's (when known), or, on a page
+    of amounts with decimals, more digits than a code has and no decimal point (a lost point)."""
     stripped = text.strip()
     if not looks_numeric(stripped):
         return False
     m = _WELL_FORMED.fullmatch(stripped)
     if m is None:
         return True
-    return m["decimals"] is not None and decimals is not None and len(m["decimals"]) != decimals
+    if decimals is None or decimals == 0:
+        return False
+    if m["decimals"] is None:
+        return stripped.isdigit() and len(stripped) > MAX_CODE_DIGITS
+    return len(m["decimals"]) != decimals
+
+
+def fits(text: str, decimals: int | None) -> bool:
+    return bool(text) and looks_numeric(text) and not breaks_grammar(text, decimals)
+
+
+def spaced_point(text: str, decimals: int | None) -> str:
+    """ "1588830 72" → "1588830.72" on a page of two-decimal amounts: at 150 dpi the point is a
+    few pixels and the recogniser reads a gap. Only a single gap before exactly as many digits
+    as the page's amounts have decimals; otherwise ""."""
+    if not decimals:
+        return ""
+    m = re.fullmatch(rf"(\d[\d,]*) (\d{{{decimals}}})", text.strip())
+    return f"{m[1]}.{m[2]}" if m else ""
 
 
 def reread_broken(
     pieces: list[Piece], image: np.ndarray, engine: CropRecognizer, decimals: int | None
 ) -> tuple[list[Piece], list[CellReread]]:
     """Re-read each piece that `breaks_grammar` from its cell crop of ``image``; keep the new
-    reading only when it does not. Returns the pieces (some replaced) and what was re-read."""
+    reading only when it fits the grammar (a gap read for the decimal point mended by
+    `spaced_point`, in the new reading or else the first). Returns the pieces (some replaced)
+    and what was re-read."""
     broken = [i for i, piece in enumerate(pieces) if breaks_grammar(piece.text, decimals)]
     if not broken:
         return pieces, []
@@ -162,11 +185,18 @@ def reread_broken(
     readings = engine.recognize(crops)
     out = list(pieces)
     rereads: list[CellReread] = []
-    for i, (text, confidence) in zip(broken, readings, strict=True):
-        text = text.strip()
-        if not text or breaks_grammar(text, decimals) or not looks_numeric(text):
-            continue
+    for i, (reading, confidence) in zip(broken, readings, strict=True):
         piece = pieces[i]
+        text = next(
+            (
+                t
+                for t in (reading.strip(), spaced_point(reading, decimals), spaced_point(piece.text, decimals))
+                if fits(t, decimals)
+            ),
+            "",
+        )
+        if not text:
+            continue
         rereads.append(CellReread(piece.text, text, piece.bbox, confidence))
         out[i] = replace(piece, text=text, chars=(), confidence=min(confidence, piece.confidence))
     return out, rereads
