@@ -1,24 +1,28 @@
 """Acceptance benchmark for scanned disclosures: digital vs scanned, through `process()`.
 
-For each corpus PDF: parse the digital file, choose its table pages (pages where a table
-with line items starts, up to --table-pages, most line items first) and one narrative
-page (most body text, no table, not a TOC), make a scanned copy of those pages
-(scripts/make_scans.py: 200 dpi, skew ≤ 1°, blur, noise, JPEG) and parse it with OCR.
-Then print
+For each corpus PDF (the five of `DOCS`, or all 14 with --all-corpus) and the seed render
+(tests/fixtures/seed000_final_2022.pdf, its ten 公开表 on pages 5–18): parse the digital file,
+choose its table pages (pages where a table with line items starts, up to --table-pages,
+most line items first) and one narrative page (most body text, no table, not a TOC), make a
+scanned copy of those pages at each --defects level of scripts/make_scans.py (`DEFECTS`: the
+default level — 200 dpi, skew ≤ 1.2°, blur 0.6, noise, specks, JPEG 55 — and one harder
+level per defect on top of it) and parse it with OCR. Then print, per document and level,
 
-(a) line items: the share of the digital items on the chosen table pages (of the tables
-    that start there) found on the scan with the same table_type, code, column and value
-    (multiset match);
+(a) line items: the share of the digital items on the scanned pages (of the tables that
+    start on a chosen page) found on the scan with the same table_type, code, column and
+    value (multiset match);
 (b) CER of the narrative page's text (body and running lines and any table cells, in
     reading order, whitespace removed) vs the same text of the digital parse;
 (c) seconds per page: wall time of `process()` on the scan divided by its pages, CPU
     seconds per page (= s/page/core), and the OCR stages (render / prep / det / rec / grid).
 
-Then the page images /work/shared/corpus/pages/*.png (one document by the grouping rule)
-against gbc_shiquan_unit26_pages.json: CER per page and the tables found.
+and a summary of recall per defect level. Then the page images /work/shared/corpus/pages/*.png
+(one document by the grouping rule) against gbc_shiquan_unit26_pages.json: CER per page and
+the tables found.
 
-    .venv/bin/python scripts/bench_scans.py                      # ≈ 5–10 min on 2 cores
-    .venv/bin/python scripts/bench_scans.py --docs 1 --table-pages 1 --skip-png
+    .venv/bin/python scripts/bench_scans.py --defects default     # ≈ 5 min on 2 cores
+    .venv/bin/python scripts/bench_scans.py --defects seals,dpi150,skew3 --skip-png
+    .venv/bin/python scripts/bench_scans.py --docs 0 --defects warp,lighting,jpeg40,perspective --skip-png
     .venv/bin/python scripts/bench_scans.py --det-limit 0 --threads 1  # full-size detection, one core
 """
 
@@ -30,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +47,7 @@ from extract.ocr.images import group_images, page_numbers  # noqa: E402
 from extract.parse.document import PageReader  # noqa: E402
 from extract.pipeline import process  # noqa: E402
 from scripts.bench_ocr import cer, sort_boxes  # noqa: E402
-from scripts.make_scans import ScanOptions, make_scan  # noqa: E402
+from scripts.make_scans import DEFECTS, ScanOptions, make_scan  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
 DOCS = [
@@ -53,6 +57,9 @@ DOCS = [
     "gbc_shpt_sfj_2026_budget.pdf",
     "ae86_江苏省人民检察院__2018年省检察院部门预算公开.pdf",
 ]
+SEED_RENDER = ROOT / "tests" / "fixtures" / "seed000_final_2022.pdf"
+SEED_TABLE_PAGES = list(range(5, 19))
+"""The seed render's ten 公开表 (some run over two pages): every page of them is scanned."""
 PNG_DIR = CORPUS / "pages"
 PNG_TRUTH = PNG_DIR / "gbc_shiquan_unit26_pages.json"
 STAGES = ("render", "preprocess", "det", "rec", "grid")
@@ -115,26 +122,50 @@ def choose_pages(doc: Document, max_tables: int | None) -> tuple[list[int], list
     return sorted(table_pages), [densest.number] if densest else []
 
 
+@dataclass
+class Score:
+    matched: int = 0
+    expected: int = 0
+    worst_cer: float = 0.0
+    timing: Timing = field(default_factory=Timing)
+
+    def add(self, other: Score) -> None:
+        self.matched += other.matched
+        self.expected += other.expected
+        self.worst_cer = max(self.worst_cer, other.worst_cer)
+        self.timing.add(other.timing)
+
+    def recall(self) -> str:
+        return f"{self.matched}/{self.expected} = {self.matched / max(self.expected, 1):.1%}"
+
+
 def bench_pdf(
-    pdf: Path, engine: RapidOcrEngine, options: ScanOptions, max_tables: int | None, tmp: Path
-) -> tuple[int, int, Timing]:
+    pdf: Path,
+    engine: RapidOcrEngine,
+    options: ScanOptions,
+    max_tables: int | None,
+    tmp: Path,
+    table_pages: list[int] | None = None,
+) -> Score:
+    """Scan the chosen pages of ``pdf`` (``table_pages`` when given, else `choose_pages`) and compare."""
     digital = process(pdf)
-    table_pages, narrative = choose_pages(digital, max_tables)
-    pages = [p.number for p in digital.pages] if max_tables is None else sorted({*table_pages, *narrative})
+    chosen, narrative = choose_pages(digital, max_tables)
+    if table_pages is not None:
+        chosen, narrative = table_pages, []
+    pages = [p.number for p in digital.pages] if max_tables is None else sorted({*chosen, *narrative})
     scan_path = make_scan(pdf, tmp / f"{pdf.stem}_scan.pdf", options, [p - 1 for p in pages])
     scanned, timing = timed_process(scan_path, engine)
     to_digital = dict(enumerate(pages, start=1))
 
-    # Items of tables that start on a chosen page: a continuation whose title and header
-    # are on a page left out of the scan cannot be typed there.
-    starts = {t.table_id for t in digital.tables if t.page_start in table_pages}
-    expected = Counter(item_key(i) for i in digital.line_items if i.table_id in starts)
+    # Items of tables that start on a chosen page, on the pages scanned: a continuation whose
+    # title and header are on a page left out of the scan cannot be typed there.
+    starts = {t.table_id for t in digital.tables if t.page_start in chosen}
+    expected = Counter(item_key(i) for i in digital.line_items if i.table_id in starts and i.page in pages)
     found = Counter(item_key(i) for i in scanned.line_items)
-    matched = sum((expected & found).values())
-    total = sum(expected.values())
+    score = Score(matched=sum((expected & found).values()), expected=sum(expected.values()), timing=timing)
     label = "all pages" if max_tables is None else f"pages {pages}"
-    print(f"## {pdf.name}: {label} (tables start on {table_pages}, narrative {narrative})")
-    print(f"   line items: {matched}/{total} = {matched / max(total, 1):.1%} matched; scan has {sum(found.values())}")
+    print(f"## {pdf.name}: {label} (tables start on {chosen}, narrative {narrative})")
+    print(f"   line items: {score.recall()} matched; scan has {sum(found.values())}")
     missing = list((expected - found).elements())[:5]
     if missing:
         print(f"   first missing: {missing}")
@@ -142,9 +173,10 @@ def bench_pdf(
         from_digital = {d: k for k, d in to_digital.items()}
         reference = "\n".join(page_text(digital, n) for n in narrative)
         read = "\n".join(page_text(scanned, from_digital[n]) for n in narrative)
-        print(f"   narrative ({len(narrative)} pages): CER {cer(reference, read):.4f} ({len(reference)} chars)")
+        score.worst_cer = cer(reference, read)
+        print(f"   narrative ({len(narrative)} pages): CER {score.worst_cer:.4f} ({len(reference)} chars)")
     print(f"   time: {timing.line()}")
-    return matched, total, timing
+    return score
 
 
 def bench_png(engine: RapidOcrEngine) -> Timing:
@@ -163,10 +195,12 @@ def bench_png(engine: RapidOcrEngine) -> Timing:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=len(DOCS), help="how many of the corpus PDFs")
+    parser.add_argument("--docs", type=int, default=len(DOCS), help="how many of the five corpus PDFs of DOCS")
+    parser.add_argument("--all-corpus", action="store_true", help="every corpus PDF instead of DOCS")
+    parser.add_argument("--skip-seed", action="store_true", help="leave out the seed render's ten 公开表")
+    parser.add_argument("--defects", default="default", help=f"comma-separated levels of {sorted(DEFECTS)}")
     parser.add_argument("--table-pages", type=int, default=3, help="table pages per document")
     parser.add_argument("--whole", action="store_true", help="scan every page of each document")
-    parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--det-limit", type=int, default=1600, help="cap on the detector input's long side (px; 0 = none)")
     parser.add_argument("--threads", type=int, default=None, help="onnxruntime intra-op threads")
     parser.add_argument("--skip-png", action="store_true")
@@ -175,17 +209,24 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = RapidOcrEngine(det_limit=args.det_limit or None, threads=args.threads)
     print(f"engine: {engine}")
+    pdfs = sorted((CORPUS / "pdf").glob("*.pdf")) if args.all_corpus else [CORPUS / "pdf" / name for name in DOCS[: args.docs]]
     total = Timing()
+    summary: dict[str, Score] = {}
     if not args.skip_pdf:
-        matched = expected = 0
         with tempfile.TemporaryDirectory() as tmp:
-            for k, name in enumerate(DOCS[: args.docs]):
-                options = ScanOptions(dpi=args.dpi, skew=1.0, seed=k)
-                max_tables = None if args.whole else args.table_pages
-                m, e, timing = bench_pdf(CORPUS / "pdf" / name, engine, options, max_tables, Path(tmp))
-                matched, expected = matched + m, expected + e
-                total.add(timing)
-        print(f"# line items found on the scans: {matched}/{expected} = {matched / max(expected, 1):.1%}")
+            for defect in args.defects.split(","):
+                score = summary.setdefault(defect, Score())
+                print(f"# level {defect}: {DEFECTS[defect]}")
+                for k, pdf in enumerate(pdfs):
+                    options = replace(DEFECTS[defect], seed=k)
+                    score.add(bench_pdf(pdf, engine, options, None if args.whole else args.table_pages, Path(tmp)))
+                if not args.skip_seed:
+                    options = replace(DEFECTS[defect], seed=len(pdfs))
+                    score.add(bench_pdf(SEED_RENDER, engine, options, args.table_pages, Path(tmp), SEED_TABLE_PAGES))
+                total.add(score.timing)
+        print("# line items found on the scans, per level")
+        for defect, score in summary.items():
+            print(f"   {defect:<12} {score.recall():>22}   worst narrative CER {score.worst_cer:.4f}   {score.timing.line()}")
     if not args.skip_png:
         total.add(bench_png(engine))
     print(f"# all OCR'd pages ({total.pages}): {total.line()}")
