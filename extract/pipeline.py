@@ -17,15 +17,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import Document, DocumentStatus
-from extract.ocr.engine import OcrEngine
-from extract.ocr.images import IMAGE_SUFFIXES, ImageGroup, group_images, is_image
-from extract.parse.document import DocumentError, OcrMode, PageReader, file_id, parse_images, parse_pdf
+from extract.ocr.engine import CropRecognizer, OcrEngine, default_engine
+from extract.ocr.images import IMAGE_SUFFIXES, ImageGroup, group_images, images_to_pdf, is_image
+from extract.ocr.reread import reread_findings, reread_flagged
+from extract.parse.document import DocumentError, OcrMode, PageReader, file_id, open_pdf, parse_images, parse_pdf
 from extract.parse.formats import STRUCTURED_SUFFIXES, parse_structured
 from extract.parse.meta import looks_like_budget
 from extract.reconcile import run_checks
 from extract.records.build import build_records
 from extract.tables import type_tables
-from extract.tables.repair import repair_digits, repair_findings
+from extract.tables.repair import Repair, repair_digits, repair_findings
 from extract.tag.base import Tagger, TaggerUnavailable, load_tagger
 from extract.tag.narrative import tag_document
 
@@ -96,7 +97,10 @@ def process(
             doc.error += f" ({missed[0].message_en})"
         return doc
     if any(page.ocr and not page.ocr.startswith("unavailable") for page in doc.pages):
-        doc.findings.extend(repair_findings(repair_digits(doc, apply=True, only_ocr=True)))
+        repairs = repair_digits(doc, apply=True, only_ocr=True)
+        resolved = _reread_flags(source, doc, reader, repairs)
+        settled = {id(r) for r in resolved}
+        doc.findings.extend(repair_findings([r for r in repairs if id(r) not in settled]) + reread_findings(resolved))
     if tagger is not None:
         try:
             tag_document(doc, load_tagger(tagger) if isinstance(tagger, str) else tagger)
@@ -106,6 +110,22 @@ def process(
             build_records(doc)
     doc.findings = [*doc.findings, *run_checks(doc)]
     return doc
+
+
+def _reread_flags(source: Source, doc: Document, reader: PageReader, repairs: list[Repair]) -> list[Repair]:
+    """Flagged cells of OCR'd pages read again from the page (`extract.ocr.reread`); the settled ones."""
+    results = {r.page: r.result for r in reader.reports if r.result is not None}
+    if not any(r.corrected_raw is None and r.candidates and r.page in results for r in repairs):
+        return []
+    engine = reader.engine or default_engine()
+    if not isinstance(engine, CropRecognizer):
+        return []
+    if isinstance(source, Path) and not is_image(source):
+        pdf = open_pdf(source)[1]
+    else:
+        pdf = images_to_pdf(source if isinstance(source, ImageGroup) else ImageGroup((source,)))
+    with pdf:
+        return reread_flagged(doc, pdf, results, repairs, engine)
 
 
 def collect_inputs(inputs: list[Path]) -> list[Source]:

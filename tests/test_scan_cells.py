@@ -197,6 +197,7 @@ def test_red_seal_removed_and_the_print_under_it_kept() -> None:
     assert print_under.any()
     assert np.percentile(clean[ring & ~print_under], 5) > 200  # the seal is paper now
     assert np.percentile(clean[print_under], 95) < 90  # the digits it covered are not
+
     def seal_stroke(image: np.ndarray) -> list:  # the straight stroke at y = 250 px = 125 pt
         return [s for s in detect_rulings(image, [], 0.5) if s.horizontal and abs(s.pos - 125) < 3]
 
@@ -213,3 +214,36 @@ def test_uneven_light_is_evened_out() -> None:
     paper = np.delete(even, range(195, 211), axis=0)
     assert paper.min() > 235
     assert even[202, 120] < 80 and even[202, 680] < 80
+
+
+@needs_ocr_extra
+def test_a_cell_the_arithmetic_flags_is_settled_by_reading_it_again(engine, tmp_path) -> None:
+    from extract.model import Document, LineItem
+    from extract.ocr.content import OcrContent
+    from extract.ocr.page import PageTimings
+    from extract.ocr.reread import reread_findings, reread_flagged
+    from extract.tables.repair import Reading, Repair
+
+    with pymupdf.open(_dense_table(tmp_path / "dense.pdf")) as pdf:
+        content = read_page(pdf[0])  # the drawn page stands in for its scan: rendered at 200 dpi, upright
+        (grid,) = find_grids(content.segments)
+        bbox = next(c.bbox for c in grid.cells if (c.row, c.col) == (3, 5))  # prints 607865.66
+        item = LineItem(
+            table_id="t01", table_type="final.general_budget_basic_expenditure", code="30201", name="办公费", column="其中",
+            value=607865.56, raw="607865.56", unit="元", row=3, col=5, page=1, bbox=bbox, confidence=0.9,
+        )  # fmt: skip
+        rivals = [
+            Reading(table_id="t01", row=3, col=5, raw=raw, value=float(raw), kind="5→6") for raw in ("607865.66", "607866.56")
+        ]
+        flag = Repair(
+            table_id="t01", row=3, col=5, code="30201", name="办公费", column="其中", original_raw="607865.56",
+            original_value=607865.56, corrected_raw=None, corrected_value=None, identities=["C: 公用经费"], page=1,
+            bbox=bbox, applied=False, candidates=rivals,
+        )  # fmt: skip
+        doc = Document(doc_id="x", path="dense.pdf", line_items=[item])
+        read = OcrContent(content=content, rotation=0, skew=0.0, timings=PageTimings(), dpi=DPI)
+        resolved = reread_flagged(doc, pdf, {1: read}, [flag], engine)
+    assert resolved == [flag] and flag.applied and flag.corrected_raw == "607865.66"
+    assert (item.raw, item.value, item.corrected_from) == ("607865.66", 607865.66, "607865.56")
+    (finding,) = reread_findings(resolved)
+    assert finding.found == "607865.56" and finding.expected == "607865.66" and "607866.56" in finding.message_en

@@ -157,6 +157,28 @@ def ocr_unavailable_findings(reports: Iterable[OcrPageReport]) -> list[Finding]:
     ]
 
 
+def ocr_reread_findings(reports: Iterable[OcrPageReport]) -> list[Finding]:
+    """One note per cell whose amount was re-read from its crop (`extract.ocr.cells`): both readings kept."""
+    findings = []
+    for report in reports:
+        for reread in report.result.rereads if report.result else []:
+            findings.append(
+                Finding(
+                    check_id="ocr_cell_reread",
+                    severity=Severity.INFO,
+                    status=FindingStatus.CONSISTENT,
+                    expected=reread.reread,
+                    found=reread.original,
+                    message_zh=f"第 {report.page} 页：OCR 读作 {reread.original}，不符合金额格式；"
+                    f"按单元格重新识别为 {reread.reread}。",
+                    message_en=f"page {report.page}: OCR read {reread.original}, which is not a well-formed amount; "
+                    f"the cell re-read as {reread.reread}.",
+                    evidence=[Evidence(role="cell", text=reread.original, page=report.page, bbox=reread.bbox)],
+                )
+            )
+    return findings
+
+
 def parse_pdf(
     path: str | Path, ocr: OcrMode = "auto", *, engine: OcrEngine | None = None, reader: PageReader | None = None
 ) -> Document:
@@ -227,5 +249,5 @@ def parse_opened(pdf: pymupdf.Document, doc_id: str, label: str, reader: PageRea
     doc.tables = [assemble(group, f"t{k + 1:02d}") for k, group in enumerate(join_pages(page_tables))]
     doc.sections = build_sections(pages)
     doc.meta = read_meta(pages, doc.tables, source=label)
-    doc.findings = ocr_unavailable_findings(reader.reports)
+    doc.findings = ocr_unavailable_findings(reader.reports) + ocr_reread_findings(reader.reports)
     return doc
