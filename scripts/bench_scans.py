@@ -14,7 +14,8 @@ level per defect on top of it) and parse it with OCR. Then print, per document a
 (b) CER of the narrative page's text (body and running lines and any table cells, in
     reading order, whitespace removed) vs the same text of the digital parse;
 (c) seconds per page: wall time of `process()` on the scan divided by its pages, CPU
-    seconds per page (= s/page/core), and the OCR stages (render / prep / det / rec / grid).
+    seconds per page (= s/page/core), and the OCR stages (render / prep / det / rec / grid);
+    at the end, the resident memory of the process after all the pages it OCR'd.
 
 and a summary of recall per defect level. Then the page images /work/shared/corpus/pages/*.png
 (one document by the grouping rule) against gbc_shiquan_unit26_pages.json: CER per page and
@@ -230,6 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_png:
         total.add(bench_png(engine))
     print(f"# all OCR'd pages ({total.pages}): {total.line()}")
+    print(f"# this process after {total.pages} OCR'd pages: RSS {rss_mib('VmRSS')} MiB, peak {rss_mib('VmHWM')} MiB")
+    return 0
+
+
+def rss_mib(field: str) -> int:
+    """Resident memory of this process from /proc (VmRSS now, VmHWM peak), in MiB; 0 elsewhere."""
+    status = Path("/proc/self/status")
+    for line in status.read_text().splitlines() if status.exists() else []:
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) // 1024
     return 0
 
 

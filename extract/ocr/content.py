@@ -49,8 +49,10 @@ V_MIN_PT = 7.0
 """Shortest vertical ruling piece kept (points): one low table row; taller text strokes are filtered by box."""
 GAP_PT = 3.0
 """Pieces of a ruling closer than this (points) are joined (faint, dashed or broken lines)."""
-ERASE_MIN_PT = 24.0
-"""Rulings at least this long (points) are erased before the text detector runs."""
+ERASE_MIN_PT = 48.0
+"""Rulings at least this long (points) are erased before the text detector runs: longer than any
+stroke of a title glyph (the long stroke of 本 in a 30-pt title is ≈ 25 pt, and erasing it made
+本 read as "2"); a table's rulings run on through several rows or columns."""
 MAX_THICK_PT = 3.0
 """Components thicker than this are bars or filled areas, not rulings."""
 _SEPARATOR = re.compile(r"[.,，。、·﹒‚]")
