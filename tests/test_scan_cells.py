@@ -247,3 +247,40 @@ def test_a_cell_the_arithmetic_flags_is_settled_by_reading_it_again(engine, tmp_
     assert (item.raw, item.value, item.corrected_from) == ("607865.66", 607865.66, "607865.56")
     (finding,) = reread_findings(resolved)
     assert finding.found == "607865.56" and finding.expected == "607865.66" and "607866.56" in finding.message_en
+
+
+# --- two-page spreads ---------------------------------------------------------------------
+
+
+def _page_pixels(pdf: Path, dpi: int = 100) -> np.ndarray:
+    with pymupdf.open(pdf) as doc:
+        pix = doc[0].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+
+
+def _png(pixels: np.ndarray, path: Path) -> Path:
+    pymupdf.Pixmap(pymupdf.csGRAY, pixels.shape[1], pixels.shape[0], np.ascontiguousarray(pixels).tobytes(), False).save(path)
+    return path
+
+
+def test_a_two_page_spread_becomes_two_pages(tmp_path) -> None:
+    from extract.ocr.images import ImageGroup, images_to_pdf
+
+    page = _page_pixels(_dense_table(tmp_path / "dense.pdf"))
+    spread = _png(np.hstack([page, np.full((page.shape[0], 30), 255, np.uint8), page]), tmp_path / "spread.png")
+    with images_to_pdf(ImageGroup((spread,))) as pdf:
+        assert pdf.page_count == 2
+        assert [(round(p.rect.width), round(p.rect.height)) for p in pdf] == [(595, 842), (595, 842)]
+        halves = [p.get_image_info()[0]["width"] for p in pdf]
+    assert halves == [page.shape[1] + 15] * 2  # cut in the middle of the gutter
+
+
+def test_a_landscape_table_is_not_a_spread(tmp_path) -> None:
+    from extract.ocr.images import ImageGroup, images_to_pdf
+
+    d = PdfDrawer(842, 595)
+    d.text(300, 50, "支出决算表", 13)
+    d.grid(40, 80, [60, 200, 120, 120, 120, 120], [["科目编码", "科目名称", "合计", "基本支出", "项目支出", "其他"]] * 12, 22)
+    landscape = _png(_page_pixels(d.save(tmp_path / "wide.pdf")), tmp_path / "wide.png")
+    with images_to_pdf(ImageGroup((landscape,))) as pdf:
+        assert pdf.page_count == 1
