@@ -26,6 +26,7 @@ from extract.ocr.cells import (
     reread_broken,
     spaced_point,
     split_at_rulings,
+    split_column,
 )
 from extract.ocr.engine import CharBox, OcrLine
 from extract.parse.pdf import read_page
@@ -284,3 +285,30 @@ def test_a_landscape_table_is_not_a_spread(tmp_path) -> None:
     landscape = _png(_page_pixels(d.save(tmp_path / "wide.pdf")), tmp_path / "wide.png")
     with images_to_pdf(ImageGroup((landscape,))) as pdf:
         assert pdf.page_count == 1
+
+
+@needs_ocr_extra
+def test_a_column_read_as_one_vertical_line_is_cut_into_its_rows(engine, tmp_path) -> None:
+    from extract.ocr.clean import clean_scan
+    from extract.ocr.page import render_page
+
+    d = PdfDrawer()
+    d.grid(
+        60,
+        90,
+        [24, 120],
+        [["一、", "收支预算总表"], ["二、", "收入预算总表"], ["三、", "支出预算总表"], ["十、", "政府采购支出预算表"]],
+        20,
+        9,
+    )
+    with pymupdf.open(d.save(tmp_path / "toc.pdf")) as doc:
+        segments = read_page(doc[0]).segments
+        image = clean_scan(render_page(doc[0], DPI))
+    px = DPI / 72.0
+    floors = [(s.pos * px, s.start * px, s.end * px) for s in segments if s.horizontal]
+    column = Piece("一二三十", (), (61 * px, 91 * px, 83 * px, 169 * px), 0.9, (60 * px, 84 * px))  # as the detector read it
+    rows = split_column(column, floors, image, engine)
+    assert [p.text for p in rows] == ["一、", "二、", "三、", "十、"]
+    assert [round(p.bbox[1] / px) for p in rows] == [91, 110, 130, 150]
+    name = Piece("收支预算总表", (), (86 * px, 92 * px, 170 * px, 108 * px), 0.99, (84 * px, 204 * px))
+    assert split_column(name, floors, image, engine) == [name]  # wide pieces are left alone

@@ -38,6 +38,8 @@ MIN_GLYPH_PIXELS = 25
 """Print pixels a cell needs before it is read: a "1" at 9 pt, 200 dpi has ≈ 50."""
 MIN_EMPTY_CELL_CONFIDENCE = 0.8
 """A reading of a cell the detector found empty is kept only when the recogniser is this sure."""
+COLUMN_MIN_ASPECT = 2.5
+"""A piece this many times taller than wide is a column of short cells read as one line."""
 MAX_CODE_DIGITS = 7
 """功能分类 codes have 7 digits, 经济分类 codes 5: a longer bare digit string is an amount."""
 MIN_DECIMAL_SAMPLES = 5
@@ -117,6 +119,34 @@ def split_at_rulings(line: OcrLine, walls: list[Wall]) -> list[Piece]:
         cell = (lo if lo is not None else box[0], hi if hi is not None else box[2])
         pieces.append(Piece("".join(c.text for c in mine), mine, box, line.confidence, cell))
     return pieces
+
+
+def split_column(
+    piece: Piece, floors: list[tuple[float, float, float]], image: np.ndarray, engine: CropRecognizer
+) -> list[Piece]:
+    """A tall, narrow piece — the detector reading a column of short cells ("一、", "二、" … or
+    行次 1, 2, 3 with the rulings between them erased) as one vertical line — cut into rows
+    and each row read on its own. Rows are cut at the horizontal rulings crossing the piece
+    (``floors``: (y, x0, x1) of each), else into one row per character. Other pieces come back as they are."""
+    x0, y0, x1, y1 = piece.bbox
+    n = len("".join(piece.text.split()))
+    if n < 2 or (y1 - y0) < COLUMN_MIN_ASPECT * (x1 - x0):
+        return [piece]
+    middle = (x0 + x1) / 2
+    cuts = sorted(y for y, start, end in floors if y0 + CROP_INSET_PX < y < y1 - CROP_INSET_PX and start <= middle <= end)
+    bounds = [y0, *cuts, y1] if cuts else [y0 + (y1 - y0) * k / n for k in range(n + 1)]
+    rows = [(x0, top, x1, bottom) for top, bottom in itertools.pairwise(bounds) if bottom - top >= 4]
+    height, width = image.shape[:2]
+    crops = [
+        image[max(0, round(top)) : min(height, round(bottom)), max(0, round(x0)) : min(width, round(x1))]
+        for _, top, _, bottom in rows
+    ]
+    read = [
+        Piece(text.strip(), (), box, min(confidence, piece.confidence), piece.cell)
+        for box, (text, confidence) in zip(rows, engine.recognize(crops), strict=True)
+        if text.strip()
+    ]
+    return read or [piece]
 
 
 # --- the amount grammar ------------------------------------------------------------------

@@ -33,7 +33,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pymupdf
 
-from extract.ocr.cells import CellReread, Piece, Wall, read_empty_cells, reread_broken, split_at_rulings, usual_decimals
+from extract.ocr.cells import (
+    CellReread,
+    Piece,
+    Wall,
+    read_empty_cells,
+    reread_broken,
+    split_at_rulings,
+    split_column,
+    usual_decimals,
+)
 from extract.ocr.clean import clean_scan
 from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
 from extract.ocr.numbers import normalize_amount
@@ -94,6 +103,8 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     rereads: list[CellReread] = []
     if isinstance(engine, CropRecognizer):
         print_only = read.cleaned if read.cleaned is not None else upright
+        floors = [(s.pos / scale, s.start / scale, s.end / scale) for s in segments if s.horizontal]
+        pieces = [row for piece in pieces for row in split_column(piece, floors, print_only, engine)]
         pieces, rereads = reread_broken(pieces, print_only, engine, usual_decimals([piece.text for piece in pieces]))
         cells = [
             (x0 / scale, y0 / scale, x1 / scale, y1 / scale)
