@@ -12,7 +12,8 @@ level per defect on top of it) and parse it with OCR. Then print, per document a
     start on a chosen page) found on the scan with the same table_type, code, column and
     value (multiset match);
 (b) CER of the narrative page's text (body and running lines and any table cells, in
-    reading order, whitespace removed) vs the same text of the digital parse;
+    reading order, whitespace removed) vs the same text of the digital parse, as is and with
+    full- and half-width forms folded (NFKC: "（1）" and "(1)" look alike on paper);
 (c) seconds per page: wall time of `process()` on the scan divided by its pages, CPU
     seconds per page (= s/page/core), and the OCR stages (render / prep / det / rec / grid);
     at the end, the resident memory of the process after all the pages it OCR'd.
@@ -34,6 +35,7 @@ import json
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -128,12 +130,15 @@ class Score:
     matched: int = 0
     expected: int = 0
     worst_cer: float = 0.0
+    worst_folded_cer: float = 0.0
+    """Full- and half-width forms (（ and (, ． and .) folded: an image does not tell them apart."""
     timing: Timing = field(default_factory=Timing)
 
     def add(self, other: Score) -> None:
         self.matched += other.matched
         self.expected += other.expected
         self.worst_cer = max(self.worst_cer, other.worst_cer)
+        self.worst_folded_cer = max(self.worst_folded_cer, other.worst_folded_cer)
         self.timing.add(other.timing)
 
     def recall(self) -> str:
@@ -174,8 +179,13 @@ def bench_pdf(
         from_digital = {d: k for k, d in to_digital.items()}
         reference = "\n".join(page_text(digital, n) for n in narrative)
         read = "\n".join(page_text(scanned, from_digital[n]) for n in narrative)
-        score.worst_cer = cer(reference, read)
-        print(f"   narrative ({len(narrative)} pages): CER {score.worst_cer:.4f} ({len(reference)} chars)")
+        folded = cer(unicodedata.normalize("NFKC", reference), unicodedata.normalize("NFKC", read))
+        score.worst_cer = max(score.worst_cer, cer(reference, read))
+        score.worst_folded_cer = max(score.worst_folded_cer, folded)
+        print(
+            f"   narrative ({len(narrative)} pages): CER {cer(reference, read):.4f}, {folded:.4f} with full- and half-width "
+            f"forms folded ({len(reference)} chars)"
+        )
     print(f"   time: {timing.line()}")
     return score
 
@@ -227,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 total.add(score.timing)
         print("# line items found on the scans, per level")
         for defect, score in summary.items():
-            print(f"   {defect:<12} {score.recall():>22}   worst narrative CER {score.worst_cer:.4f}   {score.timing.line()}")
+            cers = f"worst narrative CER {score.worst_cer:.4f} ({score.worst_folded_cer:.4f} folded)"
+            print(f"   {defect:<12} {score.recall():>22}   {cers}   {score.timing.line()}")
     if not args.skip_png:
         total.add(bench_png(engine))
     print(f"# all OCR'd pages ({total.pages}): {total.line()}")
