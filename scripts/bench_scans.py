@@ -26,6 +26,7 @@ the tables found.
     .venv/bin/python scripts/bench_scans.py --defects seals,dpi150,skew3 --skip-png
     .venv/bin/python scripts/bench_scans.py --docs 0 --defects warp,lighting,jpeg40,perspective --skip-png
     .venv/bin/python scripts/bench_scans.py --det-limit 0 --threads 1  # full-size detection, one core
+    .venv/bin/python scripts/bench_scans.py --worker-pages 100 --threads 1  # RSS of one worker
 """
 
 from __future__ import annotations
@@ -216,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="onnxruntime intra-op threads")
     parser.add_argument("--skip-png", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--worker-pages", type=int, default=0, help="only: RSS of one process after OCR'ing this many pages")
     args = parser.parse_args(argv)
+    if args.worker_pages:
+        return worker_rss(RapidOcrEngine(det_limit=args.det_limit or None, threads=args.threads), args.worker_pages)
 
     engine = RapidOcrEngine(det_limit=args.det_limit or None, threads=args.threads)
     print(f"engine: {engine}")
@@ -243,6 +247,20 @@ def main(argv: list[str] | None = None) -> int:
         total.add(bench_png(engine))
     print(f"# all OCR'd pages ({total.pages}): {total.line()}")
     print(f"# this process after {total.pages} OCR'd pages: RSS {rss_mib('VmRSS')} MiB, peak {rss_mib('VmHWM')} MiB")
+    return 0
+
+
+def worker_rss(engine: RapidOcrEngine, pages: int) -> int:
+    """A worker's memory: the seed render's table pages scanned once (default level), then
+    processed again and again in this process, RSS printed after each pass, until ``pages``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        scan = make_scan(SEED_RENDER, Path(tmp) / "seed_scan.pdf", DEFECTS["default"], [p - 1 for p in SEED_TABLE_PAGES])
+        done = 0
+        print(f"before: RSS {rss_mib('VmRSS')} MiB")
+        while done < pages:
+            _, timing = timed_process(scan, engine)
+            done += timing.pages
+            print(f"after {done} pages: RSS {rss_mib('VmRSS')} MiB, peak {rss_mib('VmHWM')} MiB; {timing.line()}")
     return 0
 
 
