@@ -156,6 +156,8 @@ def test_unmapped_glyph_ids_are_not_caught_yet() -> None:
         ("2I0", 210.0, True),
         ("－12.5", -12.5, True),
         ("1,234.", 1234.0, True),
+        ("1,.073.77", 1073.77, True),  # a separator read twice (150 dpi): the last of the run counts
+        ("163..58", 163.58, True),
     ],
 )
 def test_normalize_amount(raw: str, value: float, changed: bool) -> None:
@@ -164,7 +166,7 @@ def test_normalize_amount(raw: str, value: float, changed: bool) -> None:
     assert result.changed is changed
 
 
-@pytest.mark.parametrize("raw", ["合计", "-", "—", "", "Total", "100%", "12..3", "(12)", "Ol"])
+@pytest.mark.parametrize("raw", ["合计", "-", "—", "", "Total", "100%", "12.-3", "(12)", "Ol"])
 def test_normalize_amount_rejects_non_amounts(raw: str) -> None:
     assert normalize_amount(raw).value is None
 

@@ -6,7 +6,8 @@ l/I/| → 1). `normalize_amount` undoes those and says whether it had to.
 
 Separator rule (Chinese disclosures use "." for decimals and "," for thousands):
 the *last* separator is the decimal point when 1 or 2 digits follow it, or when it is
-the only separator and is a "."; every other separator is a thousands separator.
+the only separator and is a "."; every other separator is a thousands separator. A run of
+separators ("1,.073.77", "163..58") counts as its last one.
 """
 
 from __future__ import annotations
@@ -91,9 +92,10 @@ def _resolve_separators(body: str) -> str | None:
     """Decide which separators are thousands separators and which (if any) is decimal."""
     if not body or not body[0].isdigit():
         return None
+    # A doubled separator is one separator read twice (at 150 dpi a point and its comma blur
+    # together): "1,.073.77" → "1.073.77", "163..58" → "163.58"; the last of the run counts.
+    body = re.sub(r"[.,]{2,}", lambda run: run[0][-1], body)
     groups = re.split(r"[.,]", body)
-    if any(group == "" for group in groups):
-        return None  # doubled separator such as "1,,234"
     if len(groups) == 1:
         return body
     seps = re.findall(r"[.,]", body)
