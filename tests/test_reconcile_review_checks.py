@@ -203,6 +203,20 @@ def test_blank_three_public_table_while_the_narrative_states_an_amount() -> None
     assert bad.evidence[0].table_id == "t07" and bad.evidence[1].page == 4
 
 
+def test_blank_three_public_line_while_the_narrative_states_its_amount() -> None:
+    # the seed's 三公 table prints 公务用车运行维护费 (49.25万元) and leaves 公务接待费 blank
+    stated = "其中：公务用车运行维护费支出决算为49.25万元，公务接待费支出决算为{}万元，主要用于公务活动。"
+    doc = with_tables("七、“三公”经费支出决算情况说明", stated.format("0"))
+    doc.table("t07").title = "财政拨款“三公”经费支出决算表"
+    assert not inconsistent(doc, "V031")
+    doc.pages[3] = page_of(4, "七、“三公”经费支出决算情况说明", stated.format("3.50"))
+    (bad,) = inconsistent(doc, "V031")
+    assert "公务接待费" in bad.message_zh and "3.50万元" in bad.expected
+    assert bad.evidence[0].table_id == "t07" and bad.evidence[1].page == 4
+    doc.pages[3] = page_of(4, "七、“三公”经费支出决算情况说明", "公务接待费支出决算比上年减少3.50万元，主要是压减开支。")
+    assert not inconsistent(doc, "V031")  # a change is not the line's own amount
+
+
 def item(actual: str, statement: str) -> Document:
     text = f"1、机关运行经费。全年预算为36.55万元，支出决算为{actual}万元，完成预算的91.60%。{statement}的原因是厉行节约。"
     return narrative([text])

@@ -14,13 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extract.model import Severity
+from extract.model import Cell, Severity, Table
 from extract.reconcile.completeness import EXACT
 from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
-from extract.reconcile.intervals import UNIT_FACTORS, Interval
+from extract.reconcile.intervals import UNIT_FACTORS, Interval, is_blank, parse_printed
 from extract.reconcile.reading import Paragraph, paragraphs
 from extract.reconcile.summary_checks import EXPENDITURE, INCOME, SideRules, grand_total, primary_sides, side_rows
-from extract.reconcile.text import line_evidence, table_evidence
+from extract.reconcile.text import cell_evidence, line_evidence, table_evidence
 from extract.reconcile.views import DocIndex, Operand, TableView, norm, split_table_type
 
 _NUMBER = r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
@@ -257,3 +257,88 @@ def _first_nonzero(paragraph_list: list[Paragraph], subject: re.Pattern[str]) ->
                     shifted = re.compile(re.escape(m.group(0))).search(paragraph.text, s.end())
                     return (paragraph, shifted) if shifted else None
     return None
+
+
+_THREE_PUBLIC_LINES = (
+    r"因公出国[（(]?境[)）]?费",
+    r"公务接待费",
+    r"公务用车购置费",
+    r"公务用车运行(?:维护)?费",
+    r"公务用车购置及运行(?:维护)?费",
+)
+_LINE_LABELS = tuple(re.compile(rf"^(?:其中[:：])?{name}(?:用?支出)?$") for name in _THREE_PUBLIC_LINES)
+_LINE_STATED = tuple(re.compile(name) for name in _THREE_PUBLIC_LINES)
+_CLAUSE_END = re.compile(r"[。；;]|" + "|".join(_THREE_PUBLIC_LINES))
+_NOT_ITS_OWN = re.compile(r"上年|同比|比|较|增加|减少|下降|增长|和|及|与|、|占")
+"""Words between a line's name and an amount that make the amount not the line's own (a change, a sum, a share)."""
+
+
+def _in_line(cell: Cell, label: Cell) -> bool:
+    if label.is_header:
+        return label.col <= cell.col < label.col + label.col_span
+    return label.row <= cell.row < label.row + label.row_span
+
+
+def _line_cells(table: Table, label_pattern: re.Pattern[str]) -> tuple[Cell, list[Cell]] | None:
+    """The first cell labelling the line (a row label, or a column header: a 三公 table prints each line under
+    预算数 and again under 决算数) and the body cells of all its labels' rows and columns."""
+    labels = [c for c in table.cells if label_pattern.match(norm(c.text))]
+    if not labels:
+        return None
+    body = [c for c in table.cells if not c.is_header and not any(c is a for a in labels)]
+    return labels[0], [c for c in body if any(_in_line(c, a) for a in labels)]
+
+
+def _prints_nothing(cells: list[Cell]) -> bool:
+    return all(is_blank(c.text) or ((n := parse_printed(c.text)) is not None and n.value == 0) for c in cells)
+
+
+def _stated_for_line(paragraph_list: list[Paragraph], name: re.Pattern[str]) -> tuple[Paragraph, re.Match[str]] | None:
+    """The first paragraph that states the line's own amounts, all of them non-zero: a line stated as 0 anywhere
+    in its clause ("预算为2万元，决算为0万元") is not judged, nor an amount after a change or a sum's words."""
+    for paragraph in paragraph_list:
+        text = paragraph.text
+        for s in name.finditer(text):
+            end = _CLAUSE_END.search(text, s.end())
+            clause = text[s.end() : end.start() if end else len(text)]
+            amounts = [m for m in _NONZERO.finditer(clause) if not _NOT_ITS_OWN.search(clause[: m.start()])]
+            if amounts and all(float(m.group("value").replace(",", "")) > 0 for m in amounts):
+                return paragraph, re.compile(re.escape(amounts[0].group(0))).search(text, s.end())
+    return None
+
+
+@check(
+    "V031.blank_line_against_narrative",
+    description="A line of a 三公 table (因公出国（境）费, 公务接待费, 公务用车购置费 / 运行费) printed without any amount, in a "
+    "table that prints other amounts, while the narrative states a non-zero amount for that line.",
+    inputs=("narrative", "three_public"),
+    tolerance=EXACT,
+    severity=Severity.ERROR,
+)
+def blank_line_against_narrative(index: DocIndex) -> Iterator[Outcome]:
+    doc = index.doc
+    for table in doc.tables:
+        title = norm(table.title)
+        if split_table_type(table.table_type)[1] != "three_public" or not _SUBJECTS["three_public"].search(title):
+            continue
+        if len(title) > _MAX_TITLE or not any(i.value for v in index.views if v.table_id == table.table_id for i in v.items):
+            continue  # a table printed blank as a whole is V030's
+        for label_pattern, stated_pattern in zip(_LINE_LABELS, _LINE_STATED, strict=True):
+            line = _line_cells(table, label_pattern)
+            if line is None or not _prints_nothing(line[1]):
+                continue
+            stated = _stated_for_line(paragraphs(doc), stated_pattern)
+            if stated is None or stated[1] is None:
+                continue
+            (label, _), (paragraph, m) = line, stated
+            name = norm(label.text)
+            yield Verdict(
+                f"{title}的“{name}”（第 {label.page} 页）与说明",
+                f"blank line “{name}” of the 三公 table (p{label.page}) against the narrative",
+                False,
+                f"表中列示 {m.group(0)}",
+                "该行无金额",
+                (cell_evidence(label, table, "blank line"), paragraph.evidence("narrative", m.start())),
+                f"说明中写明“{name}”{m.group(0)}，但表中该项没有金额。",
+                f"The narrative states {m.group(0)} for “{name}” but the table prints no amount on that line.",
+            )
