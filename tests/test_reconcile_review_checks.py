@@ -168,6 +168,40 @@ def test_table_label_without_its_table() -> None:
     assert bad.evidence[0].page == 2
 
 
+def laid_out(pages: list[list[tuple[str, float]]]) -> Document:
+    """Pages printing each (text, top) line; the table's grid starts at y 100 on the last page."""
+    doc = narrative([])
+    doc.pages = [
+        Page(
+            number=n,
+            width=595,
+            height=842,
+            blocks=[
+                TextBlock(
+                    page=n,
+                    bbox=(60, 20, 540, 800),
+                    lines=[TextLine(text=t, page=n, bbox=(60.0, y, 60.0 + 12 * len(t), y + 12), font_size=12) for t, y in lines],
+                )
+            ],
+        )
+        for n, lines in enumerate(pages, 1)
+    ]
+    grid = grid_table("t01", "final.income_expenditure_summary", ["项目", "金额"], [["总计", "100.00"]], page=len(pages))
+    doc.tables = [grid]
+    return doc
+
+
+def test_table_title_next_to_its_grid() -> None:
+    title, sentence = "收入支出决算总表", "本表反映部门本年度的总收支和年末结转结余情况，单位为元。"
+    assert not inconsistent(laid_out([[(title, 80.0)]]), "V022")
+    assert not inconsistent(laid_out([[(sentence, 40.0), (title, 80.0)]]), "V022")
+    (bad,) = inconsistent(laid_out([[(title, 40.0), (sentence, 70.0)]]), "V022")
+    assert [e.text for e in bad.evidence] == [title, sentence]
+    (bad,) = inconsistent(laid_out([[(title, 700.0), (sentence, 740.0)], []]), "V022")
+    assert bad.evidence[0].page == 1 and bad.evidence[1].text == sentence
+    assert not inconsistent(laid_out([[(sentence, 700.0), (title, 740.0)], []]), "V022")
+
+
 # -- what the narrative states ----------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from extract.model import Document, Table, TextLine
 from extract.reconcile.completeness import EXACT
 from extract.reconcile.engine import Outcome, Verdict, check
 from extract.reconcile.text import body_lines, line_evidence, title_area
@@ -70,4 +71,73 @@ def table_label_has_table(index: DocIndex) -> Iterator[Outcome]:
             (line_evidence(line, "label"),),
             "印有表号，但本页没有表格。",
             "A table number is printed but no table follows on the page.",
+        )
+
+
+_HEADING_START = r"第.{1,3}部分|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[、.]|注"
+_TITLE_LINE = re.compile(rf"^(?!{_HEADING_START})[^,。;]{{4,60}}表$")
+"""A table title printed as a line of its own: ends with 表, no sentence marks, not a numbered heading."""
+_SENTENCE = re.compile(r"[，。；,;]")
+_MIN_SENTENCE = 12
+
+
+def _is_sentence(line: TextLine) -> bool:
+    text = norm(line.text)
+    return len(text) >= _MIN_SENTENCE and bool(_SENTENCE.search(line.text))
+
+
+def _above_grid(doc: Document, table: Table) -> list[TextLine]:
+    """The lines of the table's first page between the grid above it (or the page top) and its grid."""
+    page = table.page_start
+    top = table.bbox[1]
+    floor = max((t.bbox[3] for t in doc.tables if t.page_end == page and t.bbox[3] <= top + 1 and t is not table), default=0.0)
+    return [ln for ln in doc.pages[page - 1].lines if floor - 1 <= ln.bbox[1] and ln.bbox[3] <= top + 2]
+
+
+def _displaced_title(doc: Document, table: Table) -> tuple[TextLine, TextLine] | None:
+    """The table's title line and the first sentence printed between it and the grid: above the grid on its page,
+    or, when nothing titles the grid on its page, at the foot of the page before."""
+    above = _above_grid(doc, table)
+    titles = [ln for ln in above if _TITLE_LINE.match(norm(ln.text))]
+    if titles:
+        title = max(titles, key=lambda ln: ln.bbox[1])
+        after = [ln for ln in above if ln.bbox[1] >= title.bbox[3] - 1 and _is_sentence(ln)]
+        return (title, after[0]) if after else None
+    if table.page_start < 2 or any(_is_sentence(ln) for ln in above) or doc.pages[table.page_start - 2].is_toc:
+        return None
+    previous = doc.pages[table.page_start - 2]
+    last_grid = max((t.bbox[3] for t in doc.tables if t.page_end == previous.number), default=0.0)
+    titles = [ln for ln in previous.lines if ln.bbox[1] >= last_grid and _TITLE_LINE.match(norm(ln.text))]
+    if not titles:
+        return None
+    title = max(titles, key=lambda ln: ln.bbox[1])
+    after = [ln for ln in previous.lines if ln.bbox[1] >= title.bbox[3] - 1 and _is_sentence(ln)]
+    return (title, after[0]) if after else None
+
+
+@check(
+    "V022.table_title_next_to_its_grid",
+    description="A table's title stands right above its grid: no sentence printed between the title line and the grid, "
+    "on the same page or with the title at the foot of the page before.",
+    inputs=("*",),
+    tolerance=EXACT,
+)
+def table_title_next_to_its_grid(index: DocIndex) -> Iterator[Outcome]:
+    doc = index.doc
+    for table in doc.tables:
+        if not 0 < table.page_start <= len(doc.pages) or doc.pages[table.page_start - 1].is_toc:
+            continue
+        displaced = _displaced_title(doc, table)
+        if displaced is None:
+            continue
+        title, between = displaced
+        yield Verdict(
+            f"第 {table.page_start} 页表格的标题",
+            f"title of the table on p{table.page_start}",
+            False,
+            "标题紧接表格",
+            f"{norm(title.text)} … {norm(between.text)[:20]}",
+            (line_evidence(title, "title"), line_evidence(between, "text between")),
+            "表标题与表格之间隔有正文。",
+            "Body text is printed between the table's title and its grid.",
         )
