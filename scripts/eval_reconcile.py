@@ -37,7 +37,7 @@ MANIFESTS = ROOT / "tests/fixtures/injected"
 TABLE_KINDS = ("cell_number", "delete_table", "title_year", "section_swap", "placeholder")
 NARRATIVE_KINDS = ("narrative_number", "comparison_word")
 """Checked through the tagged narrative records (N001–N008)."""
-REVIEW_KINDS = ("punctuation", "item_swap", "moved_items", "split_title", "blank_cells", "parity_word")
+REVIEW_KINDS = ("punctuation", "item_swap", "moved_items", "split_title", "blank_cells", "blank_line", "parity_word")
 """The review-grade kinds (V0xx checks on the printed text; parity_word through N007's records)."""
 MARGIN = 2.0
 

@@ -11,7 +11,9 @@ Kinds: cell_number, narrative_number, comparison_word, delete_table, title_year,
 section_swap, placeholder; and the review kinds: punctuation (a paragraph's final "。" doubled or
 removed), item_swap (two numbered items' numbers swapped, any level), moved_items (items k+1, k+2 of a
 list printed, swapped, at the head of the next list), split_title (a table title's final 表 printed
-apart), blank_cells (a 三公 table's amounts blanked), parity_word (决算数小于/大于… → 等于).
+apart), blank_cells (a 三公 table's amounts blanked), parity_word (决算数小于/大于… → 等于); blank_line (one
+line of a 三公 table blanked, its stated amount kept) is not in the rotation (`SECOND`), so that the seeds'
+plans stay as they were: call `INJECTORS["blank_line"]` by hand.
 The choice is deterministic for a given --seed; the PDFs go to
 --out (outside the repository by default) as caseNN/<the source's file name>, so that a
 corrupted copy keeps what its file name says (the year, the issuer) as the published file
@@ -39,6 +41,7 @@ from extract.model import BBox, Document, FindingStatus, Table, TextLine
 from extract.pipeline import process
 from extract.reconcile.completeness import EXPECTED_TABLES, FAMILY_OF_KIND, expected_set
 from extract.reconcile.reading import Paragraph, paragraphs
+from extract.reconcile.stated import LINE_LABELS, LINE_STATED, line_cells, prints_nothing, stated_for_line
 from extract.reconcile.text import int_to_cn, parse_numbering, title_area
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -401,6 +404,35 @@ def blank_cells(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid:
     return Injected("blank_cells", table.page_start, table.bbox, "", "", table_type=table.table_type)
 
 
+def blank_line(pdf: pymupdf.Document, doc: Document, rng: random.Random, avoid: set[int]) -> Injected | None:
+    """Blank one line of a 三公 table (公务接待费, …) whose amount the narrative states, the rest of the table kept."""
+    spots = []
+    for table in doc.tables:
+        if not table.table_type.endswith("three_public") or len(table.pages) != 1 or not _usable(doc, table.page_start, avoid):
+            continue
+        for label_pattern, stated_pattern in zip(LINE_LABELS, LINE_STATED, strict=True):
+            line = line_cells(table, label_pattern)
+            stated = stated_for_line(paragraphs(doc), stated_pattern)
+            if line is not None and not prints_nothing(line[1]) and stated is not None and stated[1] is not None:
+                spots.append((table, *line))
+    if not spots:
+        return None
+    table, label, cells = rng.choice(spots)
+    page = pdf[table.page_start - 1]
+    printed = [c for c in cells if c.text.strip()]
+    for cell in printed:
+        page.add_redact_annot(pymupdf.Rect(cell.bbox) + pymupdf.Rect(0.5, 0.5, -0.5, -0.5))
+    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+    rect = (
+        min(c.bbox[0] for c in printed),
+        min(c.bbox[1] for c in printed),
+        max(c.bbox[2] for c in printed),
+        max(c.bbox[3] for c in printed),
+    )
+    other = {"page": label.page, "bbox": label.bbox, "old": label.text, "new": label.text}
+    return Injected("blank_line", table.page_start, rect, "", "", table_type=table.table_type, extra=[other])
+
+
 INJECTORS: dict[str, Injector] = {
     "cell_number": cell_number,
     "narrative_number": narrative_number,
@@ -415,6 +447,7 @@ INJECTORS: dict[str, Injector] = {
     "moved_items": moved_items,
     "split_title": split_title,
     "blank_cells": blank_cells,
+    "blank_line": blank_line,
 }
 SECOND = (
     "delete_table",

@@ -266,8 +266,8 @@ _THREE_PUBLIC_LINES = (
     r"公务用车运行(?:维护)?费",
     r"公务用车购置及运行(?:维护)?费",
 )
-_LINE_LABELS = tuple(re.compile(rf"^(?:其中[:：])?{name}(?:用?支出)?$") for name in _THREE_PUBLIC_LINES)
-_LINE_STATED = tuple(re.compile(name) for name in _THREE_PUBLIC_LINES)
+LINE_LABELS = tuple(re.compile(rf"^(?:其中[:：])?{name}(?:用?支出)?$") for name in _THREE_PUBLIC_LINES)
+LINE_STATED = tuple(re.compile(name) for name in _THREE_PUBLIC_LINES)
 _CLAUSE_END = re.compile(r"[。；;]|" + "|".join(_THREE_PUBLIC_LINES))
 _NOT_ITS_OWN = re.compile(r"上年|同比|比|较|增加|减少|下降|增长|和|及|与|、|占")
 """Words between a line's name and an amount that make the amount not the line's own (a change, a sum, a share)."""
@@ -279,7 +279,7 @@ def _in_line(cell: Cell, label: Cell) -> bool:
     return label.row <= cell.row < label.row + label.row_span
 
 
-def _line_cells(table: Table, label_pattern: re.Pattern[str]) -> tuple[Cell, list[Cell]] | None:
+def line_cells(table: Table, label_pattern: re.Pattern[str]) -> tuple[Cell, list[Cell]] | None:
     """The first cell labelling the line (a row label, or a column header: a 三公 table prints each line under
     预算数 and again under 决算数) and the body cells of all its labels' rows and columns."""
     labels = [c for c in table.cells if label_pattern.match(norm(c.text))]
@@ -289,11 +289,11 @@ def _line_cells(table: Table, label_pattern: re.Pattern[str]) -> tuple[Cell, lis
     return labels[0], [c for c in body if any(_in_line(c, a) for a in labels)]
 
 
-def _prints_nothing(cells: list[Cell]) -> bool:
+def prints_nothing(cells: list[Cell]) -> bool:
     return all(is_blank(c.text) or ((n := parse_printed(c.text)) is not None and n.value == 0) for c in cells)
 
 
-def _stated_for_line(paragraph_list: list[Paragraph], name: re.Pattern[str]) -> tuple[Paragraph, re.Match[str]] | None:
+def stated_for_line(paragraph_list: list[Paragraph], name: re.Pattern[str]) -> tuple[Paragraph, re.Match[str]] | None:
     """The first paragraph that states the line's own amounts, all of them non-zero: a line stated as 0 anywhere
     in its clause ("预算为2万元，决算为0万元") is not judged, nor an amount after a change or a sum's words."""
     for paragraph in paragraph_list:
@@ -323,11 +323,11 @@ def blank_line_against_narrative(index: DocIndex) -> Iterator[Outcome]:
             continue
         if len(title) > _MAX_TITLE or not any(i.value for v in index.views if v.table_id == table.table_id for i in v.items):
             continue  # a table printed blank as a whole is V030's
-        for label_pattern, stated_pattern in zip(_LINE_LABELS, _LINE_STATED, strict=True):
-            line = _line_cells(table, label_pattern)
-            if line is None or not _prints_nothing(line[1]):
+        for label_pattern, stated_pattern in zip(LINE_LABELS, LINE_STATED, strict=True):
+            line = line_cells(table, label_pattern)
+            if line is None or not prints_nothing(line[1]):
                 continue
-            stated = _stated_for_line(paragraphs(doc), stated_pattern)
+            stated = stated_for_line(paragraphs(doc), stated_pattern)
             if stated is None or stated[1] is None:
                 continue
             (label, _), (paragraph, m) = line, stated
