@@ -333,9 +333,8 @@ def read_xls(path: Path) -> list[FlowPage]:
         raise DocumentError("not an XLS file but a zip package (XLSX): rename it to .xlsx")
     pages = []
     try:
-        book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True, logfile=io.StringIO()  # no warnings on stdout
-        )
+        warnings = io.StringIO()  # xlrd's, which would go to stdout
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True, logfile=warnings)
         for index, name in enumerate(book.sheet_names()):
             sheet = book.sheet_by_index(index)
             if sheet.visibility == 0:
