@@ -324,7 +324,7 @@ def read_xls(path: Path) -> list[FlowPage]:
     """Through xlrd with its formatting records, so that an XLS sheet has the XLSX's printed numbers and
     rulings. The file's size is bounded before xlrd parses it (and BIFF8 caps a sheet at 65,536 rows);
     sheets are loaded one at a time (``on_demand``), rows unpadded (``ragged_rows``: memory follows the
-    cells the file stores), and each is checked against the row/column limits before its cells are read."""
+    cells the file stores), and each is checked against the row/column limits once parsed, before its cells are read."""
     import xlrd
     from xlrd.compdoc import CompDocError
 
