@@ -272,6 +272,7 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
         "malformed": folder / "malformed.docx",
         "locked": folder / "locked.xlsx",
         "huge": folder / "huge.xlsx",
+        "huge_xls": folder / "huge.xls",
         "unrelated": folder / "guide.html",
         "legacy": folder / "report.doc",
     }
@@ -280,6 +281,7 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
     write_broken_part(rendered["docx"], paths["malformed"], "word/document.xml")
     write_locked(rendered["xlsx"], paths["locked"])
     write_huge_sheet(paths["huge"], 100_000)
+    write_huge_sheet(paths["huge_xls"], MAX_SHEET_ROWS + 1)
     write_unrelated_page(paths["unrelated"])
     shutil.copy(rendered["xls"], paths["legacy"])  # any bytes: without LibreOffice nothing reads them
     return paths
@@ -293,6 +295,7 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
         ("malformed", DocumentStatus.FAILED, "corrupt DOCX: XMLSyntaxError"),
         ("locked", DocumentStatus.FAILED, "password-protected XLSX"),
         ("huge", DocumentStatus.FAILED, f"more than {MAX_SHEET_ROWS:,} rows"),
+        ("huge_xls", DocumentStatus.FAILED, f"more than {MAX_SHEET_ROWS:,} rows"),
         ("unrelated", DocumentStatus.REJECTED, "not a budget disclosure"),
     ],
 )

@@ -302,6 +302,26 @@ XLS_BROKEN = (struct.error, AssertionError, ArithmeticError, LookupError, ValueE
 """Besides its own XLRDError and CompDocError, what xlrd raises on broken records and streams (some checks are asserts)."""
 
 
+_XLS_DIMENSIONS, _XLS_ROW, _XLS_EOF = (0x0000, 0x0200), 0x0208, 0x000A
+
+
+def xls_declared_size(book, index: int) -> tuple[int, int] | None:
+    """(rows, columns) of sheet ``index`` from its DIMENSIONS record, read off the workbook stream before xlrd
+    parses the sheet (xlrd keeps the stream and the sheets' offsets: ``mem``, ``_sh_abs_posn``); None where the
+    record is missing — it comes before the first ROW record, and writers put it there."""
+    mem, pos = book.mem, book._sh_abs_posn[index]
+    while pos + 4 <= len(mem):
+        code, size = struct.unpack_from("<HH", mem, pos)
+        if code in _XLS_DIMENSIONS and size >= 8:
+            if book.biff_version >= 80 and size >= 12:
+                return struct.unpack_from("<I2xH", mem, pos + 8)
+            return struct.unpack_from("<H2xH", mem, pos + 6)
+        if code in (_XLS_ROW, _XLS_EOF):
+            return None
+        pos += 4 + size
+    return None
+
+
 def _xls_cell(book, sheet, row: int, col: int) -> CellContent:
     """A cell as printed: xlrd's XF record gives its number format string and its borders."""
     import xlrd
@@ -323,8 +343,9 @@ def _xls_cell(book, sheet, row: int, col: int) -> CellContent:
 def read_xls(path: Path) -> list[FlowPage]:
     """Through xlrd with its formatting records, so that an XLS sheet has the XLSX's printed numbers and
     rulings. The file's size is bounded before xlrd parses it (and BIFF8 caps a sheet at 65,536 rows);
-    sheets are loaded one at a time (``on_demand``), rows unpadded (``ragged_rows``: memory follows the
-    cells the file stores), and each is checked against the row/column limits once parsed, before its cells are read."""
+    sheets are loaded one at a time (``on_demand``), each checked against the row/column limits by the size
+    its DIMENSIONS record declares before it is parsed and by its real size after, rows unpadded
+    (``ragged_rows``: memory follows the cells the file stores)."""
     import xlrd
     from xlrd.compdoc import CompDocError
 
@@ -336,6 +357,8 @@ def read_xls(path: Path) -> list[FlowPage]:
         warnings = io.StringIO()  # xlrd's, which would go to stdout
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True, logfile=warnings)
         for index, name in enumerate(book.sheet_names()):
+            if (declared := xls_declared_size(book, index)) is not None:
+                _check_size(f"sheet {name!r}", *declared)
             sheet = book.sheet_by_index(index)
             if sheet.visibility == 0:
                 _check_size(f"sheet {name!r}", sheet.nrows, sheet.ncols)
