@@ -11,7 +11,7 @@ compare. How each format lays a document out is the way portals publish it:
   label); text as a row with one cell in column A, the title as a merged row, the 公开表 number at the
   right, the 部门名称 / 年度 / 单位 line as three cells, numbers as numeric cells in a number format
   that prints them as the seed does (codes with a leading zero stay text), thin borders on table cells
-  (the XLS copy, written by xlwt, has none: python-calamine could not read them);
+  (the XLS copy, written by xlwt, carries the same formats and borders);
 * HTML: one page, ``h2``/``h3``/``h4`` headings, ``<table border=1>`` with rowspan/colspan, saved in the
   encoding given (GB2312 and GBK pages are still common) with a ``<meta charset>`` declaring it.
 """
@@ -281,22 +281,26 @@ class SheetWriter:
         import xlwt
 
         book = xlwt.Workbook(encoding="utf-8")
-        styles: dict[str, xlwt.XFStyle] = {}
+        styles: dict[tuple[str, bool], xlwt.XFStyle] = {}
+        ruling = "borders: left thin, right thin, top thin, bottom thin"
         for ws in self.book.worksheets:
             sheet = book.add_sheet(ws.title)
             merged = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
             covered = {(r, c) for m in ws.merged_cells.ranges for r, c in m.cells} - set(merged)
             for row in ws.iter_rows():
                 for cell in row:
-                    if cell.value is None or (cell.row, cell.column) in covered:
+                    ruled = cell.border == RULED
+                    if (cell.value is None and not ruled) or (cell.row, cell.column) in covered:
                         continue
-                    style = styles.setdefault(cell.number_format, xlwt.easyxf(num_format_str=cell.number_format))
+                    key = (cell.number_format, ruled)
+                    if key not in styles:
+                        styles[key] = xlwt.easyxf(ruling if ruled else "", num_format_str=cell.number_format)
                     if (m := merged.get((cell.row, cell.column))) is not None:
-                        sheet.write_merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1, cell.value, style)
+                        sheet.write_merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1, cell.value, styles[key])
                     else:
-                        sheet.write(cell.row - 1, cell.column - 1, cell.value, style)
+                        sheet.write(cell.row - 1, cell.column - 1, cell.value, styles[key])
             for m in ws.merged_cells.ranges:  # merged areas whose anchor is empty
-                if ws.cell(m.min_row, m.min_col).value is None:
+                if ws.cell(m.min_row, m.min_col).value is None and ws.cell(m.min_row, m.min_col).border != RULED:
                     sheet.merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1)
         book.save(str(path))
 
@@ -359,7 +363,18 @@ class HtmlWriter:
 
 def write_huge_sheet(path: Path, rows: int) -> None:
     """An XLSX whose one sheet has ``rows`` rows of (name, amount, count): the sheet part is written as
-    XML directly (openpyxl takes seconds per 100,000 rows)."""
+    XML directly (openpyxl takes seconds per 100,000 rows). For a ``.xls`` path, the XLS xlwt writes (at most
+    65,536 rows)."""
+    if path.suffix.lower() == ".xls":
+        import xlwt
+
+        legacy = xlwt.Workbook(encoding="utf-8")
+        sheet = legacy.add_sheet("数据")
+        for r in range(rows):
+            for c, value in enumerate((f"项目{r + 1}", (r + 1) * 1.5, r + 1)):
+                sheet.write(r, c, value)
+        legacy.save(str(path))
+        return
     book = openpyxl.Workbook()
     book.active.title = "数据"
     book.active["A1"] = "placeholder"
@@ -391,7 +406,8 @@ def write_locked(source: Path, path: Path, password: str = "budgetlens") -> None
 
 
 def write_truncated(source: Path, path: Path) -> None:
-    """The first half of ``source``: a zip package whose central directory is gone (an interrupted download)."""
+    """The first half of ``source`` (an interrupted download): a zip package whose central directory is gone, an
+    XLS whose OLE container points past its end."""
     data = source.read_bytes()
     path.write_bytes(data[: len(data) // 2])
 

@@ -13,9 +13,9 @@ Renders every seed with `render_seed.render` and the `docgen` writers (into a te
 The workbook renders hold the narrative as text rows too, so their records are compared as well;
 002 is rendered as a 自评表 form (label + 说明 text in one row) in the workbooks.
 
-Then the bad files of the issue (a truncated DOCX, a password-protected XLSX, a 100,000-row sheet, an
-HTML page without budget content): status, error, seconds and peak Python memory (tracemalloc) of
-`process` on each.
+Then the bad files of the issue (a truncated DOCX, a password-protected XLSX, a 100,000-row sheet, a truncated
+XLS, a 65,536-row XLS sheet (the most BIFF8 holds), an HTML page without budget content): status, error, seconds
+and peak Python memory (tracemalloc) of `process` on each.
 """
 
 from __future__ import annotations
@@ -99,17 +99,21 @@ def render_formats(seed: str, folder: Path, formats: tuple[str, ...] = FORMATS) 
     return paths
 
 
-def bad_files(folder: Path, workbook: Path, document: Path) -> dict[str, Path]:
-    """The bad inputs of the issue, made from a good ``workbook`` (XLSX) and ``document`` (DOCX)."""
+def bad_files(folder: Path, workbook: Path, legacy: Path, document: Path) -> dict[str, Path]:
+    """The bad inputs of the issue, made from a good ``workbook`` (XLSX), ``legacy`` workbook (XLS) and ``document`` (DOCX)."""
     paths = {
         "corrupt zip (truncated DOCX)": folder / "truncated.docx",
         "password-protected XLSX": folder / "locked.xlsx",
         "100,000-row sheet": folder / "huge.xlsx",
+        "truncated XLS": folder / "truncated.xls",
+        "65,536-row XLS sheet": folder / "huge.xls",
         "HTML page without budget content": folder / "guide.html",
     }
     write_truncated(document, paths["corrupt zip (truncated DOCX)"])
     write_locked(workbook, paths["password-protected XLSX"])
     write_huge_sheet(paths["100,000-row sheet"], 100_000)
+    write_truncated(legacy, paths["truncated XLS"])
+    write_huge_sheet(paths["65,536-row XLS sheet"], 65_536)
     write_unrelated_page(paths["HTML page without budget content"])
     return paths
 
@@ -152,9 +156,9 @@ def main() -> None:
                 records = agreement(record_keys(pdf), record_keys(doc))
                 print(f"| {seed} | {fmt} | {doc.status} | {items} | {public} | {records} |")
         if not args.no_bad_files:
-            made = render_formats(args.seeds[0], folder, ("xlsx", "docx"))
+            made = render_formats(args.seeds[0], folder, ("xlsx", "xls", "docx"))
             process(made["pdf"])  # imports and the tagger loaded before memory is measured
-            report_bad_files(bad_files(folder, made["xlsx"], made["docx"]))
+            report_bad_files(bad_files(folder, made["xlsx"], made["xls"], made["docx"]))
 
 
 if __name__ == "__main__":

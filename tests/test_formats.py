@@ -156,6 +156,20 @@ def test_self_evaluation_form_explanations_are_narrative(tmp_path):
     assert {t.table_type for t in doc.tables} == {"perf.dept_self_eval"}
 
 
+def test_xls_reads_like_the_xlsx_it_was_written_from(tmp_path):
+    """002's 自评表 written as XLSX and (xlwt) as XLS: the XLS's number formats ("16.00", not "16", which would
+    make a body row a header row) and cell borders (which delimit the tables) give the XLSX's line items."""
+    documents = {}
+    for suffix in ("xlsx", "xls"):
+        path = tmp_path / f"jinzhong_2020.{suffix}"
+        render(next(SEEDS.glob("002_*.txt")), path, SheetWriter(form=True))
+        documents[suffix] = process(path)
+    xlsx, xls = documents["xlsx"], documents["xls"]
+    assert xls.status == DocumentStatus.OK and sum(_item_keys(xlsx).values()) >= 80
+    assert _item_keys(xls) == _item_keys(xlsx)
+    assert [(i.locator, i.raw) for i in xls.line_items] == [(i.locator, i.raw) for i in xlsx.line_items]
+
+
 def test_docx_headings_and_word_numbering(tmp_path):
     """Heading styles and automatic Chinese numbering ("一、" from numbering.xml) build the section tree;
     a paragraph inside a content control (w:sdt) is read where it stands."""
@@ -237,7 +251,7 @@ def test_sheet_addresses_where_the_used_range_starts_late(tmp_path, suffix):
     writer.save(path)
     doc = process(path)
     (item,) = doc.line_items
-    assert (item.locator, item.value, item.raw) == ("'封面'!D4", 1234.5, "1,234.50" if suffix == ".xlsx" else "1234.5")
+    assert (item.locator, item.value, item.raw) == ("'封面'!D4", 1234.5, "1,234.50")  # the cell's number format
     assert doc.tables[0].title == "某单位2023年部门预算表"
 
 
@@ -254,16 +268,20 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bad")
     paths = {
         "truncated": folder / "truncated.docx",
+        "truncated_xls": folder / "truncated.xls",
         "malformed": folder / "malformed.docx",
         "locked": folder / "locked.xlsx",
         "huge": folder / "huge.xlsx",
+        "huge_xls": folder / "huge.xls",
         "unrelated": folder / "guide.html",
         "legacy": folder / "report.doc",
     }
     write_truncated(rendered["docx"], paths["truncated"])
+    write_truncated(rendered["xls"], paths["truncated_xls"])
     write_broken_part(rendered["docx"], paths["malformed"], "word/document.xml")
     write_locked(rendered["xlsx"], paths["locked"])
     write_huge_sheet(paths["huge"], 100_000)
+    write_huge_sheet(paths["huge_xls"], MAX_SHEET_ROWS + 1)
     write_unrelated_page(paths["unrelated"])
     shutil.copy(rendered["xls"], paths["legacy"])  # any bytes: without LibreOffice nothing reads them
     return paths
@@ -273,9 +291,11 @@ def bad_files(rendered, tmp_path_factory) -> dict[str, Path]:
     ("name", "status", "error"),
     [
         ("truncated", DocumentStatus.FAILED, "corrupt DOCX"),
+        ("truncated_xls", DocumentStatus.FAILED, "corrupt XLS"),
         ("malformed", DocumentStatus.FAILED, "corrupt DOCX: XMLSyntaxError"),
         ("locked", DocumentStatus.FAILED, "password-protected XLSX"),
         ("huge", DocumentStatus.FAILED, f"more than {MAX_SHEET_ROWS:,} rows"),
+        ("huge_xls", DocumentStatus.FAILED, f"more than {MAX_SHEET_ROWS:,} rows"),
         ("unrelated", DocumentStatus.REJECTED, "not a budget disclosure"),
     ],
 )

@@ -1,25 +1,27 @@
-"""Workbooks → flow pages, one per visible sheet: XLSX through openpyxl, XLS through python-calamine.
+"""Workbooks → flow pages, one per visible sheet: XLSX through openpyxl, XLS through xlrd.
 
 A sheet's used range holds a 公开表 or a 自评表 laid out the way the printed form is: title, number
 label and 编制单位/单位 line in rows above the table, notes in rows under it, and in a 自评表 the
 说明 blocks (单位职能概况, 预算执行情况 …) as a label cell next to a long text in a merged cell. The rows are read
-in order and cut into paragraphs and tables (`split_rows`). Where the sheet draws cell borders (XLSX
-forms do, as the printed tables have rulings) the bordered rows are the tables. Otherwise (XLS: calamine
-does not expose borders) a row with two or more cells that are not captions is a table row, a text row
-inside a table (a band, a wrapped label) stays in it and an empty row ends a table. The other rows —
-and every label + long merged text pair, which becomes a heading and its paragraph — are narrative.
+in order and cut into paragraphs and tables (`split_rows`). Where the sheet draws cell borders (forms do,
+as the printed tables have rulings) the bordered rows are the tables. Otherwise a row with two or more cells
+that are not captions is a table row, a text row inside a table (a band, a wrapped label) stays in it and an
+empty row ends a table. The other rows — and every label + long merged text pair, which becomes a heading and
+its paragraph — are narrative.
 
-Values are exact: a numeric cell keeps the number it holds (`Cell.value`), its text is the number in
-the cell's printed number format (XLSX; calamine does not expose XLS formats, so there it is the
-shortest form of the number). Locators are sheet + cell address: ``'公开01表'!C7``.
+Values are exact: a numeric cell keeps the number it holds (`Cell.value`), its text is the number in the
+cell's printed number format (XLSX styles, XLS XF records). Locators are sheet + cell address: ``'公开01表'!C7``.
 
-Limits are checked before a sheet is loaded: an XLSX sheet's rows are counted from its XML stream.
+Limits are checked before a sheet's cells are read: an XLSX sheet's rows are counted from its XML stream, an
+XLS (at most 65,536 rows a sheet) is bounded by its file size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,7 +60,7 @@ class SheetCell:
     row_span: int = 1
     col_span: int = 1
     ruled: bool = False
-    """The cell has a border drawn (XLSX): the sheet's version of a table's rulings."""
+    """The cell has a border drawn: the sheet's version of a table's rulings."""
 
 
 def column_letter(col: int) -> str:
@@ -296,24 +298,75 @@ def read_xlsx(path: Path) -> list[FlowPage]:
 # ---------------------------------------------------------------- XLS
 
 
+XLS_BROKEN = (struct.error, AssertionError, ArithmeticError, LookupError, ValueError, EOFError)
+"""Besides its own XLRDError and CompDocError, what xlrd raises on broken records and streams (some checks are asserts)."""
+
+
+_XLS_DIMENSIONS, _XLS_ROW, _XLS_EOF = (0x0000, 0x0200), 0x0208, 0x000A
+
+
+def xls_declared_size(book, index: int) -> tuple[int, int] | None:
+    """(rows, columns) of sheet ``index`` from its DIMENSIONS record, read off the workbook stream before xlrd
+    parses the sheet (xlrd keeps the stream and the sheets' offsets: ``mem``, ``_sh_abs_posn``); None where the
+    record is missing — it comes before the first ROW record, and writers put it there."""
+    mem, pos = book.mem, book._sh_abs_posn[index]
+    while pos + 4 <= len(mem):
+        code, size = struct.unpack_from("<HH", mem, pos)
+        if code in _XLS_DIMENSIONS and size >= 8:
+            if book.biff_version >= 80 and size >= 12:
+                return struct.unpack_from("<I2xH", mem, pos + 8)
+            return struct.unpack_from("<H2xH", mem, pos + 6)
+        if code in (_XLS_ROW, _XLS_EOF):
+            return None
+        pos += 4 + size
+    return None
+
+
+def _xls_cell(book, sheet, row: int, col: int) -> CellContent:
+    """A cell as printed: xlrd's XF record gives its number format string and its borders."""
+    import xlrd
+
+    cell = sheet.cell(row, col)
+    xf = book.xf_list[cell.xf_index]
+    border = xf.border
+    ruled = any((border.left_line_style, border.right_line_style, border.top_line_style, border.bottom_line_style))
+    value: object = cell.value
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        value = None
+    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        value = bool(cell.value)
+    elif cell.ctype == xlrd.XL_CELL_DATE:
+        value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+    return (*_value_text(value, book.format_map[xf.format_key].format_str), ruled)
+
+
 def read_xls(path: Path) -> list[FlowPage]:
-    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+    """Through xlrd with its formatting records, so that an XLS sheet has the XLSX's printed numbers and
+    rulings. The file's size is bounded before xlrd parses it (and BIFF8 caps a sheet at 65,536 rows);
+    sheets are loaded one at a time (``on_demand``), each checked against the row/column limits by the size
+    its DIMENSIONS record declares before it is parsed and by its real size after, rows unpadded
+    (``ragged_rows``: memory follows the cells the file stores)."""
+    import xlrd
+    from xlrd.compdoc import CompDocError
 
     data = read_bounded(path, MAX_OFFICE_BYTES)
     if data.startswith(b"PK"):
         raise DocumentError("not an XLS file but a zip package (XLSX): rename it to .xlsx")
+    pages = []
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        pages = []
-        for meta in book.sheets_metadata:
-            if meta.visible != SheetVisibleEnum.Visible:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            _check_size(f"sheet {meta.name!r}", sheet.total_height, sheet.total_width)
-            rows = sheet.to_python(skip_empty_area=False)  # from A1, as the merged ranges are given
-            values = [[(*_value_text(v if v != "" else None, None), False) for v in row] for row in rows]
-            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            pages.append(sheet_page(_sheet_cells(meta.name, values, merges), meta.name))
-    except CalamineError as exc:
-        raise DocumentError(f"corrupt or password-protected XLS: {exc}") from exc
+        warnings = io.StringIO()  # xlrd's, which would go to stdout
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True, logfile=warnings)
+        for index, name in enumerate(book.sheet_names()):
+            if (declared := xls_declared_size(book, index)) is not None:
+                _check_size(f"sheet {name!r}", *declared)
+            sheet = book.sheet_by_index(index)
+            if sheet.visibility == 0:
+                _check_size(f"sheet {name!r}", sheet.nrows, sheet.ncols)
+                values = [[_xls_cell(book, sheet, r, c) for c in range(sheet.row_len(r))] for r in range(sheet.nrows)]
+                merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+                pages.append(sheet_page(_sheet_cells(name, values, merges), name))
+            book.unload_sheet(index)
+    except (xlrd.XLRDError, CompDocError, *XLS_BROKEN) as exc:
+        problem = "password-protected" if "encrypted" in str(exc).lower() else "corrupt"
+        raise DocumentError(f"{problem} XLS: {type(exc).__name__}: {exc}") from exc
     return pages
