@@ -31,13 +31,13 @@ SENTENCE_END = "。！？"
 CLOSING = SENTENCE_END + "；：;:"
 _COMMA = re.compile(r"[，；]|,(?!\d{3})")
 _SHORT_OF_EDGE = 1.5
+"""A line ending more than this many characters (font sizes) left of the right edge ends its paragraph."""
 _GAP_LINES = 2.0
 _UNBREAKABLE_EMS = 6.0
 _CENTRED_EMS = 4.0
 """A line starting this far right of its paragraph's first line is a title or a label, not the next line."""
 _LEADER = re.compile(r"\.{6,}|…{3,}|·{6,}|-{6,}")
 _LATIN_START = re.compile(r"\s*[0-9A-Za-z%.,]")
-"""A line ending more than this many characters (font sizes) left of the right edge ends its paragraph."""
 
 
 @dataclass(frozen=True)
