@@ -6,6 +6,9 @@ from __future__ import annotations
 from extract.model import Document, DocumentKind, DocumentMeta, FindingStatus, Page, TextBlock, TextLine, TocEntry
 from extract.reconcile import run_checks
 from extract.reconcile.engine import MAX_REPORTS_PER_KIND
+from extract.records.build import TaggedSentence, document_records
+from extract.records.ground import ground_records, table_cells
+from extract.tag.spans import Span
 from reconcile_builders import build_document, datong_2022, grid_table
 
 OK, BAD = FindingStatus.CONSISTENT, FindingStatus.INCONSISTENT
@@ -249,6 +252,36 @@ def test_blank_three_public_line_while_the_narrative_states_its_amount() -> None
     assert bad.evidence[0].table_id == "t07" and bad.evidence[1].page == 4
     doc.pages[3] = page_of(4, "七、“三公”经费支出决算情况说明", "公务接待费支出决算比上年减少3.50万元，主要是压减开支。")
     assert not inconsistent(doc, "V031")  # a change is not the line's own amount
+
+
+def with_stated_row(sentence: str, subject: str, amount: str) -> Document:
+    """The seed's tables under a narrative sentence, its amount read as a record of `subject` and grounded."""
+    doc = with_tables("二、支出决算情况说明", sentence)
+    at = sentence.index(amount)
+    spans = [
+        Span(sentence.index(subject), sentence.index(subject) + len(subject), "SUBJECT", subject),
+        Span(at, at + len(amount), "AMOUNT", amount),
+    ]
+    doc.records = document_records([TaggedSentence("s1", sentence, spans, "二、支出决算情况说明", page=4)], 2022, "部门决算")
+    ground_records(doc.records, table_cells([doc]))
+    return doc
+
+
+def test_blank_classification_row_while_the_narrative_states_its_amount() -> None:
+    # the seed's 支出决算表 (t03) and 一般公共预算财政拨款支出决算表 (t05) print 卫生健康支出 (210) 1,339,305.49 元
+    sentence = "2022年度卫生健康支出133.93万元，主要用于行政事业单位医疗。"
+    doc = with_stated_row(sentence, "卫生健康支出", "133.93万元")
+    assert [f.status for f in run_checks(doc, only=["V032"])] == [OK]
+    for table_id in ("t03", "t05"):
+        first = min((i for i in doc.line_items if i.table_id == table_id and i.code == "210"), key=lambda i: i.col)
+        doc.line_items.remove(first)
+        cell = next(c for c in doc.table(table_id).cells if (c.row, c.col) == (first.row, first.col))
+        cell.text, cell.value = "", None
+    (bad,) = inconsistent(doc, "V032")
+    assert "卫生健康支出" in bad.message_zh and "133.93万元" in bad.expected
+    assert bad.evidence[0].table_id == "t03" and bad.evidence[1].text == sentence
+    doc = with_stated_row("卫生健康支出比上年增加133.93万元，主要是人员增加。", "卫生健康支出", "133.93万元")
+    assert not inconsistent(doc, "V032")  # a change is not the row's own amount
 
 
 def item(actual: str, statement: str) -> Document:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extract.model import Cell, Severity, Table
+from extract.model import Cell, Document, Evidence, LineItem, NarrativeRecord, Severity, Table
 from extract.reconcile.completeness import EXACT
 from extract.reconcile.engine import Outcome, SumCheck, Verdict, check
 from extract.reconcile.intervals import UNIT_FACTORS, Interval, is_blank, parse_printed
@@ -22,6 +22,8 @@ from extract.reconcile.reading import Paragraph, paragraphs
 from extract.reconcile.summary_checks import EXPENDITURE, INCOME, SideRules, grand_total, primary_sides, side_rows
 from extract.reconcile.text import cell_evidence, line_evidence, table_evidence
 from extract.reconcile.views import DocIndex, Operand, TableView, norm, split_table_type
+from extract.records import ground  # a module: ground imports extract.reconcile in turn
+from extract.records.link import CHANGE_METRICS
 
 _NUMBER = r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
 _AMOUNT = r"(?:为|是|共|达)?\s*" + _NUMBER
@@ -342,3 +344,97 @@ def blank_line_against_narrative(index: DocIndex) -> Iterator[Outcome]:
                 f"说明中写明“{name}”{m.group(0)}，但表中该项没有金额。",
                 f"The narrative states {m.group(0)} for “{name}” but the table prints no amount on that line.",
             )
+
+
+CLASSIFIED_TABLES = frozenset({"expenditure", "income", "general_budget_expenditure", "general_budget_basic_expenditure"})
+"""Tables whose rows are 功能分类 / 经济分类 lines, each printed with its code."""
+
+
+def _own_amount(record: NarrativeRecord) -> bool:
+    """A non-zero amount of the report period that is the line's own (not a change, a share or a rate)."""
+    return (
+        record.label == "AMOUNT"
+        and bool(record.value_yuan)
+        and record.period is None
+        and record.metric not in CHANGE_METRICS
+        and record.relation == "value-of"
+        and bool(record.subject)
+    )
+
+
+def with_blank_cells(doc: Document) -> Document:
+    """The document with a blank line item (raw "") for each cell a coded row of a classification table leaves empty
+    in a column that its table prints elsewhere: the table stage reads no item from an empty cell. A table printed in
+    bands side by side (a 基本支出明细表: three lines on one row, under the same headers) gets none."""
+    items = [i for i in doc.line_items if split_table_type(i.table_type)[1] in CLASSIFIED_TABLES]
+    columns: dict[tuple[str, str], dict[int, str]] = {}
+    rows: dict[tuple[str, str, int], list[LineItem]] = {}
+    for i in items:
+        columns.setdefault((i.table_id, i.panel), {})[i.col] = i.column
+        rows.setdefault((i.table_id, i.panel, i.row), []).append(i)
+    printed = {(i.table_id, i.panel, i.row, i.col) for i in items}
+    banded = {key for key, named in columns.items() if len(named) != len(set(named.values()))}
+    blanks = [
+        row[0].model_copy(update={"col": col, "column": column, "raw": "", "value": 0.0})
+        for (table_id, panel, number), row in rows.items()
+        if row[0].code and len({i.code for i in row}) == 1 and (table_id, panel) not in banded
+        for col, column in columns[(table_id, panel)].items()
+        if (table_id, panel, number, col) not in printed
+    ]
+    return doc.model_copy(update={"line_items": [*doc.line_items, *blanks]})
+
+
+def named_row_cells(record: NarrativeRecord, cells: list[ground.TableCell]) -> list[ground.TableCell]:
+    """The cells of coded classification rows that the record's subject names exactly (the same name, in the column
+    the name alone stands for; a code printed with it must be the row's) and whose column and side the linker accepts."""
+    subject = record.subject or ""
+    return [
+        c
+        for c in cells
+        if c.code
+        and split_table_type(c.table_type)[1] in CLASSIFIED_TABLES
+        and any(ground.similarity(subject, name) == 1.0 for name in c.names)
+        and ground.score(record, c) > 0
+    ]
+
+
+@check(
+    "V032.blank_row_against_narrative",
+    description="A coded row of a 功能分类 / 经济分类 table (支出决算表, 一般公共预算财政拨款支出表, 收入决算表) that prints no "
+    "amount (blank, - or 0) in the column the narrative speaks of, while the narrative states a non-zero amount of the "
+    "report period for that very line (named in full, one row per table; changes, shares and rates are not judged).",
+    inputs=("narrative", *CLASSIFIED_TABLES),
+    tolerance=EXACT,
+    severity=Severity.ERROR,
+)
+def blank_row_against_narrative(index: DocIndex) -> Iterator[Outcome]:
+    doc = index.doc
+    cells = ground.table_cells([with_blank_cells(doc)])
+    printing = {c.table_id for c in cells if c.interval.mid}
+    for record in doc.records:
+        if not _own_amount(record):
+            continue
+        found = named_row_cells(record, cells)
+        rows = {(c.table_id, c.row) for c in found}
+        if not found or len(rows) != len(found) or len(rows) != len({t for t, _ in rows}):
+            continue  # no row, a row in two columns, or two rows of one table: the line is not pinned
+        if any(c.table_id not in printing for c in found):
+            continue  # a table printed blank as a whole is not read row by row
+        blank = [c for c in found if not c.interval.mid]
+        table = doc.table(blank[0].table_id) if blank else None
+        cell = next((x for x in table.cells if (x.row, x.col) == (blank[0].row, blank[0].col)), None) if table else None
+        if blank and (table is None or cell is None):
+            continue
+        stated_evidence = Evidence(
+            role="narrative", text=record.sentence, value=record.value_yuan, page=record.page, bbox=record.bbox
+        )
+        yield Verdict(
+            f"{record.subject}（{found[0].code}）与说明",
+            f"row “{record.subject}” ({found[0].code}) against the narrative",
+            len(blank) < len(found),
+            f"表中列示 {record.raw}",
+            "该行无金额" if blank else "；".join(f"{c.title or c.table_id} {c.interval.mid:,.2f}" for c in found),
+            (cell_evidence(cell, table, "blank row"), stated_evidence) if cell and table else (stated_evidence,),
+            f"说明中写明“{record.subject}”{record.raw}，但表中该行没有金额。",
+            f"The narrative states {record.raw} for “{record.subject}” but the table prints no amount on that row.",
+        )
