@@ -197,8 +197,9 @@ def work(job: Job, options: Options) -> Outcome:
         return failed_outcome(job, Result.ERROR, f"internal error: {detail}", time.perf_counter() - start)
     result = {DocumentStatus.OK: Result.OK, DocumentStatus.REJECTED: Result.REJECTED}.get(doc.status, Result.ERROR)
     outcome = outcome_of(doc, result, time.perf_counter() - start)
+    read_by_ocr = any(page.ocr for page in doc.pages)
     del doc
-    if _MALLOC_TRIM is not None:
+    if read_by_ocr and _MALLOC_TRIM is not None:  # only OCR leaves that much behind; trimming costs the next document
         _MALLOC_TRIM(0)
     outcome.cpu_seconds = time.process_time() - cpu_start
     return outcome

@@ -387,13 +387,14 @@ def with_blank_cells(doc: Document) -> Document:
 def named_row_cells(record: NarrativeRecord, cells: list[ground.TableCell]) -> list[ground.TableCell]:
     """The cells of coded classification rows that the record's subject names exactly (the same name, in the column
     the name alone stands for; a code printed with it must be the row's) and whose column and side the linker accepts."""
-    subject = record.subject or ""
+    key = ground.key_of(record.subject or "")
     return [
         c
         for c in cells
-        if c.code
+        if key
+        and c.code
         and split_table_type(c.table_type)[1] in CLASSIFIED_TABLES
-        and any(ground.similarity(subject, name) == 1.0 for name in c.names)
+        and any(ground.key_of(name) == key for name in c.names)  # ground.similarity's "same name"
         and ground.score(record, c) > 0
     ]
 

@@ -23,6 +23,7 @@ the dev document's links do not change (0.5–0.6 and 0.25–0.35: 37 right, 0 w
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -179,6 +180,7 @@ def _meets(a: Interval, b: Interval) -> bool:
     return a.lo <= b.hi + 1e-6 and b.lo <= a.hi + 1e-6
 
 
+@functools.lru_cache(maxsize=2**16)  # the same row names are keyed again for every amount of a document
 def key_of(phrase: str) -> str:
     """A subject as a row would print it: normalised, the last segment of a 类/款/项 chain (with a 支出 printed after
     its marker: "住房保障（类）支出" → 住房保障支出), no code, no numbering."""
