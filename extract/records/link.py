@@ -2,7 +2,8 @@
 
 Rules (measured against the gold relations by scripts/eval_records.py):
 * a value links to the nearest SUBJECT on its left in the same sentence; a count written before its
-  noun ("抽调149名监管专员") links to the SUBJECT right after it;
+  noun ("抽调149名监管专员", and a planned one: "计划开展2次专题民主监督活动") links to the SUBJECT right after it
+  (GUIDELINES §6: the noun a count counts);
 * "A、B…分别 x、y…" and "A、B较上年下降 x、y" pair subjects and values in order;
 * a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
   lies between 占 and the percent;
@@ -17,11 +18,14 @@ import re
 from collections.abc import Sequence
 
 from extract.records.attributes import VALUE_LABELS, ValueAttributes
+from extract.tag.patterns import PATTERNS
 from extract.tag.spans import Relation, Span
 
 RELATION_OF_METRIC = {"增减额": "change-of", "增减率": "change-of", "占比": "share-of", "完成率": "rate-of",
                       "执行率": "rate-of", "指标值": "target-of"}
 CHANGE_METRICS = frozenset({"增减额", "增减率"})
+_PLANNED_COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:左右)?")
+"""A TARGET that is a count, maybe approximate or a range ("2次", "2-3次", "约900件", "30个左右")."""
 
 
 def relation_type(span: Span, attrs: ValueAttributes) -> str:
@@ -83,9 +87,12 @@ def _respectively(text: str, spans: Sequence[Span], values: list[int], subjects:
 
 
 def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
-    """A count written right before its noun ("抽调149名监管专员"), not after its subject ("正高级职称795人、
-    副高级职称1,336人"): the noun follows at once and, if a subject comes before, a verb stands between them."""
+    """A count (a QUANTITY, or a TARGET that is a bare count: a plan's "2次") written right before its noun
+    ("抽调149名监管专员"), not after its subject ("正高级职称795人、副高级职称1,336人"): the noun follows at once and, if a
+    subject comes before, a verb stands between them."""
     if spans[after].start != value.end:
+        return False
+    if value.label == "TARGET" and not _PLANNED_COUNT.fullmatch(value.text.strip()):
         return False
     if not left:
         return True
@@ -116,7 +123,7 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
             if part:
                 relations.append(Relation(v, part[-1], kind))
             continue
-        if span.label == "QUANTITY" and right and _counts_noun_after(text, spans, span, left, right[0]):
+        if span.label in ("QUANTITY", "TARGET") and right and _counts_noun_after(text, spans, span, left, right[0]):
             relations.append(Relation(v, right[0], kind))
         elif left:
             relations.append(Relation(v, left[-1], kind))

@@ -7,6 +7,10 @@ line as a row with its name and code. A chain whose last segment is a row of the
 row's subject, whole (GUIDELINES §2/§5: one SUBJECT covering the whole 类/款/项 path, markers and code kept): the
 predicted SUBJECTs inside or across it are replaced by the chain. A chain that names no row of the tables is left as
 the tagger read it.
+
+The row names are also a gazetteer for amounts the tagger left without any SUBJECT in their clause: "结转下年88,480.06
+万元" — a clause that opens with a row's printed name right before the amount (metric words and 为 aside) names that
+row, and the name becomes the SUBJECT.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ _BETWEEN = re.compile(
     r"^[\s:：”\"]*(?:(?:19|20)\d\d\s*年度?)?[\s,，]*(?:(?:年初|全年)?(?:预算|决算)(?:数|支出)?|支出|为|是|[:：\s])*$"
 )
 """What may stand between a chain and its value: spaces, a year, metric words ("，2023年度决算数为")."""
+
+
+_CLAUSE_MARKS = "。；;，,：:"
+_METRIC_AFTER = re.compile(r"(?:(?:年初|全年)?(?:预算|决算)数?|为|是|\s)*$")
+"""Metric words and 为 between a row's name and its amount ("结转下年为…")."""
+_LONGEST_NAME = 20
+_SHORTEST_NAME = 3
+"""A two-character row name (合计, 小计, 其他) names nothing on its own."""
 
 
 def _row_keys(cells: Sequence[TableCell]) -> tuple[set[str], set[str]]:
@@ -64,11 +76,27 @@ def chain_before(text: str, value: Span) -> tuple[int, int, str, str] | None:
     return start, end, key_of(last.group(1)), last.group(2)
 
 
+def row_name_before(text: str, spans: Sequence[Span], value: Span, names: set[str]) -> Span | None:
+    """The row name that opens `value`'s clause right before it, as a SUBJECT, when no SUBJECT stands in that clause."""
+    clause_start = max(text.rfind(c, 0, value.start) for c in _CLAUSE_MARKS) + 1
+    if any(s.label == "SUBJECT" and s.end > clause_start and s.start < value.start for s in spans):
+        return None
+    end = clause_start + _METRIC_AFTER.search(text[clause_start : value.start]).start()
+    for start in range(max(clause_start, end - _LONGEST_NAME), end - _SHORTEST_NAME + 1):
+        if key_of(text[start:end]) in names and not any(s.start < end and start < s.end for s in spans):
+            return Span(start, end, "SUBJECT", text[start:end], 1.0)
+    return None
+
+
 def ground_subjects(text: str, spans: Sequence[Span], cells: Sequence[TableCell]) -> list[Span]:
-    """The spans with every value's grounded chain as its SUBJECT (see the module docstring)."""
+    """The spans with every value's grounded chain as its SUBJECT, and a row's name before an amount without one as
+    its SUBJECT (see the module docstring)."""
     if not cells:
         return list(spans)
     names, codes = _row_keys(cells)
+    every_name = {key_of(name) for cell in cells for name in cell.names}
+    named = [row_name_before(text, spans, value, every_name) for value in spans if value.label == "AMOUNT"]
+    spans = sorted([*spans, *(s for s in named if s is not None)], key=lambda s: (s.start, s.end))
     out = list(spans)
     for value in [s for s in spans if s.label in VALUE_LABELS]:
         found = chain_before(text, value)

@@ -69,11 +69,14 @@ BUDGET_KINDS = frozenset({"部门预算", "单位预算"})
 FORMULA = re.compile(r"\d[\d.,]*\s*[*×]\s*100\s*%\s*=\s*(?P<result>-?\d[\d.,]*\s*%)")
 CELL_MARKS = ("|", "：", ":", "；", "，", ",")
 SUBJECT_TAIL = re.compile(
-    r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出"
+    r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出|(?<=[\u4e00-\u9fff]{2})(?<![获取])得"
     r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|执行数|年初预算|全年预算))$")
-"""A change word, a list or clause mark, ":支出" after a 类/款/项 marker, or a metric word printed after the item — but
-预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
-("涉及预算金额175.52万元") stay."""
+"""A change word, a list or clause mark, ":支出" after a 类/款/项 marker, the 得 of a score ("工作自标明确得3分"), or a
+metric word printed after the item — but 预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric
+word that is all the subject there is ("涉及预算金额175.52万元") stay."""
+TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
+"""The rest of a budget table's total line printed after a SUBJECT the tagger cut short ("收支总|预算557,259.13万元",
+"支出|预算合计 13,377.11 万元"): GUIDELINES §2 keeps 收支总预算 / 支出预算合计 whole, with the 本年 before them."""
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
 ("该项目用于化学品应急救援演练的费用" → 该项目: GUIDELINES §6)."""
@@ -128,14 +131,15 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
     their cells (`row_targets`, `row_subjects`), subject edges trimmed and brackets closed (`trim_subjects`,
-    `close_brackets`), classification chains and listed names made whole (`join_chains`, `join_adjacent`,
+    `close_brackets`), budget total lines, classification chains and listed names made whole (`total_lines`,
+    `join_chains`, `join_adjacent`,
     `join_listed`) unless paired with as many values (`split_paired`), header cells' subjects dropped
     (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section makes the
     sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it states
     (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
-    spans = join_listed(join_adjacent(join_chains(spans, text), text), text)
+    spans = join_listed(join_adjacent(join_chains(total_lines(spans, text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
@@ -292,6 +296,19 @@ def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
                 s = _widen(s, s.start, s.start + opened.start(), text)
             else:
                 continue
+        out.append(s)
+    return out
+
+
+def total_lines(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every SUBJECT that stops short of a budget table's total line (`TOTAL_LINE`) run on over it, and
+    over the 本年 printed right before it ("本年支出预算合计")."""
+    out = []
+    for s in spans:
+        rest = TOTAL_LINE.match(text, s.end) if s.label == "SUBJECT" else None
+        if rest and not _touches([o for o in spans if o is not s], s.end, rest.end()):
+            start = s.start - 2 if text.startswith("本年", s.start - 2) else s.start
+            s = _widen(s, start, rest.end(), text)
         out.append(s)
     return out
 
