@@ -53,7 +53,7 @@ _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一
 _HEADING_NOISE = re.compile(r"情况说明|说明|情况|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十]+、")
 _AMOUNT_COLUMN = re.compile(r"^(?:金额|小计|.*合计|.*总计|.*(?:预算|决算)数)$")
 _NOT_THE_NAME = re.compile(r"预算|决算|本年度?|合计|总计|总额|[、,，]")
-_TITLE_NOISE = re.compile(r"(?:19|20)\d\d年度?|预算表|决算表|支出|表$")
+TITLE_NOISE = re.compile(r"(?:19|20)\d\d年度?|预算表|决算表|支出|表$")
 _GROUPING = re.compile(r"分类|用途|科目|^本年支出$|^本年收入$")
 
 
@@ -123,7 +123,7 @@ def cell_names(item: LineItem, total_column: bool, title: str = "") -> tuple[str
     if leaf:
         names += [leaf] if not row or total else [f"{row}{leaf}"]
     elif total:
-        stem = _TITLE_NOISE.sub("", norm(title))
+        stem = TITLE_NOISE.sub("", norm(title))
         names += [row, *([f"{side}{row}"] if side and not row.startswith(side) else []), *([f"{stem}{row}"] if stem else [])]
     elif row:
         names.append(row)

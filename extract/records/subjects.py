@@ -8,9 +8,10 @@ row's subject, whole (GUIDELINES §2/§5: one SUBJECT covering the whole 类/款
 predicted SUBJECTs inside or across it are replaced by the chain. A chain that names no row of the tables is left as
 the tagger read it.
 
-The row names are also a gazetteer for amounts the tagger left without any SUBJECT in their clause: "结转下年88,480.06
-万元" — a clause that opens with a row's printed name right before the amount (metric words and 为 aside) names that
-row, and the name becomes the SUBJECT.
+The row names (and the lines tables are named after: "一般公共预算机关运行经费支出预算表") are also a gazetteer. An amount
+the tagger left without any SUBJECT in its clause, right after a row's printed name (metric words and 为 aside), takes
+that name as its SUBJECT ("结转下年88,480.06万元"); a SUBJECT the tagger cut inside a longer name printed around it
+is widened to that name ("一般公共预算|机关运行经费|预算支出2094.58万元" → 一般公共预算机关运行经费).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extract.records.ground import TableCell, key_of
+from extract.reconcile.views import norm
+from extract.records.ground import TITLE_NOISE, TableCell, key_of
 from extract.tag.spans import VALUE_LABELS, Span
 
 _SEGMENT = re.compile(
@@ -77,15 +79,37 @@ def chain_before(text: str, value: Span) -> tuple[int, int, str, str] | None:
 
 
 def row_name_before(text: str, spans: Sequence[Span], value: Span, names: set[str]) -> Span | None:
-    """The row name that opens `value`'s clause right before it, as a SUBJECT, when no SUBJECT stands in that clause."""
-    clause_start = max(text.rfind(c, 0, value.start) for c in _CLAUSE_MARKS) + 1
+    """The row name that opens `value`'s clause right before it, as a SUBJECT, when no SUBJECT stands in that clause (a
+    colon does not end it: "住房改革支出(款): 2018年预算支出合计…" is the chain's, not a 支出合计)."""
+    clause_start = max(text.rfind(c, 0, value.start) for c in _CLAUSE_MARKS.strip("：:")) + 1
     if any(s.label == "SUBJECT" and s.end > clause_start and s.start < value.start for s in spans):
         return None
     end = clause_start + _METRIC_AFTER.search(text[clause_start : value.start]).start()
     for start in range(max(clause_start, end - _LONGEST_NAME), end - _SHORTEST_NAME + 1):
-        if key_of(text[start:end]) in names and not any(s.start < end and start < s.end for s in spans):
+        if norm(text[start:end]) in names and not any(s.start < end and start < s.end for s in spans):
             return Span(start, end, "SUBJECT", text[start:end], 1.0)
     return None
+
+
+def _gazetteer(cells: Sequence[TableCell]) -> set[str]:
+    """The names of the tables' rows, and the lines their titles name, as printed (normalised)."""
+    titles = {TITLE_NOISE.sub("", norm(cell.title)) for cell in cells}
+    return {norm(name) for name in [*titles, *(n for cell in cells for n in cell.names)] if len(name) >= _SHORTEST_NAME}
+
+
+def widened_to_row(text: str, spans: Sequence[Span], subject: Span, names: set[str]) -> Span:
+    """`subject` widened to the longest name of `names` printed around it within its clause, if any."""
+    clause_start = max(text.rfind(c, 0, subject.start) for c in _CLAUSE_MARKS) + 1
+    clause_end = min([i for i in (text.find(c, subject.end) for c in _CLAUSE_MARKS) if i >= 0] + [len(text)])
+    others = [s for s in spans if s is not subject]
+    best = subject
+    for start in range(max(clause_start, subject.start - _LONGEST_NAME), subject.start + 1):
+        for end in range(subject.end, min(clause_end, subject.end + _LONGEST_NAME) + 1):
+            wider = end - start > best.end - best.start and not any(s.start < end and start < s.end for s in others)
+            name = text[start:end]
+            if wider and name == name.strip() and "、" not in name and norm(name) in names:
+                best = Span(start, end, "SUBJECT", name, subject.confidence)
+    return best
 
 
 def ground_subjects(text: str, spans: Sequence[Span], cells: Sequence[TableCell]) -> list[Span]:
@@ -94,8 +118,9 @@ def ground_subjects(text: str, spans: Sequence[Span], cells: Sequence[TableCell]
     if not cells:
         return list(spans)
     names, codes = _row_keys(cells)
-    every_name = {key_of(name) for cell in cells for name in cell.names}
-    named = [row_name_before(text, spans, value, every_name) for value in spans if value.label == "AMOUNT"]
+    gazetteer = _gazetteer(cells)
+    spans = [widened_to_row(text, spans, s, gazetteer) if s.label == "SUBJECT" else s for s in spans]
+    named = [row_name_before(text, spans, value, gazetteer) for value in spans if value.label == "AMOUNT"]
     spans = sorted([*spans, *(s for s in named if s is not None)], key=lambda s: (s.start, s.end))
     out = list(spans)
     for value in [s for s in spans if s.label in VALUE_LABELS]:

@@ -101,6 +101,9 @@ SCORE_AFTER = re.compile(r"\s*(?:以上)?的?\s*得(?:满分|\s*\d)")
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
+COUNTED_NOUN = re.compile(r"[^\d\s，,；;。：:、（(|了]{2,12}(?=[，,；;。：:（(|]|$)")
+"""The noun a count counts when it runs from the count to the end of the clause ("组织2-3次委员集中视察，"), and is not a
+clause of its own ("对8个项目编制了绩效目标")."""
 LEVEL_MARK = r"[（(]\d*[类款项][）)]"
 LEVEL_MARK_RE = re.compile(LEVEL_MARK)
 CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
@@ -129,7 +132,7 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    values with a comparator read as targets (`attach_comparators`), indicator rows' targets and subjects read from
+    values with a comparator read as targets (`attach_comparators`), the noun a count counts named (`counted_nouns`), indicator rows' targets and subjects read from
     their cells (`row_targets`, `row_subjects`), subject edges trimmed and brackets closed (`trim_subjects`,
     `close_brackets`), budget total lines, classification chains and listed names made whole (`total_lines`,
     `join_chains`, `join_adjacent`,
@@ -137,7 +140,7 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section makes the
     sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it states
     (`bare_targets`)."""
-    spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
+    spans = counted_nouns(attach_comparators(fill_counts(resolve_formulas(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(total_lines(spans, text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
@@ -177,6 +180,22 @@ def attach_comparators(spans: Sequence[Span], text: str) -> list[Span]:
         start, end = (before.start() if before else s.start), (after.end() if after else s.end)
         out = [o for o in out if o is not s and not (o.label != "REASON" and start <= o.start and o.end <= end)]
         out.append(Span(start, end, "TARGET", text[start:end], confidence=s.confidence))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the noun a count counts as a SUBJECT (GUIDELINES §6: "抽调149名监管专员" → 监管专员) where the tagger
+    named nothing in the count's clause and the noun is the rest of the clause (`COUNTED_NOUN`): "组织2-3次委员集中视察，"."""
+    out = list(spans)
+    for s in spans:
+        if s.label not in ("QUANTITY", "TARGET") or not COUNT.fullmatch(s.text.strip()):
+            continue
+        clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
+        noun = COUNTED_NOUN.match(text, s.end)
+        if noun and not _touches([o for o in out if o.label != "REASON"], noun.start(), noun.end()) and not any(
+            o.label == "SUBJECT" and clause_start <= o.start < s.start for o in out
+        ):
+            out.append(Span(noun.start(), noun.end(), "SUBJECT", noun.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
