@@ -132,14 +132,13 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    values with a comparator read as targets (`attach_comparators`), the noun a count counts named (`counted_nouns`), indicator rows' targets and subjects read from
-    their cells (`row_targets`, `row_subjects`), subject edges trimmed and brackets closed (`trim_subjects`,
-    `close_brackets`), budget total lines, classification chains and listed names made whole (`total_lines`,
-    `join_chains`, `join_adjacent`,
-    `join_listed`) unless paired with as many values (`split_paired`), header cells' subjects dropped
-    (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section makes the
-    sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it states
-    (`bare_targets`)."""
+    values with a comparator read as targets (`attach_comparators`), the noun a count counts named (`counted_nouns`),
+    indicator rows' targets and subjects read from their cells (`row_targets`, `row_subjects`), subject edges trimmed
+    and brackets closed (`trim_subjects`, `close_brackets`), budget total lines, classification chains and listed
+    names made whole (`total_lines`, `join_chains`, `join_adjacent`, `join_listed`) unless paired with as many values
+    (`split_paired`), header cells' subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made
+    trimmed again, and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET
+    without comparator read as the value it states (`bare_targets`)."""
     spans = counted_nouns(attach_comparators(fill_counts(resolve_formulas(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(total_lines(spans, text), text), text), text)
