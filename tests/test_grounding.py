@@ -129,3 +129,24 @@ def test_a_reason_sentence_explains_the_change_of_the_subject_it_names() -> None
     ]
     records = document_records(sentences, kind="部门决算")
     assert {r.subject: r.reason for r in records} == {"财政拨款收入": None, "事业收入": None, "其他收入": "原因是债务收入减少"}
+
+
+@requires_corpus
+def test_the_tables_row_names_name_amounts_and_widen_cut_subjects() -> None:
+    """The row names of the document's tables, and the lines its tables are named after, as a gazetteer: an amount
+    left without a SUBJECT after a row's name takes it; a SUBJECT cut inside a printed row name is widened to it."""
+    cells = table_cells([process(JSZX_TABLES, tagger=None)])
+    text = "2019年本部门一般公共预算机关运行经费预算支出3,167.56万元，政府采购合计2,000万元，其他支出5万元。"
+    cut = spans_of(
+        text,
+        ("SUBJECT", "机关运行经费"),
+        ("AMOUNT", "3,167.56万元"),
+        ("AMOUNT", "2,000万元"),
+        ("SUBJECT", "其他支出"),
+        ("AMOUNT", "5万元"),
+    )
+    subjects = [s.text for s in ground_subjects(text, cut, cells) if s.label == "SUBJECT"]
+    assert subjects == ["一般公共预算机关运行经费", "政府采购合计", "其他支出"]
+    named = "住房改革支出（款）：2019年预算支出合计3,660.38万元。"  # a colon does not leave the chain's amount unnamed
+    chain = spans_of(named, ("SUBJECT", "住房改革支出（款）"), ("AMOUNT", "3,660.38万元"))
+    assert ground_subjects(named, chain, cells) == chain

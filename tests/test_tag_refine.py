@@ -10,6 +10,7 @@ import random
 from extract.tag.refine import (
     attach_comparators,
     close_brackets,
+    counted_nouns,
     drop_header_subjects,
     in_plan_section,
     join_adjacent,
@@ -18,8 +19,10 @@ from extract.tag.refine import (
     refine,
     resolve_formulas,
     split_paired,
+    total_lines,
     trim_subjects,
 )
+from extract.records.build import TaggedSentence, sentence_records
 from extract.tag.spans import LABELS, Span, load_split
 from span_helpers import by_label, exact, spans_of
 
@@ -302,3 +305,30 @@ def test_any_spans_a_tagger_may_give_are_refined_without_error() -> None:
         section = PLAN if rng.random() < 0.5 else ex.section_path
         for s in refine(sorted(spans, key=lambda s: (s.start, -s.end)), ex.text, ex.kind, section):
             assert 0 <= s.start < s.end <= len(ex.text) and ex.text[s.start : s.end] == s.text
+
+
+def test_a_score_s_verb_is_no_part_of_its_subject() -> None:
+    text = "工作自标明确得3分，考评中取得3分。"
+    tagged = spans_of(text, ("SUBJECT", "工作自标明确得"), ("QUANTITY", "3分"), ("SUBJECT", "考评中取得"), ("QUANTITY", "3分"))
+    assert [t for *_, t in by_label(trim_subjects(tagged), "SUBJECT")] == ["工作自标明确", "考评中取得"]
+
+
+def test_a_budget_total_line_is_one_subject() -> None:
+    """GUIDELINES §2 keeps a budget table's total line whole (收支总预算, 本年支出预算合计); taggers stop before 预算."""
+    text = "我校2023年收支总预算557,259.13万元，江苏省政协办公厅本年支出预算合计 13,377.11 万元，公务接待费预算支出5万元。"
+    tagged = spans_of(text, ("SUBJECT", "收支总"), ("AMOUNT", "557,259.13万元"), ("SUBJECT", "支出"),
+                      ("AMOUNT", "13,377.11 万元"), ("SUBJECT", "公务接待费"), ("AMOUNT", "5万元"))
+    assert [t for *_, t in by_label(total_lines(tagged, text), "SUBJECT")] == ["收支总预算", "本年支出预算合计", "公务接待费"]
+
+
+def test_a_count_names_the_noun_it_counts() -> None:
+    """GUIDELINES §6: a count printed before its noun takes the noun as its SUBJECT; a planned one too."""
+    text = "围绕重要问题，组织2-3次委员集中视察，深入基层，对8个项目编制了绩效目标。"
+    tagged = spans_of(text, ("TARGET", "2-3次"), ("QUANTITY", "8个"))
+    named = counted_nouns(tagged, text)
+    assert by_label(named, "SUBJECT") == [exact(text, "委员集中视察")]  # "项目编制了绩效目标" is a clause, not a noun
+    planned = sentence_records(TaggedSentence("s1", text, named, PLAN), kind="部门预算")[0]
+    assert (planned.raw, planned.subject, planned.metric) == ("2-3次", "委员集中视察", "指标值")
+    having = "市县两级抽调149名监管专员，"  # the tagger named something in the clause: left to the record builder
+    assert counted_nouns(spans_of(having, ("SUBJECT", "市县两级"), ("QUANTITY", "149名")), having) == spans_of(
+        having, ("SUBJECT", "市县两级"), ("QUANTITY", "149名"))
