@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+from extract.records.build import TaggedSentence, sentence_records
 from extract.tag.refine import (
     attach_comparators,
     close_brackets,
@@ -22,7 +23,6 @@ from extract.tag.refine import (
     total_lines,
     trim_subjects,
 )
-from extract.records.build import TaggedSentence, sentence_records
 from extract.tag.spans import LABELS, Span, load_split
 from span_helpers import by_label, exact, spans_of
 

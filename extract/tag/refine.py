@@ -48,13 +48,14 @@ SUBJECTs), so a SUBJECT over such a list is split at its 、 — but not before 
 **Header cells.** The first cells of a 绩效 table row are category headers ("满意度指标 (10分)", "社会效益指标"), never
 the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is dropped.
 
-**Subject edges.** A SUBJECT never ends in the change word, the metric word (预算支出, 预算金额, 决算数…) or the 得 of a
-score ("工作自标明确得3分") that follows it, nor starts with punctuation, "主要包括" or the verb of having in front of it (GUIDELINES.md §2:
-"事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个" → 国家级教学团队),
-nor holds a colon (the label before it is a heading: "成本指标：安全生产经费"), nor starts with the tail of a heading run
-into the sentence ("…完成情况分析群众满意度98%") or of a year ("2020年本年收入合计"); character taggers sometimes run over
-either edge. A budget table's total line is one name (§2: 收支总预算, 本年支出预算合计), so a SUBJECT that stops before its 预算… runs on
-over it. It ends where a purpose begins ("该项目用于化学品应急救援演练的费用" → 该项目, GUIDELINES.md §6: a purpose clause
+**Subject edges.** A SUBJECT never ends in the change word, the metric word (预算支出, 预算金额, 决算数…) or the 得
+of a score ("工作自标明确得3分") that follows it, nor starts with punctuation, "主要包括" or the verb of having in front of
+it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个"
+→ 国家级教学团队), nor holds a colon (the label before it is a heading: "成本指标：安全生产经费"), nor starts with the tail
+of a heading run into the sentence ("…完成情况分析群众满意度98%") or of a year ("2020年本年收入合计"); character taggers
+sometimes run over either edge. A budget table's total line is one name (§2: 收支总预算, 本年支出预算合计), so a SUBJECT
+that stops before its 预算… runs on over it. It ends where a purpose begins ("该项目用于化学品应急救援演练的费用" → 该项目,
+GUIDELINES.md §6: a purpose clause
 never names the item), and it closes a bracket it opens ("部门（单位" → 部门（单位）).
 """
 
