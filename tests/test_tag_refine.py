@@ -307,10 +307,12 @@ def test_any_spans_a_tagger_may_give_are_refined_without_error() -> None:
             assert 0 <= s.start < s.end <= len(ex.text) and ex.text[s.start : s.end] == s.text
 
 
-def test_a_score_s_verb_is_no_part_of_its_subject() -> None:
-    text = "工作自标明确得3分，考评中取得3分。"
-    tagged = spans_of(text, ("SUBJECT", "工作自标明确得"), ("QUANTITY", "3分"), ("SUBJECT", "考评中取得"), ("QUANTITY", "3分"))
-    assert [t for *_, t in by_label(trim_subjects(tagged), "SUBJECT")] == ["工作自标明确", "考评中取得"]
+def test_a_score_s_verb_or_a_conjunction_is_no_part_of_a_subject() -> None:
+    text = "工作自标明确得3分，考评中取得3分，聘请119名煤炭专家和50名安全专家，收支总和1万元。"
+    tagged = spans_of(text, ("SUBJECT", "工作自标明确得"), ("QUANTITY", "3分"), ("SUBJECT", "考评中取得"), ("QUANTITY", "3分"),
+                      ("QUANTITY", "119名"), ("SUBJECT", "煤炭专家和"), ("SUBJECT", "收支总和"), ("AMOUNT", "1万元"))
+    trimmed = [t for *_, t in by_label(trim_subjects(tagged), "SUBJECT")]
+    assert trimmed == ["工作自标明确", "考评中取得", "煤炭专家", "收支总和"]
 
 
 def test_a_budget_total_line_is_one_subject() -> None:
