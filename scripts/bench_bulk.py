@@ -184,8 +184,8 @@ def bench_soak(pdfs: list[Path], work: Path, documents: int, workers: int) -> fl
     marks = {100: None, last: None}
     peak_worker = 0.0
     while process.poll() is None:
-        workers = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
-        worker_rss = [_rss_mib(w) for w in workers]
+        processes = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
+        worker_rss = [_rss_mib(w) for w in processes]
         peak_worker = max([peak_worker, *worker_rss])
         done = sum(1 for line in log_lines(out) if line["event"] == "document")
         for mark in marks:
