@@ -2,10 +2,12 @@
 
 Every run is `python -m extract.cli run … --out DIR` in a child process of its own process group, like a user's.
 Pages/s is the pages of the documents processed divided by the time from the run's start line in run.jsonl to its
-last document line (workers starting, compaction and the driver's imports excluded); "wall" is the whole command.
+last document line (the workers' start included; the driver's imports and compaction excluded); "wall" is the
+whole command.
 Variants of a PDF get a comment appended after its end (``%bench <n>``), so their bytes, and so doc_ids, differ.
 
     python scripts/bench_bulk.py [--parts kill,speed,throughput,ray,soak] [--kill-trials 5] [--soak-documents 1000]
+                                 [--soak-workers 2,1]
 
 Parts:
   kill        the corpus PDFs: an uninterrupted run, then per trial 1–3 SIGKILLs of the whole process group at random
@@ -13,8 +15,9 @@ Parts:
   speed       the corpus PDFs with --workers 1 and --workers 2: pages/s and the ratio
   throughput  the corpus PDFs × 3 (byte variants) with --workers 2, then --workers 1, default options
   ray         the corpus PDFs with --backend ray --workers 2 (a local 2-CPU cluster): pages/s, same dataset as local
-  soak        N documents (corpus, sample and the rendered seed, cycled as byte variants), --workers 2: driver and
-              worker RSS at documents 100 and N, the workers' peak RSS, pages/s
+  soak        N documents (corpus, sample and the rendered seed, cycled as byte variants), once per --soak-workers
+              count: driver and worker RSS at documents 100 and N, the workers' peak RSS, pages/s, and the ratio of
+              pages/s between the counts (the workers' start weighs nothing over N documents)
 Print the load average with each figure: the machine is shared.
 """
 
@@ -170,18 +173,19 @@ def _rss_mib(process: psutil.Process) -> float:
         return 0.0
 
 
-def bench_soak(pdfs: list[Path], work: Path, documents: int) -> None:
+def bench_soak(pdfs: list[Path], work: Path, documents: int, workers: int) -> float:
+    """One soak run with ``workers`` workers; returns its pages/s."""
     inputs = variants([*pdfs, *EXTRA], documents, work / "soak_in")
-    out = work / "soak"
+    out = work / f"soak_{workers}"
     began = time.perf_counter()
-    process = start(inputs, out, "--workers", "2")
+    process = start(inputs, out, "--workers", str(workers))
     driver = psutil.Process(process.pid)
     last = documents - 10  # at the very last document the pool is already being stopped
     marks = {100: None, last: None}
     peak_worker = 0.0
     while process.poll() is None:
-        workers = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
-        worker_rss = [_rss_mib(w) for w in workers]
+        processes = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
+        worker_rss = [_rss_mib(w) for w in processes]
         peak_worker = max([peak_worker, *worker_rss])
         done = sum(1 for line in log_lines(out) if line["event"] == "document")
         for mark in marks:
@@ -193,13 +197,14 @@ def bench_soak(pdfs: list[Path], work: Path, documents: int) -> None:
     pages = sum(line["pages"] for line in documents_done)
     span = _seconds(lines[0]["time"], lines[-1]["time"])
     print(
-        f"soak {documents} documents --workers 2: exit {process.returncode}, wall {time.perf_counter() - began:.0f} s, "
+        f"soak {documents} documents --workers {workers}: exit {process.returncode}, wall {time.perf_counter() - began:.0f} s, "
         f"{pages} pages, {pages / span:.1f} pages/s, {pages_per_cpu_second(documents_done)} pages/CPU-s; "
         f"RSS at document 100: {marks[100]}, at document {last}: "
         f"{marks[last]}; workers' peak RSS {peak_worker:.0f} MiB",
         load(),
         flush=True,
     )
+    return pages / span
 
 
 def main() -> None:
@@ -207,6 +212,7 @@ def main() -> None:
     parser.add_argument("--parts", default="kill,speed,throughput,ray,soak")
     parser.add_argument("--kill-trials", type=int, default=5)
     parser.add_argument("--soak-documents", type=int, default=1000)
+    parser.add_argument("--soak-workers", default="2,1", help="worker counts, one soak run each")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_bulk"))
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
@@ -224,7 +230,9 @@ def main() -> None:
     if "ray" in parts:
         bench_ray(pdfs, args.work)
     if "soak" in parts:
-        bench_soak(pdfs, args.work, args.soak_documents)
+        rates = {n: bench_soak(pdfs, args.work, args.soak_documents, n) for n in map(int, args.soak_workers.split(","))}
+        for n in sorted(rates)[1:]:
+            print(f"soak ratio {n} workers / {min(rates)} worker(s): {rates[n] / rates[min(rates)]:.2f}", flush=True)
 
 
 if __name__ == "__main__":

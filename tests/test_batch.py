@@ -23,6 +23,7 @@ from conftest import CORPUS, ROOT, SAMPLE, requires_corpus
 from extract.batch.compact import compact, finish, read_dataset
 from extract.batch.inputs import gather, make_jobs
 from extract.batch.ledger import Ledger
+from extract.batch.run import largest_first
 from extract.batch.work import TEST_FAULTS_ENV, Options, fingerprint, work
 from extract.dataset.export import PRIMARY_KEYS
 
@@ -234,3 +235,15 @@ def test_a_compaction_killed_while_deleting_parts_loses_nothing(tmp_path):
     compact(out)
     assert_canonical(out)
     assert read_dataset(out) == expected
+
+
+def test_largest_documents_are_scheduled_first(tmp_path):
+    """Jobs go to the workers by page count, largest first, input order among equals: long documents overlap with
+    short ones instead of ending the batch on one busy worker."""
+    for pages, name in ((2, "a.pdf"), (5, "b.pdf"), (2, "c.pdf"), (9, "d.pdf")):
+        with pymupdf.open() as pdf:
+            for n in range(pages):
+                pdf.new_page().insert_text((72, 72), f"{name} page {n}")
+            pdf.save(tmp_path / name)
+    jobs, _ = make_jobs(gather([tmp_path]))
+    assert [(job.name, job.pages) for job in largest_first(jobs)] == [("d.pdf", 9), ("b.pdf", 5), ("a.pdf", 2), ("c.pdf", 2)]

@@ -40,6 +40,9 @@ class RayBackend:
         self.address = address
         self.ray = _import_ray()
 
+    def start(self) -> None:
+        """Nothing to start ahead: `run` joins or starts the cluster (a run with nothing to do starts none)."""
+
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         ray = self.ray
         started_here = not ray.is_initialized()

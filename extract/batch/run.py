@@ -11,11 +11,11 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -84,7 +84,21 @@ class Summary:
         return table
 
 
-def _backend(settings: BatchSettings, options: Options):
+def largest_first(jobs: list[Job]) -> list[Job]:
+    """The jobs by page count, largest first (input order among equals): a batch whose long documents come last
+    ends with one worker busy and the others idle; scheduled first, they overlap with the many short ones."""
+    return sorted(jobs, key=lambda job: job.pages, reverse=True)
+
+
+class Backend(Protocol):
+    """Runs `extract.batch.work.work` on jobs: `LocalBackend` (a process pool) or `RayBackend`."""
+
+    def start(self) -> None: ...
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]: ...
+
+
+def _backend(settings: BatchSettings, options: Options) -> Backend:
     if settings.backend == "ray":
         from extract.batch.ray_backend import RayBackend
 
@@ -176,6 +190,8 @@ def run_batch(inputs: list[Path], settings: BatchSettings, *, list_files: list[P
     options = Options(
         ocr=settings.ocr, memory_limit_mb=settings.memory_limit_mb, ocr_threads=max(1, (os.cpu_count() or 1) // settings.workers)
     )
+    backend = _backend(settings, options)
+    backend.start()
     current = fingerprint(options)
     start = time.perf_counter()
     with Ledger(settings.out_dir) as ledger:
@@ -186,7 +202,7 @@ def run_batch(inputs: list[Path], settings: BatchSettings, *, list_files: list[P
         ledger.set_fingerprint(current)
         jobs, duplicates = make_jobs(sources)
         committed = ledger.committed(current, retry_failed=settings.retry_failed)
-        todo = [job for job in jobs if job.doc_id not in committed]
+        todo = largest_first([job for job in jobs if job.doc_id not in committed])
         summary = Summary(
             settings.out_dir, len(jobs), skipped=len(jobs) - len(todo), duplicates=sum(map(len, duplicates.values()))
         )
@@ -195,7 +211,7 @@ def run_batch(inputs: list[Path], settings: BatchSettings, *, list_files: list[P
             "start", backend=settings.backend, workers=settings.workers, documents=len(jobs), to_do=len(todo), fingerprint=current
         )
         try:
-            for outcome in _committed_outcomes(todo, settings, options, ledger, current, console):
+            for outcome in _committed_outcomes(todo, settings, backend, ledger, current, console):
                 log.document(outcome)
                 summary.results[outcome.result] += 1
                 summary.pages += outcome.pages
@@ -210,7 +226,7 @@ def run_batch(inputs: list[Path], settings: BatchSettings, *, list_files: list[P
 
 
 def _committed_outcomes(
-    todo: list[Job], settings: BatchSettings, options: Options, ledger: Ledger, current: dict[str, str], console: Console
+    todo: list[Job], settings: BatchSettings, backend: Backend, ledger: Ledger, current: dict[str, str], console: Console
 ) -> Iterator[Outcome]:
     """Run the jobs, commit their outcomes chunk by chunk, and yield each one; on an interruption the outcomes
     received so far are committed before it goes on up."""
@@ -224,7 +240,7 @@ def _committed_outcomes(
         pages_of = {job.doc_id: max(job.pages, 1) for job in todo}
         done = failures = 0
         try:
-            for outcome in _backend(settings, options).run(todo):
+            for outcome in backend.run(todo):
                 chunk.add(outcome)
                 if chunk.full():
                     ledger.commit(chunk.take(), current)

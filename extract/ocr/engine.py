@@ -168,11 +168,6 @@ class RapidOcrEngine:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = self.threads
         return params
 
-    def load(self) -> None:
-        """Load the models now rather than on the first page: a batch worker pays this once, before its first
-        document (`extract.batch.work`)."""
-        self._load()
-
     def _load(self) -> Any:
         if self._ocr is None:
             try:
