@@ -207,6 +207,21 @@ def count_header_rows(rows: list[list[str]]) -> int:
     return len(rows)
 
 
+def repeated_header_rows(rows: list[list[str]], header_texts: set[str]) -> int:
+    """How many of a continuation grid's first rows are the table's header printed again.
+
+    Only rows made of the first page's header texts (or a 栏次 row) count: a form-like table (绩效自评表)
+    often continues with rows that are not body rows by `count_header_rows`'s measure — a goal's text, an
+    indicator row whose only numbers are 分值 like "20" — and those are content, not a repeated header."""
+    count = 0
+    for texts in rows[: count_header_rows(rows)]:
+        printed = {text for text in texts if text}
+        if not printed or not (printed <= header_texts or _is_index_row(texts)):
+            break
+        count += 1
+    return count if count < len(rows) else 0
+
+
 def column_paths(rows: list[list[str]], header_rows: int, n_cols: int) -> list[str]:
     paths = []
     for c in range(n_cols):
@@ -238,13 +253,15 @@ def _consecutive(texts: list[str]) -> bool:
     return len(numbers) >= 4 and numbers[0] in (0, 1) and sum(step == 1 for step in steps) >= 0.8 * len(steps)
 
 
-def column_roles(rows: list[list[str]], header_rows: int, paths: list[str]) -> list[str]:
-    """Each column is "index" (行次), "code", "label" or "value"."""
+def column_roles(rows: list[list[str]], header_rows: int, paths: list[str], spanned: set[tuple[int, int]]) -> list[str]:
+    """Each column is "index" (行次), "code", "label" or "value". ``spanned``: the (row, column) places a
+    merged cell covers below its first row; a cell's text counts once, however many rows it spans (a form's
+    "执行率分值（10）" beside four funding rows is one label, not four)."""
     roles = []
-    body = [r for r in rows[header_rows:] if not is_band_row(r)]
+    body = [(r, row) for r, row in enumerate(rows) if r >= header_rows and not is_band_row(row)]
     for c, path in enumerate(paths):
         last = path.rsplit("/", 1)[-1]
-        texts = [r[c] for r in body if r[c]]
+        texts = [row[c] for r, row in body if row[c] and (r, c) not in spanned]
         numeric = [t for t in texts if parse_amount(t) is not None]
         if _INDEX_COLUMN.search(last) or _consecutive(texts):
             roles.append("index")
@@ -291,16 +308,16 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
     cells: list[Cell] = []
     row_offset = 0
     header_rows = 0
+    header_texts: set[str] = set()
     for k, pt in enumerate(group):
         grid = pt.grid
         rows = _grid_rows(grid)
         skip = 0
         if k == 0:
             header_rows = count_header_rows(rows)
+            header_texts = {text for row in rows[:header_rows] for text in row if text}
         else:
-            skip = count_header_rows(rows)  # repeated header on a continuation page
-            if skip == len(rows):
-                skip = 0
+            skip = repeated_header_rows(rows, header_texts)
         cols = _column_map(first.grid.xs, grid.xs) or list(range(grid.n_cols + 1))
         for gc in grid.cells:
             if gc.row < skip:
@@ -338,7 +355,13 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
     )
     rows = [[normalize(t) for t in row] for row in table.grid()]
     table.column_paths = column_paths(rows, header_rows, n_cols)
-    table.column_roles = column_roles(rows, header_rows, table.column_paths)
+    spanned = {
+        (r, c)
+        for cell in cells
+        for r in range(cell.row + 1, cell.row + cell.row_span)
+        for c in range(cell.col, cell.col + cell.col_span)
+    }
+    table.column_roles = column_roles(rows, header_rows, table.column_paths, spanned)
     table.panels = find_panels(rows, header_rows, table.column_roles)
     return table
 
