@@ -39,6 +39,9 @@ class PageTable:
     """True when title-like text sits above the grid (a new table, not a continuation)."""
     trailing_title: str = ""
     """A table title printed below the page's last grid: the next page's grid belongs to it."""
+    prose_above: bool = False
+    """Text other than a title, unit or 编制单位 line printed between the previous grid (or the top of the
+    page) and this one: narrative, so this grid does not continue a table from the page before."""
 
 
 def describe(page: int, grids: list[Grid], lines: list[RawLine], page_height: float) -> list[PageTable]:
@@ -67,6 +70,7 @@ def describe(page: int, grids: list[Grid], lines: list[RawLine], page_height: fl
         else:
             _title_inside(pt)
         pt.has_title_area = bool(pt.title or pt.number_label)
+        pt.prose_above = any(_is_prose(normalize(ln.text)) for ln in lines if prev_bottom - 1 <= ln.y0 and ln.y1 <= y0 + 1)
         pt.notes = [normalize(ln.text) for ln in below if _NOTE.match(normalize(ln.text))]
         if i + 1 == len(grids):
             trailing = [normalize(ln.text) for ln in lines if ln.y0 >= y1 - 1 and _is_table_title(normalize(ln.text))]
@@ -76,6 +80,10 @@ def describe(page: int, grids: list[Grid], lines: list[RawLine], page_height: fl
         tables.append(pt)
         prev_bottom = y1
     return tables
+
+
+def _is_prose(text: str) -> bool:
+    return bool(text) and not (find_unit(text) or _NOT_TITLE.match(text) or "续" in text)
 
 
 def _is_table_title(text: str) -> bool:
@@ -127,8 +135,8 @@ def _unit_inside(grid: Grid) -> str | None:
 
 def _continues(prev: PageTable, nxt: PageTable, first_on_page: bool) -> bool:
     """A grid continues the previous page's last grid when it starts its page with no title of
-    its own (or the same title, or "续") and has the same columns."""
-    if nxt.page != prev.page + 1 or not first_on_page:
+    its own (or the same title, or "续") and no narrative above it, and has the same columns."""
+    if nxt.page != prev.page + 1 or not first_on_page or (nxt.prose_above and not nxt.has_title_area):
         return False
     reaches_bottom = prev.grid.ys[-1] > 0.7 * prev.page_height
     if nxt.has_title_area and not ((nxt.title == prev.title and reaches_bottom) or "续" in nxt.title):
