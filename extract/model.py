@@ -185,8 +185,12 @@ class Table(BaseModel):
 
     def grid(self) -> list[list[str]]:
         """Rows × columns of text, merged cells repeated over their span."""
-        rows = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
-        for cell in self.cells:
+        return self.text_grid(self.cells, self.n_rows, self.n_cols)
+
+    @staticmethod
+    def text_grid(cells: list[Cell], n_rows: int, n_cols: int) -> list[list[str]]:
+        rows = [["" for _ in range(n_cols)] for _ in range(n_rows)]
+        for cell in cells:
             for r in range(cell.row, cell.row + cell.row_span):
                 for c in range(cell.col, cell.col + cell.col_span):
                     rows[r][c] = cell.text

@@ -315,15 +315,13 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
     first = group[0]
     cells: list[Cell] = []
     row_offset = 0
-    header_rows = 0
     header_texts: set[str] = set()
     for k, pt in enumerate(group):
         grid = pt.grid
         rows = _grid_rows(grid)
         skip = 0
         if k == 0:
-            header_rows = count_header_rows(rows)
-            header_texts = {text for row in rows[:header_rows] for text in row if text}
+            header_texts = {text for row in rows[: count_header_rows(rows)] for text in row if text}
         else:
             skip = repeated_header_rows(rows, header_texts)
         cols = _column_map(first.grid.xs, grid.xs) or list(range(grid.n_cols + 1))
@@ -340,7 +338,6 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
                     text=gc.text,
                     page=pt.page,
                     bbox=gc.bbox,
-                    is_header=k == 0 and gc.row < header_rows,
                     confidence=min_confidence(gc.chars),
                     value=gc.value,
                     locator=gc.locator,
@@ -348,6 +345,12 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
             )
         row_offset += grid.n_rows - skip
     n_cols = max(c.col + c.col_span for c in cells)
+    rows = [[normalize(t) for t in row] for row in Table.text_grid(cells, row_offset, n_cols)]
+    # Counted on the joined table: a form whose first page holds only its header-like rows (funding, goals)
+    # has its header end on the next page, as it does in the same form read from a DOCX or a workbook.
+    header_rows = count_header_rows(rows)
+    for cell in cells:
+        cell.is_header = cell.row < header_rows
     table = Table(
         table_id=table_id,
         title=first.title,
@@ -361,7 +364,6 @@ def assemble(group: list[PageTable], table_id: str) -> Table:
         cells=cells,
         notes=[n for pt in group for n in pt.notes],
     )
-    rows = [[normalize(t) for t in row] for row in table.grid()]
     table.column_paths = column_paths(rows, header_rows, n_cols)
     spanned = {
         (r, c)
