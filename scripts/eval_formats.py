@@ -13,6 +13,10 @@ Renders every seed with `render_seed.render` and the `docgen` writers (into a te
 The workbook renders hold the narrative as text rows too, so their records are compared as well;
 002 is rendered as a 自评表 form (label + 说明 text in one row) in the workbooks.
 
+"strips": tables set aside as a chart's data pasted as a table (one row, no header: `is_data_strip`), which
+give no line items in any format — 004's 51-column "列1 基本支出 项目支出 1797.04 …" row, printed under the
+三公 headings, is one.
+
 Then the bad files of the issue (a truncated DOCX, a password-protected XLSX, a 100,000-row sheet, a truncated
 XLS, a 65,536-row XLS sheet (the most BIFF8 holds), an HTML page without budget content): status, error, seconds
 and peak Python memory (tracemalloc) of `process` on each.
@@ -45,6 +49,7 @@ from render_seed import render
 
 from extract.model import Document
 from extract.pipeline import process
+from extract.tables.build import is_data_strip
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FORMATS = ("docx", "xlsx", "xls", "html")
@@ -62,6 +67,10 @@ def _squeeze(text: str | None) -> str | None:
 
 def record_keys(doc: Document) -> Counter:
     return Counter((_squeeze(r.subject), r.metric, _squeeze(r.raw), r.unit) for r in doc.records)
+
+
+def strips(doc: Document) -> int:
+    return sum(is_data_strip(t) for t in doc.tables)
 
 
 @dataclass
@@ -142,19 +151,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print("| seed | format | status | line items: PDF's found / PDF's, of the format's | 公开表 (final.*) alone | records |")
-        print("|---|---|---|---|---|---|")
+        columns = "line items: PDF's found / PDF's, of the format's | 公开表 (final.*) alone | records | strips"
+        print(f"| seed | format | status | {columns} |")
+        print("|---|---|---|---|---|---|---|")
         for seed in args.seeds:
             paths = render_formats(seed, folder, tuple(args.formats))
             pdf = process(paths["pdf"])
             finals = sum(item_keys(pdf, "final.").values())
-            print(f"| {seed} | pdf | {pdf.status} | {len(pdf.line_items)} | {finals} | {len(pdf.records)} |")
+            print(f"| {seed} | pdf | {pdf.status} | {len(pdf.line_items)} | {finals} | {len(pdf.records)} | {strips(pdf)} |")
             for fmt in args.formats:
                 doc = process(paths[fmt])
                 items = agreement(item_keys(pdf), item_keys(doc))
                 public = agreement(item_keys(pdf, "final."), item_keys(doc, "final."))
                 records = agreement(record_keys(pdf), record_keys(doc))
-                print(f"| {seed} | {fmt} | {doc.status} | {items} | {public} | {records} |")
+                print(f"| {seed} | {fmt} | {doc.status} | {items} | {public} | {records} | {strips(doc)} |")
         if not args.no_bad_files:
             made = render_formats(args.seeds[0], folder, ("xlsx", "xls", "docx"))
             process(made["pdf"])  # imports and the tagger loaded before memory is measured

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from extract.model import DocumentKind, Table
+from extract.tables.build import is_data_strip
 from extract.tables.text import normalize
 
 # (subtype, title pattern) — order matters: the more specific first.
@@ -64,6 +65,8 @@ def _by_content(header: str, labels: str) -> str | None:
 
 
 def classify(table: Table, doc_kind: DocumentKind) -> str:
+    if is_data_strip(table):
+        return "other"  # whatever heading it sits under
     title = normalize(table.title)
     rows = table.grid()
     header = "|".join(normalize(t) for row in rows[: table.header_rows] for t in row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extract.model import LineItem, Table
-from extract.tables.build import is_band_row
+from extract.tables.build import is_band_row, is_data_strip
 from extract.tables.text import CODE, CODE_AND_NAME, UNIT_MULTIPLIER, normalize, parse_amount
 
 _LEADING_NUMBERING = re.compile(r"^([一二三四五六七八九十]+[、.．]|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[)）])")
@@ -109,6 +109,8 @@ def _row_code(texts: list[str], code_cols: list[int], inherited: list[str]) -> t
 
 
 def table_line_items(table: Table) -> list[LineItem]:
+    if is_data_strip(table):
+        return []
     rows = [[normalize(t) for t in row] for row in table.grid()]
     cells = {(cell.row, cell.col): cell for cell in table.cells}
     multiplier = UNIT_MULTIPLIER.get(table.unit or "元", 1.0)
