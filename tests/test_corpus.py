@@ -84,3 +84,21 @@ def test_document_round_trips_through_json():
     again = Document.model_validate_json(doc.model_dump_json())
     assert again == doc
     assert again.tables[0].grid() == doc.tables[0].grid()
+
+
+def test_a_targets_form_keeps_the_rows_at_the_top_of_its_continuation_page():
+    """西南大学 2023 预算 p30–31: the 绩效目标表 goes on on p31 with its 年度总体目标 and indicator rows (分值 20, 20, 10,
+    30, 5, 5), none of which repeats the p30 header; they were once dropped as if they did."""
+    doc = parsed(CORPUS / "pdf" / "swu_20_swu_2023_department_budget__download.jsp.pdf")
+    table = next(t for t in doc.tables if t.title == "236教育政策和法制工作专项绩效目标表")
+    assert table.pages == [30, 31]
+    grid = table.grid()
+    assert [row[0] for row in grid if row[0] == "年度总体目标"] == ["年度总体目标"]
+    assert [row[3] for row in grid if row[5].isdigit()] == [
+        "调查研究报告数量",
+        "举办会议数量",
+        "项目完成率",
+        "引领学术发展水平",
+        "教职工满意度",
+        "学生满意度",
+    ]

@@ -132,3 +132,80 @@ def test_codes_printed_with_names_and_resolved_from_names():
     resolve_codes(items)
     assert items[2].code == "201"  # national 类 name
     assert items[4].code == "2010101"  # ambiguous name, resolved under its coded parent row
+
+
+FORM_WIDTHS = [90, 90, 90, 150, 60]
+FORM_TOP = [
+    ["项目名称", "应急管理专项", None, None, None],
+    ["项目资金(万元)", "年度资金总额", "45.00", "执行率分值", "10"],
+    ["", "其中：财政拨款", "45.00", "", ""],
+]
+INDICATORS = [
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "分值"],
+    ["", "产出指标", "数量指标", "组织召开年度安全生产会议", "20"],
+    ["", "", "质量指标", "重点工作办结率", "10"],
+    ["", "效益指标", "社会效益指标", "确保安全可靠", "30"],
+]
+
+
+def _form_over_two_pages(drawer, path, page_two_top: list[str], indicators_from: int):
+    """A 绩效目标表 whose funding block fills page 1 and whose indicator rows go on on page 2."""
+    d = drawer()
+    d.text(200, 60, "应急管理专项绩效目标表", 14)
+    rows = FORM_TOP + [["", "", "", "", ""]] * 32 + INDICATORS[:indicators_from]
+    d.grid(50, 80, FORM_WIDTHS, rows)
+    d.new_page()
+    y = 60
+    for line in page_two_top:
+        d.text(50, y, line)
+        y += 20
+    d.grid(50, y, FORM_WIDTHS, INDICATORS[indicators_from:])
+    return process(d.save(path), tagger=None)
+
+
+def test_a_continuation_keeps_its_first_rows_when_they_do_not_repeat_the_header(drawer, tmp_path):
+    """Indicator rows whose only numbers are two-digit 分值 are not body rows by the header count's measure;
+    at the top of a continuation page they are still content, not a repeated header."""
+    doc = _form_over_two_pages(drawer, tmp_path / "form.pdf", [], 1)
+    (table,) = doc.tables
+    assert table.pages == [1, 2]
+    grid = table.grid()
+    assert [row[3] for row in grid[-3:]] == ["组织召开年度安全生产会议", "重点工作办结率", "确保安全可靠"]
+    scores = sorted(i.value for i in doc.line_items if i.page == 2)
+    assert scores == [10.0, 20.0, 30.0]
+
+
+def test_a_continuation_drops_only_the_repeated_header(drawer, tmp_path):
+    d = drawer()
+    d.text(200, 60, "应急管理专项绩效目标表", 14)
+    d.grid(50, 80, FORM_WIDTHS, INDICATORS[:2] + [["", "", "", "", ""]] * 34)
+    d.new_page()
+    d.grid(50, 60, FORM_WIDTHS, [INDICATORS[0], *INDICATORS[2:]])
+    doc = process(d.save(tmp_path / "repeat.pdf"), tagger=None)
+    (table,) = doc.tables
+    assert [row[0] for row in table.grid()].count("绩效指标") == 1
+    assert table.n_rows == 2 + 34 + 2
+
+
+def test_a_grid_under_narrative_does_not_continue_the_previous_page(drawer, tmp_path):
+    """Page 2 prints paragraphs, then an untitled grid with other columns: a table of its own, even though the
+    page-1 table reached the bottom of its page."""
+    narrative = ["整体绩效目标：立足防大汛、抗大旱。", "部门整体支出年度绩效指标"]
+    doc = _form_over_two_pages(drawer, tmp_path / "two.pdf", narrative, 0)
+    assert [t.pages for t in doc.tables] == [[1], [2]]
+    first, second = doc.tables
+    assert second.grid()[0] == INDICATORS[0]
+    assert first.n_rows == len(FORM_TOP) + 32
+
+
+def test_a_one_row_strip_of_chart_data_is_not_a_table_of_line_items(drawer, tmp_path):
+    """A chart's data pasted as a table under the 三公 headings: labels and numbers side by side, no header."""
+    d = drawer()
+    d.text(50, 60, "十、一般公共预算财政拨款“三公”经费支出决算表", 12)
+    strip = ["列1", "基本支出", "项目支出", "1797.04", "1222.5", "2019年", "收入", "支出", "1867.1", "1950.41"]
+    d.grid(50, 80, [40] * 10, [strip])
+    doc = process(d.save(tmp_path / "strip.pdf"), tagger=None)
+    (table,) = doc.tables
+    assert (table.n_rows, table.header_rows) == (1, 0)
+    assert table.table_type == "other"
+    assert doc.line_items == []
