@@ -14,6 +14,7 @@ A structured table is whole where its source has it, so tables are never joined 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,6 +49,16 @@ MAX_CAPTIONS = 4
 """The short lines above a table that a page break does not separate from it."""
 
 
+_NARROW_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
+def as_read_from_print(text: str) -> str:
+    """The text as `extract.parse.pdf.join_chars` reads it off a printed page: one space is narrower than
+    half a character and is not read ("2022 年 6033.97 万元" → "2022年6033.97万元", as the taggers were
+    trained on it); a wider gap (two spaces, a tab, a full-width space) reads as one space."""
+    return re.sub(r"\s+", " ", _NARROW_SPACE.sub("", text)).strip()
+
+
 @dataclass
 class FlowParagraph:
     text: str
@@ -55,6 +66,9 @@ class FlowParagraph:
     heading_level: int | None = None
     bold: bool = False
     size: float = BODY_SIZE
+
+    def __post_init__(self) -> None:
+        self.text = as_read_from_print(self.text)
 
 
 @dataclass
