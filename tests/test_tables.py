@@ -209,3 +209,24 @@ def test_a_one_row_strip_of_chart_data_is_not_a_table_of_line_items(drawer, tmp_
     assert (table.n_rows, table.header_rows) == (1, 0)
     assert table.table_type == "other"
     assert doc.line_items == []
+
+
+def test_list_lines_above_a_grid_are_not_joined_into_its_title(drawer, tmp_path):
+    """A report's closing lines ("附件：1.…表", "2.…自评表") printed just above an appendix table, at its size and
+    left edge: each starts an item of its own, so the title is the appendix's, not a 项目支出绩效自评表's."""
+    d = drawer()
+    for k, line in enumerate(
+        ["无", "附件：1.绩效评价基础数据表", "2.项目支出绩效自评表", "附件：", "2022年安全生产专项资金安排建议表"]
+    ):
+        d.text(60, 400 + 22 * k, line, 11)
+    d.grid(
+        60,
+        500,
+        [40, 200, 150, 80],
+        [["序号", "项目名称", "项目单位", "支持资金(万元)"], ["1", "酃湖汽车站安全隐患治理", "天安客运公司", "15"]],
+    )
+    doc = process(d.save(tmp_path / "appendix.pdf"), tagger=None)
+    (table,) = doc.tables
+    assert table.title.endswith("2022年安全生产专项资金安排建议表")
+    assert "自评表" not in table.title
+    assert table.table_type == "other"

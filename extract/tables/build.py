@@ -20,6 +20,8 @@ _NOT_TITLE = re.compile(
 )
 _NOTE = re.compile(r"^(注[:：]|说明[:：]|备注|本表无数据|本表为空|无数据)")
 _INDEX_ROW_LABEL = re.compile(r"^栏\s*次$")
+_NEW_ITEM = re.compile(r"^(附件|附表|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+"""A line that starts an item of its own ("附件：", "2.", "（三）", "四、"): not the wrapped rest of a title."""
 ABOVE_BAND = 110.0  # how far above a grid its title and unit line may be (points)
 BELOW_BAND = 40.0
 
@@ -101,6 +103,7 @@ def _join_wrapped_titles(lines: list[RawLine]) -> list[RawLine]:
             and 0 <= ln.y0 - prev.y1 < 1.6 * ln.size
             and (abs((prev.x0 + prev.x1) - (ln.x0 + ln.x1)) < 4 * ln.size or abs(prev.x0 - ln.x0) < ln.size)
             and not _NOT_TITLE.match(normalize(ln.text))
+            and not _NEW_ITEM.match(normalize(ln.text))
             and not find_unit(ln.text)
         ):
             out[-1] = RawLine(prev.chars + ln.chars, min(prev.x0, ln.x0), prev.y0, max(prev.x1, ln.x1), ln.y1)
