@@ -129,6 +129,8 @@ def test_a_report_of_forms_gives_the_line_items_of_its_pdf(tmp_path):
     pairs = zip(pdf.tables, doc.tables, strict=True)
     forms = [(a.header_rows, b.header_rows) for a, b in pairs if b.table_type.startswith("perf.")]
     assert len(forms) >= 8 and all(a == b for a, b in forms)
+    assert pdf.meta.year == doc.meta.year == 2022  # the report's year, not its 填报日期's
+    assert pdf.meta.kind == doc.meta.kind
     assert _recall(_item_keys(pdf), _item_keys(doc)) >= 0.995
 
 

@@ -230,3 +230,13 @@ def test_list_lines_above_a_grid_are_not_joined_into_its_title(drawer, tmp_path)
     assert table.title.endswith("2022年安全生产专项资金安排建议表")
     assert "自评表" not in table.title
     assert table.table_type == "other"
+
+
+def test_form_info_lines_are_not_joined_into_the_title_below_them(drawer, tmp_path):
+    d = drawer()
+    d.text(60, 80, "填表人：周源 填报日期：2023年4月6日 联系电话：8869656", 11)
+    d.text(60, 100, "项目支出绩效自评表", 11)
+    d.grid(60, 120, [100, 200, 100], [["项目名称", "安委会工作经费", ""], ["年度资金总额", "45", "45"]])
+    doc = process(d.save(tmp_path / "form.pdf"), tagger=None)
+    (table,) = doc.tables
+    assert table.title == "项目支出绩效自评表"

@@ -16,7 +16,7 @@ from extract.tables.text import CODE, CODE_PART, find_unit, normalize, parse_amo
 _NUMBER_LABEL = re.compile(r"(公开\s*\d+\s*表|附\s*表\s*[\d一二三四五六七八九十]+|表\s*[\d一二三四五六七八九十]+(?:-\d+)?)")
 _TITLE_HINT = re.compile(r"(表|总表|明细|情况|预算|决算|经费|统计)")
 _NOT_TITLE = re.compile(
-    r"^(第[一二三四五六七八九十]+部分|编制(部门|单位)|单位[:：]|金额单位|部门名称|填报单位|预算单位|注[:：]|说明[:：])"
+    r"^(第[一二三四五六七八九十]+部分|编制(部门|单位)|单位[:：]|金额单位|部门名称|填报单位|预算单位|注[:：]|说明[:：]|填表人|填报日期|联系电话)"
 )
 _NOTE = re.compile(r"^(注[:：]|说明[:：]|备注|本表无数据|本表为空|无数据)")
 _INDEX_ROW_LABEL = re.compile(r"^栏\s*次$")
@@ -102,6 +102,7 @@ def _join_wrapped_titles(lines: list[RawLine]) -> list[RawLine]:
             and abs(prev.size - ln.size) < 0.6
             and 0 <= ln.y0 - prev.y1 < 1.6 * ln.size
             and (abs((prev.x0 + prev.x1) - (ln.x0 + ln.x1)) < 4 * ln.size or abs(prev.x0 - ln.x0) < ln.size)
+            and not _NOT_TITLE.match(normalize(prev.text))
             and not _NOT_TITLE.match(normalize(ln.text))
             and not _NEW_ITEM.match(normalize(ln.text))
             and not find_unit(ln.text)
