@@ -240,3 +240,29 @@ def test_form_info_lines_are_not_joined_into_the_title_below_them(drawer, tmp_pa
     doc = process(d.save(tmp_path / "form.pdf"), tagger=None)
     (table,) = doc.tables
     assert table.title == "项目支出绩效自评表"
+
+
+def test_points_and_rates_keep_their_size_in_a_wan_yuan_table(drawer, tmp_path):
+    """A 万元 自评表's money columns are scaled to 元; its 分值/得分 columns are points and its 执行率 a rate,
+    printed as they are (a 分值 of 10 is not 100,000 元)."""
+    d = drawer()
+    d.text(200, 60, "项目支出绩效自评表", 14)
+    d.text(420, 80, "金额单位：万元")
+    d.grid(
+        50,
+        95,
+        [110, 70, 70, 50, 60, 50],
+        [
+            ["项目", "年初预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["年度资金总额", "50.00", "48.00", "10", "96.00", "9.6"],
+        ],
+    )
+    doc = process(d.save(tmp_path / "self_eval.pdf"), tagger=None)
+    items = {i.column: (i.value, i.unit) for i in doc.line_items}
+    assert items == {
+        "年初预算数": (500000.0, "万元"),
+        "全年执行数": (480000.0, "万元"),
+        "分值": (10.0, "分"),
+        "执行率": (96.0, "%"),
+        "得分": (9.6, "分"),
+    }

@@ -79,6 +79,20 @@ def _count_unit(name: str, band: str) -> str | None:
     return None
 
 
+_RATE_COLUMN = re.compile(r"率")
+_POINTS_COLUMN = re.compile(r"分值|得分|权重|满分|^分$|/分$|^分/")
+
+
+def _column_unit(path: str) -> str | None:
+    """Columns of a 绩效 table that hold rates (执行率, 完成率, 得分率) or points (分值, 得分, 权重) are not money,
+    whatever the table's 单位 says: their values keep their printed size, with unit ``%`` or ``分``."""
+    if _RATE_COLUMN.search(path):
+        return "%"
+    if _POINTS_COLUMN.search(path):
+        return "分"
+    return None
+
+
 def clean_name(text: str) -> str:
     return _LEADING_NUMBERING.sub("", normalize(text)).strip()
 
@@ -141,8 +155,7 @@ def table_line_items(table: Table) -> list[LineItem]:
             if code is None and (m := CODE_AND_NAME.match(name)):
                 code, name = m.group(1), m.group(2)
             name = clean_name(name)
-            unit = _count_unit(name, band) or table.unit or "元"
-            scale = multiplier if unit in UNIT_MULTIPLIER else 1.0
+            row_unit = _count_unit(name, band) or table.unit or "元"
             for c in value_cols:
                 cell = cells.get((r, c))
                 if cell is None:  # covered by a merged cell that starts elsewhere
@@ -150,6 +163,8 @@ def table_line_items(table: Table) -> list[LineItem]:
                 value = cell.value if cell.value is not None else parse_amount(cell.text)
                 if value is None:
                     continue
+                unit = _column_unit(columns[c]) or row_unit
+                scale = multiplier if unit in UNIT_MULTIPLIER else 1.0
                 items.append(
                     LineItem(
                         table_id=table.table_id,
