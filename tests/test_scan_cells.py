@@ -139,6 +139,8 @@ def test_amount_grammar() -> None:
     assert not breaks_grammar("607865.66", 2) and not breaks_grammar("2080501", 2) and not breaks_grammar("行政运行", 2)
     assert not breaks_grammar("607865.6", None)  # too few amounts on the page to know its decimals
     assert spaced_point("1588830 72", 2) == "1588830.72" and spaced_point("1588830 7", 2) == ""
+    assert breaks_grammar("1456397:13", 2) and spaced_point("1456397:13", 2) == "1456397.13"
+    assert spaced_point("10:30", 2) == ""  # a time of day, not an amount
 
 
 @needs_ocr_extra
@@ -203,6 +205,23 @@ def test_red_seal_removed_and_the_print_under_it_kept() -> None:
         return [s for s in detect_rulings(image, [], 0.5) if s.horizontal and abs(s.pos - 125) < 3]
 
     assert seal_stroke(cv2.cvtColor(stamped, cv2.COLOR_RGB2GRAY)) and not seal_stroke(clean)
+
+
+def test_a_stroke_run_across_a_row_ruling_is_no_column_ruling() -> None:
+    """At 150 dpi a glyph's vertical stroke touching a row ruling and a speck below it make one
+    straight run across the ruling, as tall as a low row: it must not split the column."""
+    from extract.ocr.content import detect_rulings
+
+    image = np.full((400, 600), 250, np.uint8)
+    for y in (100, 140, 180):  # row rulings
+        image[y : y + 2, 50:550] = 0
+    for x in (50, 300, 548):  # column rulings
+        image[100:182, x : x + 2] = 0
+    image[160:181, 420:422] = 0  # a one-row divider: from one row ruling to the next
+    image[130:140, 150:152] = 0  # the stroke, down to the ruling at 140 …
+    image[142:151, 150:152] = 0  # … and specks under it
+    verticals = sorted(round(s.pos) for s in detect_rulings(image, [], 0.5) if not s.horizontal)
+    assert verticals == [26, 150, 210, 274]  # points: the three columns and the divider, not the stroke at 75
 
 
 def test_uneven_light_is_evened_out() -> None:

@@ -46,7 +46,7 @@ MIN_DECIMAL_SAMPLES = 5
 """Amounts on a page needed before its usual number of decimals counts as the grammar."""
 
 _WELL_FORMED = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<decimals>\d+))?")
-_NUMERIC_CHARS = set("0123456789.,，。、·﹒- Oo〇lI|")
+_NUMERIC_CHARS = set("0123456789.,，。、·﹒:：- Oo〇lI|")
 
 
 @dataclass(frozen=True)
@@ -192,12 +192,13 @@ def fits(text: str, decimals: int | None) -> bool:
 
 
 def spaced_point(text: str, decimals: int | None) -> str:
-    """ "1588830 72" → "1588830.72" on a page of two-decimal amounts: at 150 dpi the point is a
-    few pixels and the recogniser reads a gap. Only a single gap before exactly as many digits
-    as the page's amounts have decimals; otherwise ""."""
+    """ "1588830 72" → "1588830.72", "1456397:13" → "1456397.13" on a page of two-decimal amounts:
+    at 150 dpi the point is a few pixels, and the recogniser reads a gap, or a colon when a speck
+    sits above it. Only one gap or colon, after at least three digits (not a time of day) and
+    before exactly as many digits as the page's amounts have decimals; otherwise ""."""
     if not decimals:
         return ""
-    m = re.fullmatch(rf"(\d[\d,]*) (\d{{{decimals}}})", text.strip())
+    m = re.fullmatch(rf"(\d[\d,]{{2,}})(?: |\s*[:：]\s*)(\d{{{decimals}}})", text.strip())
     return f"{m[1]}.{m[2]}" if m else ""
 
 

@@ -25,6 +25,7 @@ text box are strokes of characters (一, 丨, underlines of a label), not ruling
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 import unicodedata
@@ -50,8 +51,13 @@ from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
 from extract.tables.grid import find_grids
 
-MIN_DPI = 150
-"""Image pages are rendered at their own resolution (no upsampling beyond this floor)."""
+MIN_DPI = 200
+"""Image pages finer than this are rendered at their own resolution; coarser ones are upsampled to it.
+At 150 dpi a "1" is a stroke 1–2 px wide that the 3×3 median of the empty-cell test erases, a
+point read beside a speck becomes a colon, and the thresholds in pixels (glyph ink, crop insets)
+were set at 200 dpi. Upsampling costs little: the detector's input is capped
+(`extract.ocr.engine.RapidOcrEngine.det_limit`) and the recogniser scales each line to its own
+height (scripts/bench_scans.py --defects dpi150: 99.1% → 99.6% of the line items)."""
 H_MIN_PT = 12.0
 """Shortest horizontal ruling piece kept (points); narrower cells are rare and 类/款/项 columns are ≥ 20 pt."""
 V_MIN_PT = 7.0
@@ -134,8 +140,8 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
 
 
 def raster_dpi(page: pymupdf.Page, dpi: int) -> int:
-    """``dpi``, or less for a page whose largest image is coarser: rendering a 144-dpi scan
-    at 200 dpi only interpolates, and costs detection time (never below `MIN_DPI`)."""
+    """``dpi``, or less for a page whose largest image is coarser than ``dpi`` (rendering finer than
+    the scan only interpolates), but never below `MIN_DPI`."""
     native = 0.0
     for info in page.get_image_info():
         x0, y0, x1, y1 = info["bbox"]
@@ -235,7 +241,25 @@ def detect_rulings(image: np.ndarray, text_boxes: list[PixelBBox], scale: float)
         for box in line_boxes(mask, max(2, round(MAX_THICK_PT * px))):
             if not any(is_text_stroke(box, text, max(2.0, px)) for text in text_boxes):
                 segments.append(to_segment(box, horizontal, scale))
-    return segments
+    return [s for s in segments if longest_run(s, segments) >= (H_MIN_PT if s.horizontal else V_MIN_PT)]
+
+
+def longest_run(segment: Segment, segments: list[Segment]) -> float:
+    """The longest part of ``segment`` between the rulings that cross it (points).
+
+    A glyph's stroke that touches a row's ruling and a few specks on the far side make one straight
+    run across it — long enough to pass for a short ruling, which would split a column. A real
+    ruling is long enough between the rulings it crosses.
+    """
+    cuts = sorted(
+        other.pos
+        for other in segments
+        if other.horizontal != segment.horizontal
+        and other.start - GAP_PT <= segment.pos <= other.end + GAP_PT
+        and segment.start < other.pos < segment.end
+    )
+    bounds = [segment.start, *cuts, segment.end]
+    return max(hi - lo for lo, hi in itertools.pairwise(bounds))
 
 
 def erase_rulings(image: np.ndarray, px: float) -> np.ndarray:
