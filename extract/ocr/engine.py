@@ -27,6 +27,8 @@ PixelBBox = tuple[float, float, float, float]
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
+REC_HEIGHT = 48
+"""The line height the PP-OCRv6 recogniser reads at (rapidocr's ``Rec.rec_img_shape``)."""
 
 
 REINSTALL_OCR = (
@@ -132,11 +134,17 @@ class RapidOcrEngine:
     """
 
     max_side_len: int = 2400
-    det_limit: int | None = 1600
+    det_limit: int | None = 1280
     """Cap on the long side of the *detector's* input (rapidocr ``Det.limit_type: max``);
-    recognition still crops from the full-resolution image. 1600 px halves detection time
-    on 200-dpi A4 pages with the same line items and CER (scripts/bench_scans.py). None:
+    recognition still crops from the full-resolution image. 1280 px takes a quarter of the
+    detection time of a full 200-dpi A4 page (1600 px: half) with the same line items at every
+    defect level (scripts/bench_scans.py); a 9-pt line is still ≈ 14 px tall there. None:
     rapidocr's default (upscale to a short side of 736 px, never downscale)."""
+    rec_min_width: int = 96
+    """Narrowest input of the recogniser (px, at its line height of 48): each batch of crops is padded to
+    the widest of them, but to no less than this. rapidocr's 320 pads a dense table's short cells
+    ("30101", "607865.66") to several times their width; 96 reads the same text in half the
+    recognition time (scripts/bench_scans.py, the seed render's 公开表)."""
     text_score: float = 0.5
     threads: int | None = None
     last_timings: OcrTimings = field(default_factory=OcrTimings, init=False)
@@ -159,6 +167,7 @@ class RapidOcrEngine:
             "Global.model_root_dir": str(paths["det"].parent),
             "Det.model_path": str(paths["det"]),
             "Rec.model_path": str(paths["rec"]),
+            "Rec.rec_img_shape": [3, REC_HEIGHT, self.rec_min_width],
             "Cls.model_path": str(paths["cls"]),
         }
         if self.det_limit:
