@@ -48,6 +48,7 @@ from extract.ocr.clean import clean_scan
 from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
 from extract.ocr.numbers import normalize_amount
 from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
+from extract.ocr.widths import set_width_forms
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
 from extract.tables.grid import find_grids
 
@@ -105,7 +106,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     upright = read.prepared.image
     segments = detect_rulings(upright, [line.bbox for line in read.lines], scale)
     walls = [Wall(s.pos / scale, s.start / scale, s.end / scale) for s in segments if not s.horizontal]
-    pieces = [piece for line in read.lines for piece in split_at_rulings(line, walls)]
+    pieces = [piece for line in read.lines for piece in split_at_rulings(set_width_forms(line), walls)]
     rereads: list[CellReread] = []
     if isinstance(engine, CropRecognizer):
         print_only = read.cleaned if read.cleaned is not None else upright
