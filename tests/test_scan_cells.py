@@ -10,6 +10,7 @@ needs no OCR.
 from __future__ import annotations
 
 import importlib.util
+import math
 from pathlib import Path
 
 import numpy as np
@@ -331,3 +332,48 @@ def test_a_column_read_as_one_vertical_line_is_cut_into_its_rows(engine, tmp_pat
     assert [round(p.bbox[1] / px) for p in rows] == [91, 110, 130, 150]
     name = Piece("收支预算总表", (), (86 * px, 92 * px, 170 * px, 108 * px), 0.99, (84 * px, 204 * px))
     assert split_column(name, floors, image, engine) == [name]  # wide pieces are left alone
+
+
+# --- perspective ------------------------------------------------------------------------
+
+
+def _framed_table(turn: float = 0.0) -> np.ndarray:
+    """A grey page with a ruled 6×12 table and some print in its cells, turned by ``turn`` degrees."""
+    import cv2
+
+    page = np.full((1400, 1000), 250, np.uint8)
+    for y in range(300, 1101, 400 // 6):
+        page[y : y + 2, 100:900] = 0
+    for x in range(100, 901, 800 // 6):
+        page[300:1102, x : x + 2] = 0
+    for row in range(12):
+        cv2.putText(page, "1307075.54", (130, 340 + row * 66), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
+    matrix = cv2.getRotationMatrix2D((500, 700), turn, 1.0)
+    return cv2.warpAffine(page, matrix, (1000, 1400), borderValue=250)
+
+
+def test_a_photographed_tables_perspective_is_undone() -> None:
+    import cv2
+
+    from extract.ocr.rectify import find_frame, rectify
+
+    flat = _framed_table()
+    corners = np.float32([[0, 0], [1000, 0], [1000, 1400], [0, 1400]])
+    seen = cv2.getPerspectiveTransform(corners, corners + np.float32([[15, 21], [-1, 2], [-14, -19], [2, -20]]))
+    photo = cv2.warpPerspective(flat, seen, (1000, 1400), borderValue=250)
+
+    def tilts(image: np.ndarray) -> list[float]:  # degrees, of the frame's top, bottom, left and right ruling
+        return [math.degrees(math.atan(line.slope)) for line in find_frame(image)]
+
+    assert max(tilts(photo)) - min(tilts(photo)) > 0.5  # rows fan out: no one deskew angle fits them
+    straightened, homography = rectify(photo)
+    assert homography is not None
+    assert max(abs(tilt) for tilt in tilts(straightened)) < 0.15  # rows and columns straight again
+
+
+def test_a_flat_page_only_turned_is_left_to_deskewing() -> None:
+    from extract.ocr.rectify import rectify
+
+    turned = _framed_table(turn=1.5)
+    assert rectify(turned)[1] is None
+    assert rectify(np.full((400, 300), 250, np.uint8))[1] is None  # no table: nothing to go by

@@ -48,7 +48,7 @@ from extract.ocr.clean import clean_scan
 from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
 from extract.ocr.numbers import normalize_amount
 from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
-from extract.ocr.widths import set_width_forms
+from extract.ocr.rectify import rectify
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
 from extract.tables.grid import find_grids
 
@@ -83,6 +83,8 @@ class OcrContent:
     dpi: int
     rereads: list[CellReread] = field(default_factory=list)
     """Cells read again from their crop (`extract.ocr.cells`), boxes in points."""
+    homography: np.ndarray | None = None
+    """The perspective undone on the cleaned render before it was read (`extract.ocr.rectify`)."""
 
 
 def ocr_page_content(page: pymupdf.Page, engine: OcrEngine, dpi: int = 200) -> PageContent:
@@ -94,7 +96,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     """`ocr_page_content` with the orientation, skew, render dpi and time per stage."""
     start = time.perf_counter()
     render_dpi = raster_dpi(page, dpi)
-    image = clean_scan(render_page(page, render_dpi))
+    image, homography = rectify(clean_scan(render_page(page, render_dpi)))
     render_seconds = time.perf_counter() - start
 
     px = image.shape[1] / page.rect.width
@@ -106,7 +108,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     upright = read.prepared.image
     segments = detect_rulings(upright, [line.bbox for line in read.lines], scale)
     walls = [Wall(s.pos / scale, s.start / scale, s.end / scale) for s in segments if not s.horizontal]
-    pieces = [piece for line in read.lines for piece in split_at_rulings(set_width_forms(line), walls)]
+    pieces = [piece for line in read.lines for piece in split_at_rulings(line, walls)]
     rereads: list[CellReread] = []
     if isinstance(engine, CropRecognizer):
         print_only = read.cleaned if read.cleaned is not None else upright
@@ -137,6 +139,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
         timings=timings,
         dpi=render_dpi,
         rereads=[to_points(r, scale) for r in rereads],
+        homography=homography,
     )
 
 

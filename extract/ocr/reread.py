@@ -58,12 +58,15 @@ def reread_flagged(
 
 
 def upright_page(pdf_page: pymupdf.Page, result: OcrContent) -> np.ndarray:
-    """The page as the first read saw it: rendered, cleaned, turned, deskewed, rulings erased."""
+    """The page as the first read saw it: rendered, cleaned, rectified, turned, deskewed, rulings erased."""
     from extract.ocr.clean import clean_scan
     from extract.ocr.content import erase_rulings
     from extract.ocr.page import MAX_SKEW, PreparedImage, render_page
+    from extract.ocr.rectify import warp
 
     image = clean_scan(render_page(pdf_page, result.dpi))
+    if result.homography is not None:
+        image = warp(image, result.homography)
     prepared = PreparedImage.rotated(image, result.rotation // 90) if result.rotation else PreparedImage.identity(image)
     prepared = prepared.deskewed(result.skew, MAX_SKEW)
     return erase_rulings(prepared.image, image.shape[1] / pdf_page.rect.width)
