@@ -303,3 +303,16 @@ def test_box_text_and_pseudo_chars() -> None:
     assert chars[0].x1 - chars[0].x0 == pytest.approx(2 * (chars[3].x1 - chars[3].x0))  # CJK twice as wide
     assert chars[-1].x1 == pytest.approx(55.0)
     assert all(c.confidence == 0.9 and c.size == pytest.approx(7.5) for c in chars)
+
+
+def test_a_coarse_scan_is_rendered_at_200_dpi_and_a_fine_one_no_finer_than_asked() -> None:
+    from extract.ocr.content import raster_dpi
+
+    doc = pymupdf.open()
+    for dpi in (150, 300):
+        page = doc.new_page(width=595, height=842)
+        pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, round(595 * dpi / 72), round(842 * dpi / 72)), False)
+        pix.clear_with(240)
+        page.insert_image(page.rect, pixmap=pix)
+    assert [raster_dpi(page, 200) for page in doc] == [200, 200]
+    assert [raster_dpi(page, 400) for page in doc] == [200, 300]  # rendering finer than the scan only interpolates
