@@ -371,6 +371,19 @@ def test_a_photographed_tables_perspective_is_undone() -> None:
     assert max(abs(tilt) for tilt in tilts(straightened)) < 0.15  # rows and columns straight again
 
 
+def test_a_curled_pages_shear_is_undone_rather_than_deskewed() -> None:
+    """A curl tilts the rows and not the columns; turning the page by the rows' angle would tilt the columns."""
+    import cv2
+
+    from extract.ocr.rectify import find_frame, rectify
+
+    shear = np.float32([[1, 0, 0], [0.02, 1, -10]])  # rows fall 1.15° to the right, columns stay upright
+    curled = cv2.warpAffine(_framed_table(), shear, (1000, 1400), borderValue=250)
+    straightened, homography = rectify(curled)
+    assert homography is not None
+    assert max(abs(math.degrees(math.atan(line.slope))) for line in find_frame(straightened)) < 0.15
+
+
 def test_a_flat_page_only_turned_is_left_to_deskewing() -> None:
     from extract.ocr.rectify import rectify
 

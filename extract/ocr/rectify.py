@@ -1,15 +1,17 @@
-"""A photographed page's perspective undone, by the frame of its table.
+"""A photographed or curled page's perspective and shear undone, by the frame of its table.
 
 A page photographed off-axis is a plane seen in perspective: its straight rulings stay straight
 but are no longer parallel, so the rows of a tall table drift apart from one side to the other
-and no single deskew angle fits them. The table's frame — its top and bottom rulings and its
-outermost column rulings — shows the perspective: `find_frame` fits a line to each of them, and
-when opposite sides are not parallel (`MIN_SPREAD_DEG`) `rectify` maps the four corners where
-they meet onto a rectangle of the same size, which maps the whole page plane with it. A page
-whose sides are parallel (flat, only turned: deskewing handles that) is left alone, as is a page
-without a framed table.
+and no single deskew angle fits them. A curled page tilts its rows but not its columns (a shear):
+deskewing by the rows' angle would turn the columns by as much, and a column ruling tilted across
+a tall table is too wide to pass for a ruling. The table's frame — its top and bottom rulings and
+its outermost column rulings — shows both: `find_frame` fits a line to each side, and when
+opposite sides are not parallel or rows and columns not at right angles (`MIN_SPREAD_DEG`),
+`rectify` maps the four corners where they meet onto a rectangle of the same size, which maps the
+whole page plane with it. A page whose frame is a rectangle (flat, maybe turned: deskewing handles
+that) is left alone, as is a page without a framed table.
 
-Not handled: a page curl (rulings bend; a homography cannot straighten them).
+Not handled: the bend of a curled page's rows (≈ 2 px across a table at 200 dpi) stays.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ ruling tilted by a few degrees still has such runs."""
 MIN_SIDE_SHARE = 0.3
 """A frame side spans at least this share of the page (top, bottom) or of the frame's height (sides)."""
 MIN_SPREAD_DEG = 0.2
-"""Opposite sides further from parallel than this (degrees) are a perspective worth undoing; the
-sides of a flat scan, only turned, agree to 0.05°."""
+"""Opposite sides further from parallel, or rows and columns further from a right angle, than this
+(degrees) are worth undoing; the sides of a flat scan, only turned, agree to 0.05°."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,11 @@ def rectify(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     if frame is None:
         return grey, None
     top, bottom, left, right = frame
-    spread = max(
-        abs(math.degrees(math.atan(top.slope) - math.atan(bottom.slope))),
-        abs(math.degrees(math.atan(left.slope) - math.atan(right.slope))),
-    )
-    if spread < MIN_SPREAD_DEG:
+    rows, columns = (math.atan(top.slope), math.atan(bottom.slope)), (math.atan(left.slope), math.atan(right.slope))
+    spread = max(abs(rows[0] - rows[1]), abs(columns[0] - columns[1]))
+    # Turned rows and columns keep their right angle (a column's slope is minus the rows'); a shear does not.
+    shear = abs(sum(rows) + sum(columns)) / 2
+    if math.degrees(max(spread, shear)) < MIN_SPREAD_DEG:
         return grey, None
     corners = np.float32([meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)])
     width = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
