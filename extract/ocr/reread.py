@@ -62,8 +62,9 @@ def upright_page(pdf_page: pymupdf.Page, result: OcrContent) -> np.ndarray:
     from extract.ocr.clean import clean_scan
     from extract.ocr.content import erase_rulings
     from extract.ocr.page import MAX_SKEW, PreparedImage, render_page
+    from extract.ocr.rectify import rectify_page
 
-    image = clean_scan(render_page(pdf_page, result.dpi))
+    image = clean_scan(rectify_page(render_page(pdf_page, result.dpi), result.dpi / 72.0))
     prepared = PreparedImage.rotated(image, result.rotation // 90) if result.rotation else PreparedImage.identity(image)
     prepared = prepared.deskewed(result.skew, MAX_SKEW)
     return erase_rulings(prepared.image, image.shape[1] / pdf_page.rect.width)
