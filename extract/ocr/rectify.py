@@ -39,12 +39,6 @@ MIN_BEND_PT = 0.4
 """Smallest correction applied (points): below it the page is flat as far as OCR cares."""
 MAX_FIT_RMS_PT = 0.5
 """A ruling's centreline must lie this close (RMS, points) to its polynomial, else it is not a ruling."""
-MAX_THICK_PT = 3.0
-"""Columns of a ruling's mask thicker than this (points) touch text or a crossing: left out of its centreline."""
-PIECE_PT = 12.0
-"""Shortest straight run kept by the opening (as the ruling detector's `H_MIN_PT`): a tilted ruling is a staircase of such runs."""
-GAP_PT = 3.0
-"""Pieces of a ruling closer than this are joined (as the ruling detector's `GAP_PT`)."""
 FIELD_STEP_PX = 8
 """The displacement field is computed every this many pixels and resized to the page."""
 MIN_PAGE_SHARE = 0.3
@@ -152,9 +146,10 @@ def ruling_family(ink: np.ndarray, horizontal: bool, px_per_pt: float) -> list[C
     """The long rulings of one direction; vertical ones as horizontal rulings of the transposed page."""
     import numpy as np
 
-    from extract.ocr.content import line_mask
+    from extract.ocr.content import GAP_PT, H_MIN_PT, MAX_THICK_PT, line_mask
 
-    mask = line_mask(ink, horizontal, max(3, round(PIECE_PT * px_per_pt)), max(1, round(GAP_PT * px_per_pt)))
+    # Pieces as short as the ruling detector keeps: a tilted or bent ruling is a staircase of short runs.
+    mask = line_mask(ink, horizontal, max(3, round(H_MIN_PT * px_per_pt)), max(1, round(GAP_PT * px_per_pt)))
     if not horizontal:
         mask = np.ascontiguousarray(mask.T)
     return centrelines(mask, MIN_LENGTH_SHARE * mask.shape[1], MAX_THICK_PT * px_per_pt + 3, MAX_FIT_RMS_PT * px_per_pt)
