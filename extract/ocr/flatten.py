@@ -1,26 +1,26 @@
-"""Photos and curled pages flattened before anything is read.
+"""Photographed and curled pages flattened before they are read.
 
-A phone photo of a page, or a scan of a bound page, is not a rotated rectangle: the page
-is a quadrilateral (perspective) and its rows bend (curl). Deskewing turns it as a whole;
-the rulings at the top and bottom stay tilted or bent, their boxes grow too thick to be
-rulings (`extract.ocr.content.line_boxes`) and the values fall out of their rows.
-`rectify_page` undoes both, by one of two kinds of evidence:
+A phone photo of a page, or a scan of a bound page, is not a rotated rectangle: the page is a
+quadrilateral (perspective) and its rows bend (curl). Deskewing turns it as a whole; the rulings
+at the top and bottom stay tilted or bent, their boxes grow too thick to be rulings
+(`extract.ocr.content.line_boxes`) and the values fall out of their rows. Two steps undo that:
 
-* The page's outline. A photo shows the page on a darker background: when the border of the
-  image is dark and the largest bright region is a big quadrilateral, its corners are mapped
-  onto a rectangle of the page's proportions (a homography).
-* The table's rulings. Otherwise (a scan, or a photo cropped to the page) the long
-  rulings are found as the ruling detector finds them (`extract.ocr.content.line_mask`),
-  each one's centreline is fitted with a low-order polynomial (a curled ruling is a smooth
-  curve, a ruling seen in perspective a tilted line), and every ruling is moved onto a
-  straight line of the slope they share. Between rulings the displacement is interpolated
-  per column (per row for the vertical rulings), beyond them it is held, and the page is
-  resampled once (`cv2.remap`). The shared slope is left alone: that is plain skew, which
-  `extract.ocr.page.estimate_skew` measures and undoes next.
+* `crop_to_page`, on the render (before `extract.ocr.clean` evens a dark background out): a photo
+  shows the page on a darker background; when the border of the image is dark and the largest
+  bright region is a big quadrilateral, its corners are mapped onto a rectangle of the page's
+  proportions (a homography).
+* `flatten_rulings`, on the cleaned page: the long rulings are found as the ruling detector finds
+  them (`extract.ocr.content.line_mask`), each one's centreline is fitted with a low-order
+  polynomial (a curled ruling is a smooth curve, a ruling seen in perspective a tilted line), and
+  every ruling is moved onto a straight line of the tilt they share. Between rulings the
+  displacement is interpolated per column (per row for the vertical rulings), beyond them it is
+  held, and the page is resampled once (`cv2.remap`). The shared tilt is plain skew, left to
+  `extract.ocr.page.estimate_skew`; it is taken from the straighter of the two families, since a
+  curl bends one family and leaves the other straight.
 
-Only strong evidence moves pixels: at least `MIN_RULINGS` long rulings of a direction
-whose fits are tight and do not cross, and a correction of at least `MIN_BEND_PT`; a flat
-scan (straight, parallel rulings) comes back untouched.
+Only strong evidence moves pixels: at least `MIN_RULINGS` long rulings of a direction whose fits
+are tight and do not cross, and a correction of at least `MIN_BEND_PT`; a flat scan (straight,
+parallel rulings) comes back untouched, as does a page without rulings.
 """
 
 from __future__ import annotations
@@ -60,20 +60,12 @@ class Centreline:
     """Largest distance (pixels) between the fit and that straight line: how curved the ruling is."""
 
 
-def rectify_page(image: np.ndarray, px_per_pt: float) -> np.ndarray:
-    """``image`` (grey or RGB) flattened by its page outline or its rulings, else itself (module docstring)."""
-    page = crop_to_page(image)
-    if page is not None:
-        image = page
-    return flatten_rulings(image, px_per_pt)
-
-
 # --- the page's outline ---------------------------------------------------------------
 
 
-def crop_to_page(image: np.ndarray) -> np.ndarray | None:
-    """The page of a photo mapped onto an upright rectangle (as wide as the photo), or None when
-    the photo shows no darker background around a quadrilateral page."""
+def crop_to_page(image: np.ndarray) -> np.ndarray:
+    """The page of a photo mapped onto an upright rectangle as wide as the photo; ``image`` itself
+    when it shows no darker background around a quadrilateral page."""
     import cv2
     import numpy as np
 
@@ -83,18 +75,18 @@ def crop_to_page(image: np.ndarray) -> np.ndarray | None:
     border = np.concatenate([grey[:band].ravel(), grey[-band:].ravel(), grey[:, :band].ravel(), grey[:, -band:].ravel()])
     paper = float(np.percentile(grey[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4], 90))
     if float(np.median(border)) >= DARK_BORDER * paper:
-        return None
+        return image
     scale = max(1, max(h, w) // 1000)
     small = cv2.GaussianBlur(cv2.resize(grey, (w // scale, h // scale), interpolation=cv2.INTER_AREA), (5, 5), 0)
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))  # print inside the page
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return None
+        return image
     outline = max(contours, key=cv2.contourArea)
     quad = cv2.approxPolyDP(outline, 0.02 * cv2.arcLength(outline, True), True)
     if len(quad) != 4 or not cv2.isContourConvex(quad) or cv2.contourArea(quad) < MIN_PAGE_SHARE * small.size:
-        return None
+        return image
     corners = order_corners(quad.reshape(4, 2).astype(np.float32) * scale)
     top, bottom = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])
     left, right = np.linalg.norm(corners[3] - corners[0]), np.linalg.norm(corners[2] - corners[1])

@@ -1,4 +1,4 @@
-"""Curled, photographed and flat pages through `extract.ocr.rectify` on drawn fixtures.
+"""Curled, photographed and flat pages through `extract.ocr.flatten` on drawn fixtures.
 
 A ruled table (four columns, twenty rows of amounts, one black marker in a known cell) is
 drawn at 150 dpi, then bent by a known page curl, seen in a known perspective, or photographed
@@ -73,7 +73,7 @@ def _perspective(page: np.ndarray, corners: list[tuple[float, float]], size: tup
 
 def _rulings(image: np.ndarray, horizontal: bool) -> list:
     from extract.ocr.content import binarize
-    from extract.ocr.rectify import ruling_family
+    from extract.ocr.flatten import ruling_family
 
     return ruling_family(binarize(image), horizontal, PX)
 
@@ -125,29 +125,29 @@ def _assert_flat(image: np.ndarray) -> None:
 
 
 def test_a_curled_page_comes_back_with_straight_rulings():
-    from extract.ocr.rectify import rectify_page
+    from extract.ocr.flatten import flatten_rulings
 
     curled = _curl(_page())
     assert _worst_offset(_rulings(curled, True)) > 6  # the fixture is bent
-    _assert_flat(rectify_page(curled, PX))
+    _assert_flat(flatten_rulings(curled, PX))
 
 
 def test_a_page_seen_in_perspective_comes_back_with_parallel_rulings():
-    from extract.ocr.rectify import rectify_page
+    from extract.ocr.flatten import flatten_rulings
 
     seen = _perspective(_page(), [(30, 10), (WIDTH - 5, 45), (WIDTH - 40, HEIGHT - 20), (0, HEIGHT - 5)], (WIDTH, HEIGHT))
     assert _worst_offset(_rulings(seen, True)) > 8
-    _assert_flat(rectify_page(seen, PX))
+    _assert_flat(flatten_rulings(seen, PX))
 
 
 def test_a_photo_is_cut_to_its_page_outline():
-    from extract.ocr.rectify import rectify_page
+    from extract.ocr.flatten import crop_to_page
 
     # The page at 80 % of the photo, its corners moved as an off-axis camera moves them.
     left, top, right, bottom = 124, 175, 124 + 992, 175 + 1403
     corners = [(left + 25, top - 10), (right - 5, top + 20), (right + 15, bottom - 5), (left - 10, bottom + 15)]
     photo = _perspective(_page(), corners, (WIDTH, HEIGHT), fill=70)
-    page = rectify_page(photo, PX)
+    page = crop_to_page(photo)
     assert page.shape[1] == WIDTH and abs(page.shape[0] - HEIGHT) < 0.05 * HEIGHT
     assert np.median(np.concatenate([page[:5].ravel(), page[-5:].ravel()])) > 200  # no table left around it
     _assert_flat(page)
@@ -156,22 +156,23 @@ def test_a_photo_is_cut_to_its_page_outline():
 def test_a_flat_turned_scan_is_left_to_the_deskewer():
     import cv2
 
-    from extract.ocr.rectify import rectify_page
+    from extract.ocr.flatten import crop_to_page, flatten_rulings
 
     page = _page()
     turned = cv2.warpAffine(page, cv2.getRotationMatrix2D((WIDTH / 2, HEIGHT / 2), 1.0, 1.0), (WIDTH, HEIGHT), borderValue=255)
     noisy = np.clip(turned + np.random.default_rng(0).normal(0, 6, turned.shape), 0, 255).astype(np.uint8)
-    assert rectify_page(noisy, PX) is noisy
-    assert rectify_page(page, PX) is page
+    assert flatten_rulings(noisy, PX) is noisy
+    assert flatten_rulings(page, PX) is page
+    assert crop_to_page(noisy) is noisy  # no background around it
 
 
 def test_a_page_without_rulings_is_left_alone():
     import cv2
 
-    from extract.ocr.rectify import rectify_page
+    from extract.ocr.flatten import flatten_rulings
 
     page = np.full((HEIGHT, WIDTH), 255, np.uint8)
     for y in range(200, 1500, 60):
         cv2.putText(page, "narrative text of the budget explanation", (100, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
     curled = _curl(page)
-    assert rectify_page(curled, PX) is curled
+    assert flatten_rulings(curled, PX) is curled
