@@ -48,6 +48,7 @@ from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
 from extract.ocr.flatten import crop_to_page, flatten_rulings
 from extract.ocr.numbers import normalize_amount
 from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
+from extract.ocr.whitespace import whitespace_rulings
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
 from extract.tables.grid import find_grids
 
@@ -115,6 +116,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
         ]
         pieces += read_empty_cells(cells, pieces, print_only, engine)
     chars = [ch for piece in pieces for ch in piece_chars(piece, scale)]
+    segments += whitespace_rulings(chars, segments)
     timings.grid = time.perf_counter() - start
     content = PageContent(
         number=page.number + 1,
