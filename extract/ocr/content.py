@@ -46,9 +46,11 @@ from extract.ocr.cells import (
 )
 from extract.ocr.clean import clean_scan
 from extract.ocr.engine import CropRecognizer, OcrEngine, PixelBBox
+from extract.ocr.flatten import crop_to_page, flatten_rulings
 from extract.ocr.numbers import normalize_amount
 from extract.ocr.page import FONT_SIZE_PER_BOX_HEIGHT, PageTimings, read_upright, render_page
 from extract.ocr.rectify import rectify
+from extract.ocr.whitespace import whitespace_rulings
 from extract.parse.pdf import Char, PageContent, Segment, image_coverage
 from extract.tables.grid import find_grids
 
@@ -96,7 +98,8 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     """`ocr_page_content` with the orientation, skew, render dpi and time per stage."""
     start = time.perf_counter()
     render_dpi = raster_dpi(page, dpi)
-    image, homography = rectify(clean_scan(render_page(page, render_dpi)))
+    image, homography = rectify(clean_scan(crop_to_page(render_page(page, render_dpi))))
+    image = flatten_rulings(image, render_dpi / 72.0)
     render_seconds = time.perf_counter() - start
 
     px = image.shape[1] / page.rect.width
@@ -122,6 +125,7 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
         ]
         pieces += read_empty_cells(cells, pieces, print_only, engine)
     chars = [ch for piece in pieces for ch in piece_chars(piece, scale)]
+    segments += whitespace_rulings(chars, segments)
     timings.grid = time.perf_counter() - start
     content = PageContent(
         number=page.number + 1,

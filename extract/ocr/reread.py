@@ -61,12 +61,14 @@ def upright_page(pdf_page: pymupdf.Page, result: OcrContent) -> np.ndarray:
     """The page as the first read saw it: rendered, cleaned, rectified, turned, deskewed, rulings erased."""
     from extract.ocr.clean import clean_scan
     from extract.ocr.content import erase_rulings
+    from extract.ocr.flatten import crop_to_page, flatten_rulings
     from extract.ocr.page import MAX_SKEW, PreparedImage, render_page
     from extract.ocr.rectify import warp
 
-    image = clean_scan(render_page(pdf_page, result.dpi))
+    image = clean_scan(crop_to_page(render_page(pdf_page, result.dpi)))
     if result.homography is not None:
         image = warp(image, result.homography)
+    image = flatten_rulings(image, result.dpi / 72.0)
     prepared = PreparedImage.rotated(image, result.rotation // 90) if result.rotation else PreparedImage.identity(image)
     prepared = prepared.deskewed(result.skew, MAX_SKEW)
     return erase_rulings(prepared.image, image.shape[1] / pdf_page.rect.width)
