@@ -2,9 +2,9 @@
 
 pebble, not `concurrent.futures`: there one dead worker breaks every pending future (`BrokenProcessPool`); in a
 pebble pool a timeout kills only that document's worker and a dead worker fails only its own document, and the
-pool starts a replacement (docs/batch.md). Workers come from a forkserver that has imported the pipeline once, so
-a new worker (at the start, after ``recycle`` documents, or after a death) is a clean fork that only has to load
-the models.
+pool starts a replacement (docs/batch.md). Workers come from a forkserver that has imported the pipeline and run it
+once (`extract.batch.warm`), so a new worker (at the start, after ``recycle`` documents, or after a death) is a
+clean fork that starts warm.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class LocalBackend:
         self.options = options
         self.limits = limits
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["extract.batch.work"])
+        self.context.set_forkserver_preload(["extract.batch.work", "extract.batch.warm"])
 
     def start(self) -> None:
         """Start the forkserver now: its imports (~1.5 s) then overlap with the driver hashing the inputs."""
