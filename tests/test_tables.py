@@ -187,6 +187,20 @@ def test_a_continuation_drops_only_the_repeated_header(drawer, tmp_path):
     assert table.n_rows == 2 + 34 + 2
 
 
+def test_a_repeated_header_read_a_little_off_is_still_dropped(drawer, tmp_path):
+    """A scan's reading of the repeated header is not always the first page's text ("分值." with a speck read as a
+    point, 二级指杯 for 二级指标): still the header, not two rows of content."""
+    d = drawer()
+    d.text(200, 60, "应急管理专项绩效目标表", 14)
+    d.grid(50, 80, FORM_WIDTHS, INDICATORS[:2] + [["", "", "", "", ""]] * 34)
+    d.new_page()
+    d.grid(50, 60, FORM_WIDTHS, [["绩效指标", "一级指标", "二级指杯", "三级指标", "分值."], *INDICATORS[2:]])
+    doc = process(d.save(tmp_path / "misread.pdf"), tagger=None)
+    (table,) = doc.tables
+    assert table.n_rows == 2 + 34 + 2
+    assert [row[3] for row in table.grid()[-2:]] == ["重点工作办结率", "确保安全可靠"]
+
+
 def test_a_grid_under_narrative_does_not_continue_the_previous_page(drawer, tmp_path):
     """Page 2 prints paragraphs, then an untitled grid with other columns: a table of its own, even though the
     page-1 table reached the bottom of its page."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from extract.model import Cell, Panel, Table
 from extract.parse.pdf import RawLine, min_confidence
@@ -232,13 +233,24 @@ def repeated_header_rows(rows: list[list[str]], header_texts: set[str]) -> int:
     Only rows made of the first page's header texts (or a 栏次 row) count: a form-like table (绩效自评表)
     often continues with rows that are not body rows by `count_header_rows`'s measure — a goal's text, an
     indicator row whose only numbers are 分值 like "20" — and those are content, not a repeated header."""
+    keys = {_header_key(text) for text in header_texts}
     count = 0
     for texts in rows[: count_header_rows(rows)]:
-        printed = {text for text in texts if text}
-        if not printed or not (printed <= header_texts or _is_index_row(texts)):
+        printed = {key for text in texts if (key := _header_key(text))}
+        if not printed or not (all(_is_header_text(key, keys) for key in printed) or _is_index_row(texts)):
             break
         count += 1
     return count if count < len(rows) else 0
+
+
+def _header_key(text: str) -> str:
+    """A header text without spaces and punctuation: a scan reads "经营收入." where the first page printed 经营收入."""
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _is_header_text(key: str, header_keys: set[str]) -> bool:
+    """The first page's header has this text, or one a character in four off it (OCR: 二级指杯 for 二级指标)."""
+    return key in header_keys or any(SequenceMatcher(None, key, h).ratio() >= 0.75 for h in header_keys)
 
 
 def column_paths(rows: list[list[str]], header_rows: int, n_cols: int) -> list[str]:
