@@ -16,8 +16,8 @@ Parts:
   throughput  the corpus PDFs × 3 (byte variants) with --workers 2, then --workers 1, default options
   ray         the corpus PDFs with --backend ray --workers 2 (a local 2-CPU cluster): pages/s, same dataset as local
   soak        N documents (corpus, sample and the rendered seed, cycled as byte variants), once per --soak-workers
-              count: driver and worker RSS at documents 100 and N, the workers' peak RSS, pages/s, and the ratio of
-              pages/s between the counts (the workers' start weighs nothing over N documents)
+              count: driver and worker RSS around documents 100 and N − 40 (medians), the workers' peak RSS, pages/s,
+              and the ratio of pages/s between the counts (the workers' start weighs nothing over N documents)
 Print the load average with each figure: the machine is shared.
 """
 
@@ -30,6 +30,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -174,33 +175,37 @@ def _rss_mib(process: psutil.Process) -> float:
 
 
 def bench_soak(pdfs: list[Path], work: Path, documents: int, workers: int) -> float:
-    """One soak run with ``workers`` workers; returns its pages/s."""
+    """One soak run with ``workers`` workers; returns its pages/s. RSS is sampled every 0.5 s; a worker's RSS at one
+    instant depends on the document in hand, so RSS "at document 100" is the median of the samples taken while
+    documents 80–120 finished (and 40 documents before the last), for the driver and over the workers."""
     inputs = variants([*pdfs, *EXTRA], documents, work / "soak_in")
     out = work / f"soak_{workers}"
     began = time.perf_counter()
     process = start(inputs, out, "--workers", str(workers))
     driver = psutil.Process(process.pid)
-    last = documents - 10  # at the very last document the pool is already being stopped
-    marks = {100: None, last: None}
-    peak_worker = 0.0
+    samples: list[tuple[int, float, list[float]]] = []  # (documents done, driver RSS, worker RSS)
     while process.poll() is None:
         processes = [grandchild for child in driver.children() for grandchild in child.children()]  # forkserver → workers
-        worker_rss = [_rss_mib(w) for w in processes]
-        peak_worker = max([peak_worker, *worker_rss])
         done = sum(1 for line in log_lines(out) if line["event"] == "document")
-        for mark in marks:
-            if marks[mark] is None and done >= mark:
-                marks[mark] = {"driver_mib": round(_rss_mib(driver)), "workers_mib": [round(r) for r in worker_rss]}
+        samples.append((done, _rss_mib(driver), [rss for rss in map(_rss_mib, processes) if rss]))
         time.sleep(0.5)
     lines = log_lines(out)
     documents_done = [line for line in lines if line["event"] == "document"]
     pages = sum(line["pages"] for line in documents_done)
     span = _seconds(lines[0]["time"], lines[-1]["time"])
+    last = documents - 10  # at the very last document the pool is already being stopped
+
+    def at(mark: int) -> str:
+        window = [(d, w) for done, d, w in samples if mark - 20 <= done <= mark + 20]
+        driver_mib = statistics.median(d for d, _ in window) if window else 0.0
+        worker_mib = statistics.median(r for _, w in window for r in w) if any(w for _, w in window) else 0.0
+        return f"driver {driver_mib:.0f} MiB, workers {worker_mib:.0f} MiB (median of {len(window)} samples)"
+
+    peak_worker = max((r for _, _, w in samples for r in w), default=0.0)
     print(
         f"soak {documents} documents --workers {workers}: exit {process.returncode}, wall {time.perf_counter() - began:.0f} s, "
         f"{pages} pages, {pages / span:.1f} pages/s, {pages_per_cpu_second(documents_done)} pages/CPU-s; "
-        f"RSS at document 100: {marks[100]}, at document {last}: "
-        f"{marks[last]}; workers' peak RSS {peak_worker:.0f} MiB",
+        f"RSS at document 100: {at(100)}; at document {last - 30}: {at(last - 30)}; workers' peak RSS {peak_worker:.0f} MiB",
         load(),
         flush=True,
     )
