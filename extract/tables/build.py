@@ -249,8 +249,11 @@ def _header_key(text: str) -> str:
 
 
 def _is_header_text(key: str, header_keys: set[str]) -> bool:
-    """The first page's header has this text, or one a character in four off it (OCR: 二级指杯 for 二级指标)."""
-    return key in header_keys or any(SequenceMatcher(None, key, h).ratio() >= 0.75 for h in header_keys)
+    """The first page's header has this text, or one a scan read a little off: a character in four wrong (二级指杯
+    for 二级指标) or at most half of it lost (行 for 行次)."""
+    return key in header_keys or any(
+        SequenceMatcher(None, key, h).ratio() >= 0.75 or (key in h and len(h) <= 2 * len(key)) for h in header_keys
+    )
 
 
 def column_paths(rows: list[list[str]], header_rows: int, n_cols: int) -> list[str]:
