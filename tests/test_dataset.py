@@ -91,12 +91,12 @@ def test_primary_keys_are_unique_and_foreign_keys_hold(dataset_dir):
 
 def test_datapackage_validates_with_frictionless(series_dir):
     frictionless = pytest.importorskip("frictionless")
-    out, _ = series_dir  # the smallest run with rows in every table: frictionless reads every row back
+    out, _ = series_dir  # the smallest run with rows in every table but companion_links (no 说明 without its tables)
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])[:5]
     package = frictionless.Package(out / "datapackage.json")
     assert {r.name for r in package.resources} == set(TABLES)
-    assert all(_count(out, n) for n in TABLES)
+    assert all(_count(out, n) for n in TABLES if n != "companion_links")
     assert package.get_resource("panel").schema.foreign_keys[0]["reference"]["resource"] == "line_items"
 
 
@@ -281,3 +281,26 @@ def test_a_table_written_as_a_folder_of_parts_reads_the_same(dataset_dir, tmp_pa
         assert read_table(parted, name).to_pylist() == read_table(dataset_dir, name).to_pylist(), name
     con = duckdb.connect(str(parted / "dataset.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM line_items").fetchall()[0][0] == items.num_rows
+
+
+def test_a_narrative_file_is_linked_to_the_tables_of_its_companion_file(tmp_path):
+    """江苏省委办公厅 2018 publishes its 说明 and its 公开表 as two files: the 说明's amounts restate the 公开表's cells."""
+    narrative = PDF / "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件.pdf"
+    tables = PDF / "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开表.pdf"
+    out = tmp_path / "out"
+    _run([narrative, tables], out)
+    assert runner.invoke(app, ["dataset", str(out)]).exit_code == 0
+    con = duckdb.connect(str(out / "dataset.duckdb"), read_only=True)
+    paths = dict(con.sql("SELECT path, doc_id FROM documents").fetchall())
+    own = con.sql("SELECT count(*) FROM records WHERE link_table_id IS NOT NULL").fetchall()[0][0]
+    linked = con.sql(
+        "SELECT r.value * CASE r.unit WHEN '万元' THEN 1e4 WHEN '亿元' THEN 1e8 ELSE 1 END, l.value, c.doc_id, c.link_doc_id "
+        "FROM companion_links c JOIN records r USING (doc_id, record_id) JOIN line_items l "
+        "ON l.doc_id = c.link_doc_id AND l.table_id = c.link_table_id AND l.row = c.link_row AND l.col = c.link_col"
+    ).fetchall()
+    amounts = con.sql("SELECT count(*) FROM records WHERE label = 'AMOUNT'").fetchall()[0][0]
+    in_view = con.sql("SELECT count(*) FROM records_linked WHERE link_table_id IS NOT NULL").fetchall()[0][0]
+    assert own == 0  # one file at a time, the 说明 has nothing to link to
+    assert len(linked) >= amounts / 3 and in_view == len(linked)
+    assert {(d, t) for _, _, d, t in linked} == {(paths[str(narrative)], paths[str(tables)])}
+    assert all(abs(said - cell) <= 0.005 * 1e4 for said, cell, _, _ in linked)  # the printed 万元 figure, to its last digit

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from extract.dataset import completeness, cross, issuers, panel
+from extract.dataset import companions, completeness, cross, issuers, panel
 from extract.dataset.export import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMAS, TABLE_DESCRIPTIONS, ForeignKey
 
 
@@ -56,9 +56,28 @@ DERIVED_TABLES = [
         derived=True,
     ),
 ]
+DERIVED_TABLES.append(
+    TableSpec(
+        "companion_links",
+        companions.SCHEMA,
+        companions.KEY,
+        companions.DESCRIPTION,
+        [
+            (("doc_id", "record_id"), "records", ("doc_id", "record_id")),
+            (tuple(f"link_{k}" for k in _LINE_ITEM), "line_items", _LINE_ITEM),
+        ],
+        derived=True,
+    )
+)
 TABLES: dict[str, TableSpec] = {t.name: t for t in (*RUN_TABLES, *DERIVED_TABLES)}
 
 JOIN_VIEWS: dict[str, tuple[str, str]] = {
+    "records_linked": (
+        "records with the links made through a companion file of tables (companion_links) filled in",
+        "SELECT r.* REPLACE ("
+        + ", ".join(f"coalesce(r.{c}, c.{c}) AS {c}" for c in (*(f"link_{k}" for k in _LINE_ITEM), "link_score", "subject_code"))
+        + ") FROM records r LEFT JOIN companion_links c USING (doc_id, record_id)",
+    ),
     "line_items_by_issuer": (
         "line items with their document's issuer_id, scope, kind and year",
         "SELECT i.issuer_id, i.scope, i.kind, i.year, l.* FROM line_items l JOIN document_issuers i USING (doc_id)",

@@ -1,6 +1,6 @@
 """`describe_dataset(DIR)`: everything a finished run folder says about itself, derived from its tables.
 
-Writes document_issuers, panel, cross_findings and completeness (Parquet), dataset.duckdb, datapackage.json
+Writes document_issuers, companion_links, panel, cross_findings and completeness (Parquet), dataset.duckdb, datapackage.json
 and the README.md card. Safe to rerun: each file is regenerated from the run's own tables.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from extract.dataset import completeness, cross, issuers, panel
+from extract.dataset import companions, completeness, cross, issuers, panel
 from extract.dataset.card import write_card
 from extract.dataset.catalog import TABLES
 from extract.dataset.databases import write_datapackage, write_duckdb
@@ -24,6 +24,10 @@ def describe_dataset(out_dir: Path) -> dict[str, int]:
     documents = read_rows(out_dir, "documents")
     who = issuers.issuer_rows(out_dir, documents)
     write_rows(out_dir, "document_issuers", who, issuers.SCHEMA, issuers.KEY)
+    links = companions.companion_link_rows(
+        out_dir, who, read_rows(out_dir, "line_items", SCHEMAS["line_items"]), read_rows(out_dir, "records", SCHEMAS["records"])
+    )
+    write_rows(out_dir, "companion_links", links, companions.SCHEMA, companions.KEY)
     panel_rows = panel.panel_rows(read_rows(out_dir, "line_items", SCHEMAS["line_items"]), {w["doc_id"]: w for w in who})
     write_rows(out_dir, "panel", panel_rows, panel.SCHEMA, panel.KEY)
     write_rows(out_dir, "cross_findings", cross.cross_findings(panel_rows, who), cross.SCHEMA, cross.KEY)
