@@ -3,7 +3,8 @@
 Rules (measured against the gold relations by scripts/eval_records.py):
 * a value links to the nearest SUBJECT on its left in the same sentence; a count written before its
   noun ("抽调149名监管专员", and a planned one: "计划开展2次专题民主监督活动") links to the SUBJECT right after it
-  (GUIDELINES §6: the noun a count counts);
+  (GUIDELINES §6: the noun a count counts), and so does an amount printed right before what it buys
+  ("采购683.1万元救灾物资");
 * "A、B…分别 x、y…" and "A、B较上年下降 x、y" pair subjects and values in order;
 * a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
   lies between 占 and the percent;
@@ -26,6 +27,15 @@ RELATION_OF_METRIC = {"增减额": "change-of", "增减率": "change-of", "占�
 CHANGE_METRICS = frozenset({"增减额", "增减率"})
 _PLANNED_COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:左右)?")
 """A TARGET that is a count, maybe approximate or a range ("2次", "2-3次", "约900件", "30个左右")."""
+
+_SPENT_ON = re.compile(r"的?|采购|购置|购买")
+"""Between an amount and the item it buys, named right after it ("采购683.1万元救灾物资", "投入268.1万元采购防汛装备",
+"增加了40万元的检察办案费预算"), when no subject precedes it in its clause ("市本级投资340万建设…工程": what it builds)."""
+
+
+
+def _same_clause(text: str, start: int, end: int) -> bool:
+    return not re.search(r"[，,；;。]", text[start:end])
 
 
 def relation_type(span: Span, attrs: ValueAttributes) -> str:
@@ -89,7 +99,8 @@ def _respectively(text: str, spans: Sequence[Span], values: list[int], subjects:
 def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
     """A count (a QUANTITY, or a TARGET that is a bare count: a plan's "2次") written right before its noun
     ("抽调149名监管专员"), not after its subject ("正高级职称795人、副高级职称1,336人"): the noun follows at once and, if a
-    subject comes before, a verb stands between them."""
+    subject comes before, it is not the 为/是 of a value (为 opening a clause is a verb: "…，为8个产煤县配备了"). A count
+    between two names counts the one after it ("省、市900余个行政事业单位", "开发区100户达标企业")."""
     if spans[after].start != value.end:
         return False
     if value.label == "TARGET" and not _PLANNED_COUNT.fullmatch(value.text.strip()):
@@ -97,7 +108,7 @@ def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list
     if not left:
         return True
     gap = text[spans[left[-1]].end:value.start]
-    return gap != "" and not re.search(r"[为是:：]\s*$", gap)
+    return not re.search(r"(?<![，,；;])[为是:：]\s*$", gap)
 
 
 def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) -> list[Relation]:
@@ -124,6 +135,9 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
                 relations.append(Relation(v, part[-1], kind))
             continue
         if span.label in ("QUANTITY", "TARGET") and right and _counts_noun_after(text, spans, span, left, right[0]):
+            relations.append(Relation(v, right[0], kind))
+        elif (span.label == "AMOUNT" and right and _SPENT_ON.fullmatch(text, span.end, spans[right[0]].start)
+              and not (left and _same_clause(text, spans[left[-1]].end, span.start))):
             relations.append(Relation(v, right[0], kind))
         elif left:
             relations.append(Relation(v, left[-1], kind))

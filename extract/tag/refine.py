@@ -84,10 +84,23 @@ conjunction ("聘请119名煤炭专家和50名…": the tagger ran on into 和),
 TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
 """The rest of a budget table's total line printed after a SUBJECT the tagger cut short ("收支总|预算557,259.13万元",
 "支出|预算合计 13,377.11 万元"): GUIDELINES §2 keeps 收支总预算 / 支出预算合计 whole, with the 本年 before them."""
+CLAUSE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff\d]{2,6})\s*")
+CLAUSE_CLOSE = re.compile(r"\s*(?:[，,；;。]|$)")
+CLAUSE_GAP = re.compile(r"\s*[，,；;]\s*")
+NOT_A_NAME = re.compile(
+    rf"{PATTERNS['change_word'].pattern}|{PATTERNS['metric_word'].pattern}|{PATTERNS['comparison'].pattern}"
+    r"|预算|决算|支出|支付|实际|其中|合计|共计|累计|总计|约|达|已|[为是]$"
+)
+"""Words that open a clause as its metric ("支出决算为", "实际支付", "完成率"), a change, a comparison or a sum, not an item."""
+RATE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff]{3,10}率)\s*(?:为|是|达到|达)?\s*")
+LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
+"""A 率 printed right after a SUBJECT on its own is the end of the name, not a metric word ("结转结余率为14.19%"; the
+metric words 控制率, 执行率 … have two characters or more: "公用经费|控制率85.37%")."""
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
 ("该项目用于化学品应急救援演练的费用" → 该项目: GUIDELINES §6)."""
 UNCLOSED = re.compile(r"[（(][^）)]*$")
+UNOPENED_QUOTE = re.compile(r"[^“]*”")
 BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
     r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内]))?")
@@ -108,9 +121,33 @@ SCORE_AFTER = re.compile(r"\s*(?:以上)?的?\s*得(?:满分|\s*\d)")
 INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
-COUNTED_NOUN = re.compile(r"[^\d\s，,；;。：:、（(|了]{2,12}(?=[，,；;。：:（(|]|$)")
-"""The noun a count counts when it runs from the count to the end of the clause ("组织2-3次委员集中视察，"), and is not a
-clause of its own ("对8个项目编制了绩效目标")."""
+REPORTED_ACTION = (
+    r"(?:举办|举行|开展|组织|接待|采购|申请|编辑出版|出版|编印|编写|征编|办好|推动创建|推动|创建|抽调|录入|配备|聘请|投入|"
+    r"拨付|发放|落实|组建|整合|治理|销号|召开|印发|新增|争取|完成)"
+)
+"""Verbs that report what was done to an item; in prose they are not part of its name (GUIDELINES §2, round eleven:
+"举办委员学习研讨班2-3期" → 委员学习研讨班). 购置 and 支付 are not among them: they open printed line names (购置车辆)."""
+ADVERB = r"(?:共|累计|及时|规范)*"
+ISSUER = rf"(?:[\u4e00-\u9fff]{{1,3}}[省市县区](?={ADVERB}{REPORTED_ACTION})|[省市县区]本级|市县两级|我[校局院])"
+ACTION_HEAD = re.compile(rf"(?:{ISSUER}|{ADVERB}{REPORTED_ACTION}(?:并|和)?|各[类项种])+")
+"""What opens a SUBJECT in prose without naming the item: the issuer, a place or a level before a reported action
+(和顺县|投入资金, 市本级|投资), the action itself, and the quantifier 各类 / 各项 / 各种."""
+ISSUER_HEAD = re.compile(rf"{ISSUER}?")
+GENERIC_NAME = re.compile(r"(?:资金|金额|经费|费用|投资|指标|任务|工作|项目)")
+"""What is left of a name that is only a generic word: the action or quantifier stays before it (投入资金, 各项指标)."""
+COUNTED_NOUN_START = re.compile(r"[\u4e00-\u9fff“《]")
+GOVERNING_VERB = rf"(?:{REPORTED_ACTION}|实行|进行|建立|编制|用于|实现|签订|纳入|提供)"
+"""Verbs that follow the noun a count counts and govern what comes after it ("对94座生产建设煤矿|实行…")."""
+GOVERNED = re.compile(rf"(?:{GOVERNING_VERB}(?:并|和)?)+")
+COUNT_BEFORE = re.compile(rf"{COUNT.pattern}$")
+RUN_ON_CLAUSE = re.compile(rf"[，,；;]\s*{GOVERNED.pattern}")
+COUNTED_NOUN = re.compile(
+    rf"(?:[^\d\s，,；;。：:、（(|了和及并与]|[（(][^（()）\d]{{1,8}}[）)]|、(?!\s*\d)){{2,14}}?"
+    rf"(?={GOVERNING_VERB}|[和及并与了]|、\s*\d|[，,；;。：:（(|]|$)"
+)
+"""The noun a count counts: from the count to the end of its clause ("组织2-3次委员集中视察，"), or to the verb, conjunction
+or next count after it ("为8个产煤县|配备了", "900余个行政事业单位|和", "对12个县(区、市)|进行"); a bracket or a list inside
+it stays ("地、市、县")."""
 LEVEL_MARK = r"[（(]\d*[类款项][）)]"
 LEVEL_MARK_RE = re.compile(LEVEL_MARK)
 CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
@@ -146,8 +183,11 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     (`split_paired`), header cells' subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made
     trimmed again, and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET
     without comparator read as the value it states (`bare_targets`)."""
-    spans = counted_nouns(attach_comparators(fill_counts(resolve_formulas(spans, text), text), text), text)
+    spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
+    spans = split_counted(split_clauses(spans, text), text)
+    spans = parallel_clauses(named_rates(counted_nouns(strip_actions(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
+    spans = [_widen(s, s.start, s.end + 1, text) if s.label == "SUBJECT" and LONE_RATE.match(text, s.end) else s for s in spans]
     spans = join_listed(join_adjacent(join_chains(total_lines(spans, text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
     if not in_plan_section(kind, section_path):
@@ -189,6 +229,102 @@ def attach_comparators(spans: Sequence[Span], text: str) -> list[Span]:
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
+def strip_actions(spans: Sequence[Span], text: str) -> list[Span]:
+    """The SUBJECTs of prose (not of a table row) without the issuer, place or level, the reported action and the
+    quantifier that open them (`ACTION_HEAD`: "申请自然灾害救灾资金" → 自然灾害救灾资金, "采购各类应急装备" → 应急装备,
+    "和顺县投入资金" → 投入资金); the action stays where the rest is only a generic word (`GENERIC_NAME`) or nothing. An
+    action left on its own right before a count ("市县两级抽调|149名|监管专员") is the count's verb, not its item (§6):
+    it goes."""
+    if " | " in text:
+        return list(spans)
+    out = []
+    for s in spans:
+        head = ACTION_HEAD.match(s.text) if s.label == "SUBJECT" else None
+        if head:
+            cut = head.end()
+            if s.end - s.start - cut < 2 or GENERIC_NAME.fullmatch(s.text, cut):
+                cut = ISSUER_HEAD.match(s.text).end()
+            if ACTION_HEAD.fullmatch(s.text, cut) and COUNT.match(text, s.end) and COUNTED_NOUN_START.match(
+                    text, COUNT.match(text, s.end).end()):
+                continue
+            s = _widen(s, s.start + cut, s.end, text)
+        out.append(s)
+    return out
+
+
+def split_clauses(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every SUBJECT that runs on over a clause mark into a clause opened by a verb cut there, into the
+    name before the mark and the one after the verb ("专兼职应急救援队伍,编制完成总体预案及专项预案" → 专兼职应急救援队伍,
+    总体预案及专项预案); a piece under two characters goes."""
+    out = []
+    for s in spans:
+        run_on = RUN_ON_CLAUSE.search(s.text) if s.label == "SUBJECT" else None
+        if run_on is None:
+            out.append(s)
+            continue
+        pieces = ((s.start, s.start + run_on.start()), (s.start + run_on.end(), s.end))
+        out += [_widen(s, start, end, text) for start, end in pieces if end - start >= 2]
+    return out
+
+
+def split_counted(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every SUBJECT that opens right after a count and runs on over a verb cut before the verb: the
+    noun the count counts ("76家|大中型企业建立了紧密的…" → 大中型企业). What follows the verb is the SUBJECT of the value
+    printed right after it ("3支|市属森林草原扑火专业队申请并落实补助经费|200万元" → 市属森林草原扑火专业队, 补助经费)."""
+    out = []
+    for s in spans:
+        verb = GOVERNED.search(s.text, 2) if s.label == "SUBJECT" and COUNT_BEFORE.search(text, 0, s.start) else None
+        if verb is None:
+            out.append(s)
+            continue
+        out.append(_widen(s, s.start, s.start + verb.start(), text))
+        if s.end - s.start - verb.end() >= 2 and any(v.start == s.end and v.label in VALUE_LABELS for v in spans):
+            out.append(_widen(s, s.start + verb.end(), s.end, text))
+    return out
+
+
+def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the rate that opens a percent's clause as its SUBJECT where the tagger named nothing in that clause
+    ("预算调整率为104%": §6, a rate named on its own is the SUBJECT)."""
+    out = list(spans)
+    for s in spans:
+        clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
+        rate = RATE_NAME.fullmatch(text, clause_start, s.start) if s.label == "PERCENT" else None
+        if rate and not _touches([o for o in out if o.label != "REASON"], clause_start, s.start):
+            out.append(Span(rate.start("name"), rate.end("name"), "SUBJECT", rate.group("name"), confidence=0.5))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+SANDWICH = True
+
+
+def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the words that open a clause as the SUBJECT of the value that closes it, where the clause is only
+    those words and the value, the tagger named nothing in it, and a clause next to it has the same shape: a list of
+    items, each named before its value ("事业编制170名,实有160人", "一季度10.36%，二季度21.51%")."""
+    shaped: dict[int, re.Match[str]] = {}
+    values = sorted((s for s in spans if s.label in VALUE_LABELS), key=lambda s: s.start)
+    for k, v in enumerate(values):
+        clause_start = max(text.rfind(mark, 0, v.start) for mark in CLAUSE_MARKS) + 1
+        words = CLAUSE_NAME.fullmatch(text, clause_start, v.start)
+        if words and CLAUSE_CLOSE.match(text, v.end):
+            shaped[k] = words
+    out = list(spans)
+    for k, words in shaped.items():
+        parallel = [j for j in (k - 1, k + 1) if j in shaped and _unit(values[j]) == _unit(values[k])
+                    and CLAUSE_GAP.fullmatch(text, values[min(j, k)].end, shaped[max(j, k)].start("name"))]
+        name = words.group("name")
+        if parallel and not NOT_A_NAME.search(name) and not _touches(
+                [o for o in out if o.label != "REASON"], words.start("name"), words.end("name")):
+            out.append(Span(words.start("name"), words.end("name"), "SUBJECT", name, confidence=0.5))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def _unit(value: Span) -> str:
+    """What kind of value a span states (money, a percent, a count): values listed alike are of one kind."""
+    return next((name for name in ("money", "percent") if PATTERNS[name].fullmatch(value.text.strip())), "count")
+
+
 def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the noun a count counts as a SUBJECT (GUIDELINES §6: "抽调149名监管专员" → 监管专员) where the tagger
     named nothing in the count's clause and the noun is the rest of the clause (`COUNTED_NOUN`): "组织2-3次委员集中视察，"."""
@@ -199,7 +335,7 @@ def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
         clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
         noun = COUNTED_NOUN.match(text, s.end)
         if noun and not _touches([o for o in out if o.label != "REASON"], noun.start(), noun.end()) and not any(
-            o.label == "SUBJECT" and clause_start <= o.start < s.start for o in out
+            o.label == "SUBJECT" and clause_start <= o.start < s.start and (SANDWICH or True) for o in out
         ):
             out.append(Span(noun.start(), noun.end(), "SUBJECT", noun.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
@@ -309,7 +445,8 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
 
 def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
     """SUBJECT spans that end inside a bracket they open ("部门（单位", "在职职工子女（") run on to its close when it follows
-    in the same clause and no other span is in the way (`BRACKET_CLOSE`); otherwise they end before the bracket."""
+    in the same clause and no other span is in the way (`BRACKET_CLOSE`); otherwise they end before the bracket. One that
+    closes a quote opened right before it takes the opening mark in ("三项培训”人员" → “三项培训”人员)."""
     out = []
     for s in spans:
         opened = UNCLOSED.search(s.text) if s.label == "SUBJECT" else None
@@ -321,6 +458,8 @@ def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
                 s = _widen(s, s.start, s.start + opened.start(), text)
             else:
                 continue
+        if s.label == "SUBJECT" and UNOPENED_QUOTE.match(s.text) and text.endswith("“", 0, s.start):
+            s = _widen(s, s.start - 1, s.end, text)
         out.append(s)
     return out
 
