@@ -66,7 +66,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from extract.tag.patterns import PATTERNS
+from extract.tag.patterns import NUMBER, PATTERNS
 from extract.tag.spans import VALUE_LABELS, Span
 
 BUDGET_KINDS = frozenset({"部门预算", "单位预算"})
@@ -84,14 +84,16 @@ conjunction ("聘请119名煤炭专家和50名…": the tagger ran on into 和),
 TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
 """The rest of a budget table's total line printed after a SUBJECT the tagger cut short ("收支总|预算557,259.13万元",
 "支出|预算合计 13,377.11 万元"): GUIDELINES §2 keeps 收支总预算 / 支出预算合计 whole, with the 本年 before them."""
-CLAUSE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff\d]{2,6})\s*")
-CLAUSE_CLOSE = re.compile(r"\s*(?:[，,；;。]|$)")
-CLAUSE_GAP = re.compile(r"\s*[，,；;]\s*")
+CLAUSE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff\d]{2,10}?)\s*(?:约|近)?\s*")
+ITEM_MARKS = "，,；;。：:|、"
+CLAUSE_CLOSE = re.compile(r"\s*(?:[，,；;。、]|$)")
+CLAUSE_GAP = re.compile(r"\s*[，,；;、]\s*")
 NOT_A_NAME = re.compile(
-    rf"{PATTERNS['change_word'].pattern}|{PATTERNS['metric_word'].pattern}|{PATTERNS['comparison'].pattern}"
-    r"|预算|决算|支出|支付|实际|其中|合计|共计|累计|总计|约|达|已|[为是]$"
+    rf"{PATTERNS['change_word'].pattern}|{PATTERNS['metric_word'].pattern.replace('|占|', '|占(?!地)|')}"
+    rf"|{PATTERNS['comparison'].pattern}|预算|决算|支出|支付|实际|其中|合计|共计|累计|总计|约|达|已|[为是]$"
 )
-"""Words that open a clause as its metric ("支出决算为", "实际支付", "完成率"), a change, a comparison or a sum, not an item."""
+"""Words that open a clause as its metric ("支出决算为", "实际支付", "完成率", 占 — but 占地 is land), a change, a comparison
+or a sum, not an item."""
 RATE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff]{3,10}率)\s*(?:为|是|达到|达)?\s*")
 LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
 """A 率 printed right after a SUBJECT on its own is the end of the name, not a metric word ("结转结余率为14.19%"; the
@@ -106,8 +108,10 @@ SUBJECT_HEAD = re.compile(
     r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内]))?")
 """What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
 end of a run-in heading ("…指标完成情况分析群众满意度") or of a year ("2020年本年收入合计")."""
-COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:余|多)?")
-"""A count with its measure word, an approximation ("约8380亩", "700余人") or a range ("2-3次")."""
+COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
+"""A count with its measure word (and 门 of courses: "国家级一流本科课程23门"), an approximation ("约8380亩", "700余人") or a
+range ("2-3次")."""
+APPROXIMATELY = re.compile(r"(?:约|近)\s*$")
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
 """An ordinal, a weight in a header "(50分)", a scoring rule's deduction "扣0.5分" / "每少1人"."""
 ROW_CELL = re.compile(r"[^|]+")
@@ -143,10 +147,10 @@ COUNT_BEFORE = re.compile(rf"{COUNT.pattern}$")
 RUN_ON_CLAUSE = re.compile(rf"[，,；;]\s*{GOVERNED.pattern}")
 COUNTED_NOUN = re.compile(
     rf"(?:[^\d\s，,；;。：:、（(|了和及并与]|[（(][^（()）\d]{{1,8}}[）)]|、(?!\s*\d)){{2,14}}?"
-    rf"(?={GOVERNING_VERB}|[和及并与了]|、\s*\d|[，,；;。：:（(|]|$)"
+    rf"(?={GOVERNING_VERB}|正在|已|就|将|均|[和及并与了]|、\s*\d|[，,；;。：:（(|]|$)"
 )
-"""The noun a count counts: from the count to the end of its clause ("组织2-3次委员集中视察，"), or to the verb, conjunction
-or next count after it ("为8个产煤县|配备了", "900余个行政事业单位|和", "对12个县(区、市)|进行"); a bracket or a list inside
+"""The noun a count counts: from the count to the end of its clause ("组织2-3次委员集中视察，"), or to the verb, adverb,
+conjunction or next count after it ("为8个产煤县|配备了", "900余个行政事业单位|和", "对12个县(区、市)|进行"); a bracket or a list inside
 it stays ("地、市、县")."""
 LEVEL_MARK = r"[（(]\d*[类款项][）)]"
 LEVEL_MARK_RE = re.compile(LEVEL_MARK)
@@ -305,7 +309,7 @@ def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
     shaped: dict[int, re.Match[str]] = {}
     values = sorted((s for s in spans if s.label in VALUE_LABELS), key=lambda s: s.start)
     for k, v in enumerate(values):
-        clause_start = max(text.rfind(mark, 0, v.start) for mark in CLAUSE_MARKS) + 1
+        clause_start = max(text.rfind(mark, 0, v.start) for mark in ITEM_MARKS) + 1
         words = CLAUSE_NAME.fullmatch(text, clause_start, v.start)
         if words and CLAUSE_CLOSE.match(text, v.end):
             shaped[k] = words
@@ -330,7 +334,7 @@ def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
     named nothing in the count's clause and the noun is the rest of the clause (`COUNTED_NOUN`): "组织2-3次委员集中视察，"."""
     out = list(spans)
     for s in spans:
-        if s.label not in ("QUANTITY", "TARGET") or not COUNT.fullmatch(s.text.strip()):
+        if s.label not in ("QUANTITY", "TARGET") or not COUNT.fullmatch(s.text.strip()) or re.match(r"\d{7}", s.text):
             continue
         clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
         noun = COUNTED_NOUN.match(text, s.end)
@@ -369,12 +373,15 @@ def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
 
 
 def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
-    """The spans with two counts run together split ("10批200多人次" → "10批", "200多人次"), plus a QUANTITY for
+    """The spans with two counts run together split ("10批200多人次" → "10批", "200多人次") and an approximation printed
+    before a count taken in ("约|8,347亩" → 约8,347亩, GUIDELINES §2: the qualifier is the value's), plus a QUANTITY for
     every count with a measure word that no span (other than a REASON) touches; ordinals, header weights,
     scoring-rule deductions and phone-number-like digit runs are left out, and dropped where the tagger called
     them a QUANTITY."""
     out = [piece for s in spans if not (s.label == "QUANTITY" and NOT_A_COUNT_BEFORE.search(text, 0, s.start))
            for piece in _split_counts(s)]
+    out = [_widen(s, about.start(), s.end, text) if s.label in ("QUANTITY", "TARGET") and (
+        about := APPROXIMATELY.search(text, 0, s.start)) else s for s in out]
     for m in COUNT.finditer(text):
         start, end = m.span()
         if NOT_A_COUNT_BEFORE.search(text, 0, start) or re.match(r"\d{7}", m.group()):
