@@ -299,9 +299,6 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
-SANDWICH = True
-
-
 def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the words that open a clause as the SUBJECT of the value that closes it, where the clause is only
     those words and the value, the tagger named nothing in it, and a clause next to it has the same shape: a list of
@@ -331,15 +328,15 @@ def _unit(value: Span) -> str:
 
 def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the noun a count counts as a SUBJECT (GUIDELINES §6: "抽调149名监管专员" → 监管专员) where the tagger
-    named nothing in the count's clause and the noun is the rest of the clause (`COUNTED_NOUN`): "组织2-3次委员集中视察，"."""
+    named nothing right after the count (`COUNTED_NOUN`: "组织2-3次委员集中视察，", "对94座生产建设煤矿|实行…") and the count
+    does not follow its own name ("正高级职称795人")."""
     out = list(spans)
     for s in spans:
         if s.label not in ("QUANTITY", "TARGET") or not COUNT.fullmatch(s.text.strip()) or re.match(r"\d{7}", s.text):
             continue
-        clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
         noun = COUNTED_NOUN.match(text, s.end)
         if noun and not _touches([o for o in out if o.label != "REASON"], noun.start(), noun.end()) and not any(
-            o.label == "SUBJECT" and clause_start <= o.start < s.start and (SANDWICH or True) for o in out
+            o.label == "SUBJECT" and o.end == s.start for o in out
         ):
             out.append(Span(noun.start(), noun.end(), "SUBJECT", noun.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
