@@ -139,6 +139,19 @@ def test_counts_link_to_the_subject_before_them_unless_a_verb_puts_the_noun_afte
     assert [(r.subject, r.raw) for r in records] == [("重大隐患", "23条"), ("监管专员", "149名")]
 
 
+def test_a_count_or_an_amount_before_its_item_links_to_it() -> None:
+    """A count between two names counts the one after it; 为 opening a clause is a verb, not the 为 of a value; an amount
+    printed right before what it buys (采购 between them or not) links to it, unless its clause named its subject first."""
+    text = ("全力推动措施落地,为8个产煤县配备了副县长,开发区100户达标企业拨付扶持资金306万元,"
+            "采购683.1万元救灾物资,投入268.1万元采购防汛装备,市本级投资340万建设二期工程。")
+    records = records_of(text, ("SUBJECT", "全力推动措施落地"), ("QUANTITY", "8个"), ("SUBJECT", "产煤县"),
+                         ("SUBJECT", "开发区"), ("QUANTITY", "100户"), ("SUBJECT", "达标企业"), ("SUBJECT", "扶持资金"),
+                         ("AMOUNT", "306万元"), ("AMOUNT", "683.1万元"), ("SUBJECT", "救灾物资"), ("AMOUNT", "268.1万元"),
+                         ("SUBJECT", "防汛装备"), ("SUBJECT", "投资"), ("AMOUNT", "340万"), ("SUBJECT", "建设二期工程"))
+    assert [(r.raw, r.subject) for r in records] == [("8个", "产煤县"), ("100户", "达标企业"), ("306万元", "扶持资金"),
+                                                     ("683.1万元", "救灾物资"), ("268.1万元", "防汛装备"), ("340万", "投资")]
+
+
 def test_a_value_does_not_take_a_subject_from_the_next_clause() -> None:
     text = "与上年相比增加34.75万元，主要是办公费增加。"
     records = records_of(text, ("AMOUNT", "34.75万元"), ("SUBJECT", "办公费"))

@@ -19,7 +19,10 @@ from extract.tag.refine import (
     join_listed,
     refine,
     resolve_formulas,
+    split_clauses,
+    split_counted,
     split_paired,
+    strip_actions,
     total_lines,
     trim_subjects,
 )
@@ -324,13 +327,72 @@ def test_a_budget_total_line_is_one_subject() -> None:
 
 
 def test_a_count_names_the_noun_it_counts() -> None:
-    """GUIDELINES §6: a count printed before its noun takes the noun as its SUBJECT; a planned one too."""
-    text = "围绕重要问题，组织2-3次委员集中视察，深入基层，对8个项目编制了绩效目标。"
-    tagged = spans_of(text, ("TARGET", "2-3次"), ("QUANTITY", "8个"))
+    """GUIDELINES §6: a count printed before its noun takes the noun as its SUBJECT (a planned one too); the noun ends at
+    the verb, conjunction or adverb after it, and a bracket or a list inside it stays."""
+    text = "围绕重要问题，组织2-3次委员集中视察，深入基层，对8个项目编制了绩效目标，对12个县(区、市)进行专项巡查。"
+    tagged = spans_of(text, ("TARGET", "2-3次"), ("QUANTITY", "8个"), ("QUANTITY", "12个"))
     named = counted_nouns(tagged, text)
-    assert by_label(named, "SUBJECT") == [exact(text, "委员集中视察")]  # "项目编制了绩效目标" is a clause, not a noun
+    assert [t for *_, t in by_label(named, "SUBJECT")] == ["委员集中视察", "项目", "县(区、市)"]
     planned = sentence_records(TaggedSentence("s1", text, named, PLAN), kind="部门预算")[0]
     assert (planned.raw, planned.subject, planned.metric) == ("2-3次", "委员集中视察", "指标值")
-    having = "市县两级抽调149名监管专员，"  # the tagger named something in the clause: left to the record builder
-    assert counted_nouns(spans_of(having, ("SUBJECT", "市县两级"), ("QUANTITY", "149名")), having) == spans_of(
-        having, ("SUBJECT", "市县两级"), ("QUANTITY", "149名"))
+    own_name = "其中正高级职称795人、副高级职称1,336人，与21个省、市900余个行政事业单位和1,000多家企业开展了合作。"
+    tagged = spans_of(own_name, ("SUBJECT", "正高级职称"), ("QUANTITY", "795人"), ("SUBJECT", "副高级职称"),
+                      ("QUANTITY", "1,336人"), ("QUANTITY", "21个"), ("SUBJECT", "省、市"), ("QUANTITY", "900余个"),
+                      ("SUBJECT", "行政事业单位"), ("QUANTITY", "1,000多家"))
+    named = counted_nouns(tagged, own_name)  # no noun after a count printed right after its own name
+    assert [t for *_, t in by_label(named, "SUBJECT")] == ["正高级职称", "副高级职称", "省、市", "行政事业单位", "企业"]
+    records = {r.raw: r.subject for r in sentence_records(TaggedSentence("s1", own_name, named), kind="部门决算")}
+    assert records == {"795人": "正高级职称", "1,336人": "副高级职称", "21个": "省、市", "900余个": "行政事业单位",
+                       "1,000多家": "企业"}
+
+
+def test_an_action_an_issuer_and_a_quantifier_are_no_part_of_a_subject_in_prose() -> None:
+    """GUIDELINES §6 (round eleven): in prose the verb that reports what was done to the item, the issuer or place before
+    it and 各类/各项 are out of the SUBJECT, unless the rest is a generic word; a table row keeps its printed name."""
+    text = ("举办委员学习研讨班2-3期，采购各类应急装备207种，和顺县投入资金100万元，市本级投资340万，申请资金1300万元，"
+            "各项指标20个，市县两级抽调149名监管专员。")
+    tagged = spans_of(text, ("SUBJECT", "举办委员学习研讨班"), ("QUANTITY", "2-3期"), ("SUBJECT", "采购各类应急装备"),
+                      ("QUANTITY", "207种"), ("SUBJECT", "和顺县投入资金"), ("AMOUNT", "100万元"), ("SUBJECT", "市本级投资"),
+                      ("AMOUNT", "340万"), ("SUBJECT", "申请资金"), ("AMOUNT", "1300万元"), ("SUBJECT", "各项指标"),
+                      ("QUANTITY", "20个"), ("SUBJECT", "市县两级抽调"), ("QUANTITY", "149名"), ("SUBJECT", "监管专员"))
+    subjects = [t for *_, t in by_label(strip_actions(tagged, text), "SUBJECT")]
+    assert subjects == ["委员学习研讨班", "应急装备", "投入资金", "投资", "申请资金", "各项指标", "监管专员"]
+    row = "开展计划执法检查 | 次 | 60 | 62 | 10 | 10"
+    in_row = spans_of(row, ("SUBJECT", "开展计划执法检查"), ("QUANTITY", "60"))
+    assert strip_actions(in_row, row) == in_row
+
+
+def test_a_subject_run_on_over_a_verb_is_cut_there() -> None:
+    """A SUBJECT that opens after a count and runs over a verb is the count's noun; what follows the verb names the value
+    after it. A SUBJECT run on over a clause mark into a clause opened by a verb is two names."""
+    text = "为3支市属森林草原扑火专业队申请并落实补助经费200万元，与国内76家大中型企业建立了合作关系。"
+    tagged = spans_of(text, ("QUANTITY", "3支"), ("SUBJECT", "市属森林草原扑火专业队申请并落实补助经费"), ("AMOUNT", "200万元"),
+                      ("QUANTITY", "76家"), ("SUBJECT", "大中型企业建立了合作关系"))
+    subjects = [t for *_, t in by_label(split_counted(tagged, text), "SUBJECT")]
+    assert subjects == ["市属森林草原扑火专业队", "补助经费", "大中型企业"]
+    run_on = "整合组建12支700余人的专兼职应急救援队伍,编制完成总体预案及专项预案32部。"
+    tagged = spans_of(run_on, ("QUANTITY", "12支"), ("QUANTITY", "700余人"),
+                      ("SUBJECT", "专兼职应急救援队伍,编制完成总体预案及专项预案"), ("QUANTITY", "32部"))
+    assert [t for *_, t in by_label(split_clauses(tagged, run_on), "SUBJECT")] == ["专兼职应急救援队伍", "总体预案及专项预案"]
+    whole = "基础数据真实有效,完整准确得3分;"
+    kept = spans_of(whole, ("SUBJECT", "基础数据真实有效,完整准确"), ("QUANTITY", "3分"))
+    assert split_clauses(kept, whole) == kept
+
+
+def test_rates_and_parallel_items_are_named() -> None:
+    """A rate that opens a percent's clause names it (§6); a 率 left after a SUBJECT is the end of its name; items
+    listed each before its value are named by their words; 约 belongs to the count; a quote opened before a SUBJECT is
+    its own."""
+    text = ("预算调整率为104%,结转结余率为14.19%,离休1人,退休60人,占地约8380亩，校舍面积199万平方米，"
+            "组织“三项培训”人员达15.5万人次。")
+    tagged = spans_of(text, ("PERCENT", "104%"), ("SUBJECT", "结转结余"), ("PERCENT", "14.19%"), ("SUBJECT", "离休"),
+                      ("QUANTITY", "1人"), ("TARGET", "60人"), ("QUANTITY", "8380亩"), ("SUBJECT", "校舍面积"),
+                      ("QUANTITY", "199万平方米"), ("SUBJECT", "三项培训”人员"), ("QUANTITY", "15.5万人次"))
+    refined = refine(tagged, text, "部门决算", "")
+    assert [t for *_, t in by_label(refined, "SUBJECT")] == [
+        "预算调整率", "结转结余率", "离休", "退休", "占地", "校舍面积", "“三项培训”人员"]
+    assert exact(text, "约8380亩") in by_label(refined, "QUANTITY")
+    metric_only = "群众满意度95%以上，完成率100%，实际支出 7.8 万元，年初预算 8.65 万元。"
+    tagged = spans_of(metric_only, ("SUBJECT", "群众满意度"), ("TARGET", "95%以上"), ("PERCENT", "100%"),
+                      ("AMOUNT", "7.8 万元"), ("AMOUNT", "8.65 万元"))
+    assert by_label(refine(tagged, metric_only, "部门决算", ""), "SUBJECT") == [exact(metric_only, "群众满意度")]

@@ -28,15 +28,6 @@ CHANGE_METRICS = frozenset({"增减额", "增减率"})
 _PLANNED_COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:左右)?")
 """A TARGET that is a count, maybe approximate or a range ("2次", "2-3次", "约900件", "30个左右")."""
 
-_SPENT_ON = re.compile(r"的?|采购|购置|购买")
-"""Between an amount and the item it buys, named right after it ("采购683.1万元救灾物资", "投入268.1万元采购防汛装备",
-"增加了40万元的检察办案费预算"), when no subject precedes it in its clause ("市本级投资340万建设…工程": what it builds)."""
-
-
-
-def _same_clause(text: str, start: int, end: int) -> bool:
-    return not re.search(r"[，,；;。]", text[start:end])
-
 
 def relation_type(span: Span, attrs: ValueAttributes) -> str:
     if span.label == "TARGET":
@@ -101,7 +92,7 @@ def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list
     ("抽调149名监管专员"), not after its subject ("正高级职称795人、副高级职称1,336人"): the noun follows at once and, if a
     subject comes before, it is not the 为/是 of a value (为 opening a clause is a verb: "…，为8个产煤县配备了"). A count
     between two names counts the one after it ("省、市900余个行政事业单位", "开发区100户达标企业")."""
-    if spans[after].start != value.end:
+    if value.label not in ("QUANTITY", "TARGET") or spans[after].start != value.end:
         return False
     if value.label == "TARGET" and not _PLANNED_COUNT.fullmatch(value.text.strip()):
         return False
@@ -109,6 +100,16 @@ def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list
         return True
     gap = text[spans[left[-1]].end:value.start]
     return not re.search(r"(?<![，,；;])[为是:：]\s*$", gap)
+
+
+_SPENT_ON = re.compile(r"的?|采购|购置|购买")
+
+
+def _buys_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
+    """An amount printed right before the item it buys ("采购683.1万元救灾物资", "投入268.1万元采购防汛装备",
+    "增加了40万元的检察办案费预算"), where no subject precedes it in its clause ("市本级投资340万建设…工程": what it builds)."""
+    return (value.label == "AMOUNT" and bool(_SPENT_ON.fullmatch(text, value.end, spans[after].start))
+            and not (left and not re.search(r"[，,；;。]", text[spans[left[-1]].end:value.start])))
 
 
 def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) -> list[Relation]:
@@ -134,10 +135,9 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
             if part:
                 relations.append(Relation(v, part[-1], kind))
             continue
-        if span.label in ("QUANTITY", "TARGET") and right and _counts_noun_after(text, spans, span, left, right[0]):
-            relations.append(Relation(v, right[0], kind))
-        elif (span.label == "AMOUNT" and right and _SPENT_ON.fullmatch(text, span.end, spans[right[0]].start)
-              and not (left and _same_clause(text, spans[left[-1]].end, span.start))):
+        noun_after = right and (_counts_noun_after(text, spans, span, left, right[0])
+                                or _buys_noun_after(text, spans, span, left, right[0]))
+        if noun_after:
             relations.append(Relation(v, right[0], kind))
         elif left:
             relations.append(Relation(v, left[-1], kind))

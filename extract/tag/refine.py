@@ -32,6 +32,14 @@ the exceptions it calls a QUANTITY is dropped. A count printed before its noun t
 where the tagger named nothing in the count's clause and the noun is the rest of the clause ("组织2-3次委员集中视察，"),
 the noun becomes one.
 
+**Verbs, issuers, rates (GUIDELINES §6, round eleven).** In prose the verb that reports what was done to the item,
+the issuer or place before it and a 各类/各项 qualifier are no part of the SUBJECT ("申请自然灾害救灾资金" → 自然灾害救灾资金,
+"市本级投资" → 投资), unless the rest is a generic word (投入资金, 各项指标); a table row keeps its printed name. The noun a
+count counts ends at the verb that governs what follows it ("对94座生产建设煤矿|实行…"), so a SUBJECT the tagger ran on
+from a count over that verb is cut there, and one run on over a comma into a clause opened by a verb is two names. A
+rate that opens a percent's clause is its SUBJECT ("预算调整率为104%"), a lone 率 after a SUBJECT is the end of its name
+("结转结余|率为"), and items listed each before its value name it ("事业编制170名,实有160人") when the tagger named nothing.
+
 **Classification chains.** A 功能分类 line is named by its whole chain, level markers and codes included
 ("住房保障支出（221类）住房改革支出（02款）购房补贴（03项）", GUIDELINES.md §2); taggers often break it at a marker or
 stop before the last one, so SUBJECT pieces of one chain are joined and a SUBJECT runs on over the markers after it.
@@ -150,8 +158,8 @@ COUNTED_NOUN = re.compile(
     rf"(?={GOVERNING_VERB}|正在|已|就|将|均|[和及并与了]|、\s*\d|[，,；;。：:（(|]|$)"
 )
 """The noun a count counts: from the count to the end of its clause ("组织2-3次委员集中视察，"), or to the verb, adverb,
-conjunction or next count after it ("为8个产煤县|配备了", "900余个行政事业单位|和", "对12个县(区、市)|进行"); a bracket or a list inside
-it stays ("地、市、县")."""
+conjunction or next count after it ("为8个产煤县|配备了", "900余个行政事业单位|和", "对12个县(区、市)|进行"); a bracket or a
+list inside it stays ("地、市、县")."""
 LEVEL_MARK = r"[（(]\d*[类款项][）)]"
 LEVEL_MARK_RE = re.compile(LEVEL_MARK)
 CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
@@ -180,19 +188,21 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    values with a comparator read as targets (`attach_comparators`), the noun a count counts named (`counted_nouns`),
-    indicator rows' targets and subjects read from their cells (`row_targets`, `row_subjects`), subject edges trimmed
-    and brackets closed (`trim_subjects`, `close_brackets`), budget total lines, classification chains and listed
+    values with a comparator read as targets (`attach_comparators`), SUBJECTs run on over a clause or a verb cut
+    (`split_clauses`, `split_counted`), reported actions, issuers and quantifiers taken off prose SUBJECTs
+    (`strip_actions`), the noun a count counts, a rate opening a percent's clause and items listed before their values
+    named (`counted_nouns`, `named_rates`, `parallel_clauses`), indicator rows' targets and subjects read from their
+    cells (`row_targets`, `row_subjects`), subject edges trimmed, brackets and quotes closed and a lone 率 taken in
+    (`trim_subjects`, `close_brackets`, `whole_rate_names`), budget total lines, classification chains and listed
     names made whole (`total_lines`, `join_chains`, `join_adjacent`, `join_listed`) unless paired with as many values
     (`split_paired`), header cells' subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made
     trimmed again, and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET
     without comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
-    spans = split_counted(split_clauses(spans, text), text)
-    spans = parallel_clauses(named_rates(counted_nouns(strip_actions(spans, text), text), text), text)
+    spans = strip_actions(split_counted(split_clauses(spans, text), text), text)
+    spans = parallel_clauses(named_rates(counted_nouns(spans, text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
-    spans = [_widen(s, s.start, s.end + 1, text) if s.label == "SUBJECT" and LONE_RATE.match(text, s.end) else s for s in spans]
-    spans = join_listed(join_adjacent(join_chains(total_lines(spans, text), text), text), text)
+    spans = join_listed(join_adjacent(join_chains(total_lines(whole_rate_names(spans, text), text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
@@ -466,6 +476,12 @@ def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
             s = _widen(s, s.start - 1, s.end, text)
         out.append(s)
     return out
+
+
+def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with every SUBJECT that stops right before a 率 of its own name run on over it (`LONE_RATE`)."""
+    return [_widen(s, s.start, s.end + 1, text) if s.label == "SUBJECT" and LONE_RATE.match(text, s.end) else s
+            for s in spans]
 
 
 def total_lines(spans: Sequence[Span], text: str) -> list[Span]:
