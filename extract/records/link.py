@@ -40,11 +40,13 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def _subject_run(text: str, spans: Sequence[Span], subjects: list[int], anchor: int) -> list[int]:
-    """The subjects listed right before `anchor`: the last run separated only by 、，和及与, its last one at most
-    12 characters before `anchor`."""
+    """The subjects listed right before `anchor`: the last run separated only by 、，和及与 (and each subject's own value:
+    "生产安全亡人事故42起,死亡66人,同比下降25%和14.33%"), its last one at most 12 characters before `anchor`."""
     run: list[int] = []
     for i in reversed([i for i in subjects if spans[i].end <= anchor]):
-        gap = text[spans[i].end:(spans[run[-1]].start if run else anchor)]
+        end = spans[run[-1]].start if run else anchor
+        own_value = next((v for v in spans if v.start == spans[i].end and v.end <= end and v.label in VALUE_LABELS), None)
+        gap = text[own_value.end if run and own_value else spans[i].end:end]
         if run and not re.fullmatch(r"\s*[、，,和及与]\s*", gap):
             break
         if not run and len(gap) > 12:
