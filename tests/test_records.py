@@ -152,6 +152,14 @@ def test_a_count_or_an_amount_before_its_item_links_to_it() -> None:
                                                      ("683.1万元", "救灾物资"), ("268.1万元", "防汛装备"), ("340万", "投资")]
 
 
+def test_a_list_of_changes_pairs_with_subjects_each_stated_with_its_value() -> None:
+    text = "共发生生产安全亡人事故42起,死亡66人,同比下降25%和14.33%。"
+    records = records_of(text, ("SUBJECT", "生产安全亡人事故"), ("QUANTITY", "42起"), ("SUBJECT", "死亡"), ("QUANTITY", "66人"),
+                         ("PERCENT", "25%"), ("PERCENT", "14.33%"))
+    assert [(r.raw, r.subject) for r in records] == [("42起", "生产安全亡人事故"), ("66人", "死亡"),
+                                                     ("25%", "生产安全亡人事故"), ("14.33%", "死亡")]
+
+
 def test_a_value_does_not_take_a_subject_from_the_next_clause() -> None:
     text = "与上年相比增加34.75万元，主要是办公费增加。"
     records = records_of(text, ("AMOUNT", "34.75万元"), ("SUBJECT", "办公费"))
