@@ -310,9 +310,10 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
 
 
 def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
-    """The spans with the words that open a clause as the SUBJECT of the value that closes it, where the clause is only
-    those words and the value, the tagger named nothing in it, and a clause next to it has the same shape: a list of
-    items, each named before its value ("事业编制170名,实有160人", "一季度10.36%，二季度21.51%")."""
+    """The spans with the words that open a clause (or a 、 item) as the SUBJECT of the value that closes it, where it is
+    only those words and the value, the tagger named nothing in it, and one next to it has the same shape and a value of
+    the same kind: a list of items, each named before its value ("事业编制170名,实有160人", "一季度10.36%，二季度21.51%",
+    "国家级一流本科课程23门、重庆市一流本科课程221门"); metric, change and sum words name no item (`NOT_A_NAME`)."""
     shaped: dict[int, re.Match[str]] = {}
     values = sorted((s for s in spans if s.label in VALUE_LABELS), key=lambda s: s.start)
     for k, v in enumerate(values):
