@@ -48,6 +48,10 @@ SHADOW_MAX_PRINT = 0.01
 SHADOW_PRINT = 60
 INK = 160
 """A pixel darker than this is print."""
+CROSSING_DEPTH = 40
+"""A line crossing the gutter is this many grey levels darker than the band's paper…"""
+CROSSING_SHARE = 0.8
+"""…over this share of the band's width."""
 DETECT_WIDTH = 1000
 """Images are looked at this many pixels wide: a gutter of 1% is 10 columns."""
 _STRIPS = 20
@@ -65,13 +69,21 @@ def find_gutter(grey: np.ndarray) -> float | None:
         height, width = grey.shape
     ink = (grey < INK).sum(axis=0)
     lo, hi = int(width * (0.5 - SPREAD_CENTRE_BAND)), int(width * (0.5 + SPREAD_CENTRE_BAND))
-    cut = _shadow_gutter(grey, lo, hi) or _blank_gutter(ink, height, lo, hi)  # a shadow has blank margins beside it
-    if cut is None:
+    band = _shadow_gutter(grey, lo, hi) or _blank_gutter(ink, height, lo, hi)  # a shadow has blank margins beside it
+    if band is None or _crossed(grey[:, band[0] : band[1]]):
         return None
+    cut = band[2]
     side = SPREAD_MIN_SIDE_INK * height * width / 2
-    if ink[: int(cut * width)].sum() < side or ink[int(cut * width) :].sum() < side:
+    if ink[:cut].sum() < side or ink[cut:].sum() < side:
         return None
-    return cut
+    return cut / width
+
+
+def _crossed(band: np.ndarray) -> bool:
+    """Whether a line runs across the band (a chart's axis, a ruling): print on both sides of it is one page."""
+    dark = band < np.median(band, axis=0) - CROSSING_DEPTH
+    dark = dark[:-2] | dark[1:-1] | dark[2:]  # a line turned by the skew drifts by a row
+    return bool((dark.mean(axis=1) >= CROSSING_SHARE).any())
 
 
 def _runs(flags: np.ndarray, offset: int) -> list[tuple[int, int]]:
@@ -84,17 +96,19 @@ def _nearest_middle(runs: list[tuple[int, int]], middle: float) -> tuple[int, in
     return min(runs, key=lambda run: 0 if run[0] <= middle < run[1] else min(abs(run[0] - middle), abs(run[1] - middle)))
 
 
-def _blank_gutter(ink: np.ndarray, height: int, lo: int, hi: int) -> float | None:
+def _blank_gutter(ink: np.ndarray, height: int, lo: int, hi: int) -> tuple[int, int, int] | None:
+    """(start, end, cut) of the blank band nearest the middle."""
     width = len(ink)
     blank = ink[lo:hi] <= SPREAD_MAX_GUTTER_INK * height
     runs = [run for run in _runs(blank, lo) if run[1] - run[0] >= SPREAD_MIN_GUTTER * width]
     if not runs:
         return None
     start, end = _nearest_middle(runs, width / 2)
-    return 0.5 if start <= width / 2 < end else (start + end) / 2 / width
+    return start, end, width // 2 if start <= width // 2 < end else (start + end) // 2
 
 
-def _shadow_gutter(grey: np.ndarray, lo: int, hi: int) -> float | None:
+def _shadow_gutter(grey: np.ndarray, lo: int, hi: int) -> tuple[int, int, int] | None:
+    """(start, end, cut) of the shadow band nearest the middle, cut at its darkest column."""
     height, width = grey.shape
     rows = height // _STRIPS * _STRIPS
     if rows == 0:
@@ -114,8 +128,7 @@ def _shadow_gutter(grey: np.ndarray, lo: int, hi: int) -> float | None:
     level = np.repeat(paper[:, start:end], rows // _STRIPS, axis=0)
     if (band < level - SHADOW_PRINT).mean() > SHADOW_MAX_PRINT:
         return None
-    fold = start + int(np.argmin(np.median(paper[:, start:end], axis=0)))
-    return (fold + 0.5) / width
+    return start, end, start + int(np.argmin(np.median(paper[:, start:end], axis=0)))
 
 
 def spread_halves(page: pymupdf.Page) -> list[pymupdf.Rect] | None:
