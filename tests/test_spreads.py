@@ -78,7 +78,9 @@ def _chart(drawer: PdfDrawer) -> None:
 def _shaded_column(drawer: PdfDrawer) -> None:
     """A table over nearly the whole height whose middle column is shaded grey, with amounts printed in it."""
     drawer.page.draw_rect(pymupdf.Rect(381, 30, 461, 570), color=None, fill=(0.7, 0.7, 0.7))
-    drawer.grid(60, 30, [120, 100, 100, 80, 100, 100, 120], [["2080501", "离退休", "12.00", "3,456.78", "9.00", "1.00", "合计"]] * 27, 20)
+    drawer.grid(
+        60, 30, [120, 100, 100, 80, 100, 100, 120], [["2080501", "离退休", "12.00", "3,456.78", "9.00", "1.00", "合计"]] * 27, 20
+    )
 
 
 def _prose(drawer: PdfDrawer) -> None:
@@ -133,7 +135,7 @@ def test_a_scanned_spread_is_read_as_two_pages_that_say_where_they_come_from(rea
     texts = ["".join(line.text for line in page.lines + page.furniture) for page in doc.pages[:2]]
     assert LEFT_TITLE[2:] in texts[0] and RIGHT_TITLE[2:] not in texts[0]
     assert RIGHT_TITLE[2:] in texts[1] and LEFT_TITLE[2:] not in texts[1]
-    assert all(0 <= line.bbox[0] and line.bbox[2] <= doc.pages[1].width + 1 for line in doc.pages[1].lines)
+    assert all(line.bbox[0] >= 0 and line.bbox[2] <= doc.pages[1].width + 1 for line in doc.pages[1].lines)
 
 
 @needs_ocr_extra
@@ -147,3 +149,16 @@ def test_a_half_renders_as_the_same_pixels_as_its_part_of_the_scan(read_spread) 
     right = scan_pixels[:, whole.width - half.width :]
     assert abs(half.width - whole.width / 2) < 3
     assert np.abs(pixels.astype(int) - right.astype(int)).mean() < 4
+
+
+@needs_ocr_extra
+def test_the_review_app_shows_a_half_as_its_page(read_spread, tmp_path) -> None:
+    from extract.dataset.export import write_dataset
+    from extract.review.dataset import PAGE_ZOOM, OutputFolder
+
+    doc, _ = read_spread
+    write_dataset([doc], tmp_path / "out")
+    folder = OutputFolder(tmp_path / "out")
+    sizes = [(pix.width, pix.height) for pix in (pymupdf.Pixmap(folder.page_image(doc.doc_id, n)) for n in (1, 2, 3))]
+    expected = [(round(p.width * PAGE_ZOOM), round(p.height * PAGE_ZOOM)) for p in doc.pages]
+    assert all(abs(w - ew) <= 2 and abs(h - eh) <= 2 for (w, h), (ew, eh) in zip(sizes, expected, strict=True))
