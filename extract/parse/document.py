@@ -7,7 +7,8 @@ decides from that reading (no second extraction, a render only for near-empty pa
 whether the text layer can be trusted. When it cannot, and ``ocr`` is ``"auto"`` (the
 default) or ``"force"`` (every page), the page is OCR'd into the same `PageContent`
 (`extract.ocr.content`) and everything after that is shared with digital pages. Such a
-page gets ``has_text_layer=False``. When OCR is needed but rapidocr is not installed, the
+page gets ``has_text_layer=False``. A scanned page showing two facing pages is read as two
+pages (`extract.ocr.spread`). When OCR is needed but rapidocr is not installed, the
 document still parses from whatever text layer there is, and a warning finding
 ``ocr_unavailable`` lists the pages that needed OCR and why.
 """
@@ -238,7 +239,7 @@ def parse_opened(pdf: pymupdf.Document, doc_id: str, label: str, reader: PageRea
                     outside = fill_grid(grid, outside)
                 page_grids.append(grids)
                 page_raw_lines.append(group_lines(outside))
-                moved = content.number != pdf_page.number + 1 or read.clip is not None
+                elsewhere = content.number != pdf_page.number + 1 or read.clip is not None  # after or in a spread
                 pages.append(
                     Page(
                         number=content.number,
@@ -246,7 +247,7 @@ def parse_opened(pdf: pymupdf.Document, doc_id: str, label: str, reader: PageRea
                         height=content.height,
                         rotation=content.rotation,
                         has_text_layer=read.has_text_layer,
-                        source_page=pdf_page.number + 1 if moved else None,
+                        source_page=pdf_page.number + 1 if elsewhere else None,
                         source_clip=read.clip,
                     )
                 )
