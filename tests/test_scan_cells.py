@@ -240,7 +240,7 @@ def test_uneven_light_is_evened_out() -> None:
 
 @needs_ocr_extra
 def test_a_cell_the_arithmetic_flags_is_settled_by_reading_it_again(engine, tmp_path) -> None:
-    from extract.model import Document, LineItem
+    from extract.model import Document, LineItem, Page
     from extract.ocr.content import OcrContent
     from extract.ocr.page import PageTimings
     from extract.ocr.reread import reread_findings, reread_flagged
@@ -262,7 +262,8 @@ def test_a_cell_the_arithmetic_flags_is_settled_by_reading_it_again(engine, tmp_
             original_value=607865.56, corrected_raw=None, corrected_value=None, identities=["C: 公用经费"], page=1,
             bbox=bbox, applied=False, candidates=rivals,
         )  # fmt: skip
-        doc = Document(doc_id="x", path="dense.pdf", line_items=[item])
+        page = Page(number=1, width=content.width, height=content.height)
+        doc = Document(doc_id="x", path="dense.pdf", pages=[page], line_items=[item])
         read = OcrContent(content=content, rotation=0, skew=0.0, timings=PageTimings(), dpi=DPI)
         resolved = reread_flagged(doc, pdf, {1: read}, [flag], engine)
     assert resolved == [flag] and flag.applied and flag.corrected_raw == "607865.66"
