@@ -6,7 +6,9 @@ Everything is a pydantic model so a Document round-trips through JSON without lo
 
 Coordinates are PDF points of the page as displayed (a /Rotate'd page is made upright),
 origin top-left. A page read by OCR uses its upright, deskewed image scaled to points, and
-`Page.rotation` is the turn that was detected. Page numbers are 1-based, as in a viewer.
+`Page.rotation` is the turn that was detected. Page numbers are 1-based, as in a viewer, except
+after a scanned two-page spread, whose halves are two pages: `Page.source_page` and `source_clip`
+say which PDF page, and which part of it, a page shows.
 
 Documents without printed pages (DOCX, XLSX/XLS, HTML: `Document.source_format`) are laid out on
 virtual pages by `extract.parse.flow`: a page per sheet, per page break of a DOCX, one for an HTML
@@ -93,10 +95,21 @@ class Page(BaseModel):
     """Body text outside tables, in reading order. Running headers and footers are not here."""
     furniture: list[TextLine] = Field(default_factory=list)
     """Running headers, footers and page numbers that were stripped from the body."""
+    source_page: int | None = None
+    """The page of the source PDF this page was read from, when it is not `number`: the two halves of a scanned
+    two-page spread are read as two pages (`extract.ocr.spread`), which shifts every later page."""
+    source_clip: BBox | None = None
+    """The part of the source page this page shows, in points of that page as displayed (a half of a spread);
+    None for all of it. The page's own coordinates (`width`, every `bbox`) are those of the part."""
 
     @property
     def lines(self) -> list[TextLine]:
         return [line for block in self.blocks for line in block.lines]
+
+    @property
+    def source_number(self) -> int:
+        """The 1-based page of the source PDF to show for this page (see `source_clip`)."""
+        return self.source_page or self.number
 
 
 class TocEntry(BaseModel):

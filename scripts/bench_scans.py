@@ -13,14 +13,16 @@ level per defect on top of it) and parse it with OCR. Then print, per document a
     value (multiset match);
 (b) CER of the narrative page's text (body and running lines and any table cells, in
     reading order, whitespace removed) vs the same text of the digital parse, as is and with
-    full- and half-width forms folded (NFKC: "（1）" and "(1)" look alike on paper);
+    full- and half-width forms folded (NFKC: "（1）" and "(1)" look alike on paper); per level,
+    the corpus CER (edits over reference characters of every narrative page) and the worst page;
 (c) seconds per page: wall time of `process()` on the scan divided by its pages, CPU
     seconds per page (= s/page/core), and the OCR stages (render / prep / det / rec / grid);
     at the end, the resident memory of the process after all the pages it OCR'd.
 
-and a summary of recall per defect level. Then the page images /work/shared/corpus/pages/*.png
-(one document by the grouping rule) against gbc_shiquan_unit26_pages.json: CER per page and
-the tables found.
+and a summary of recall per defect level. The `spread` level scans two consecutive portrait pages
+side by side on one sheet with a shadow over the fold: each must come back as its own page. Then
+the page images /work/shared/corpus/pages/*.png (one document by the grouping rule) against
+gbc_shiquan_unit26_pages.json: CER per page and the tables found.
 
     .venv/bin/python scripts/bench_scans.py --defects default     # ≈ 5 min on 2 cores
     .venv/bin/python scripts/bench_scans.py --defects seals,dpi150,skew3 --skip-png
@@ -46,12 +48,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import pymupdf  # noqa: E402
+
 from extract.model import Document, LineItem  # noqa: E402
 from extract.ocr.engine import RapidOcrEngine  # noqa: E402
 from extract.ocr.images import group_images, page_numbers  # noqa: E402
 from extract.parse.document import PageReader  # noqa: E402
 from extract.pipeline import process  # noqa: E402
-from scripts.bench_ocr import cer, sort_boxes  # noqa: E402
+from scripts.bench_ocr import cer, levenshtein, sort_boxes  # noqa: E402
 from scripts.make_scans import DEFECTS, ScanOptions, make_scan  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
@@ -128,19 +132,44 @@ def choose_pages(doc: Document, max_tables: int | None) -> tuple[list[int], list
 
 
 @dataclass
+class Cer:
+    """Character error rate over any number of texts: edits over reference characters (whitespace removed)."""
+
+    edits: int = 0
+    chars: int = 0
+    worst: float = 0.0
+    """The highest CER of one text."""
+
+    @classmethod
+    def of(cls, reference: str, read: str) -> Cer:
+        ref, hyp = ("".join(text.split()) for text in (reference, read))
+        edits = levenshtein(ref, hyp)
+        return cls(edits, len(ref), edits / max(len(ref), 1))
+
+    def add(self, other: Cer) -> None:
+        self.edits += other.edits
+        self.chars += other.chars
+        self.worst = max(self.worst, other.worst)
+
+    @property
+    def rate(self) -> float:
+        return self.edits / max(self.chars, 1)
+
+
+@dataclass
 class Score:
     matched: int = 0
     expected: int = 0
-    worst_cer: float = 0.0
-    worst_folded_cer: float = 0.0
+    narrative: Cer = field(default_factory=Cer)
+    folded: Cer = field(default_factory=Cer)
     """Full- and half-width forms (（ and (, ． and .) folded: an image does not tell them apart."""
     timing: Timing = field(default_factory=Timing)
 
     def add(self, other: Score) -> None:
         self.matched += other.matched
         self.expected += other.expected
-        self.worst_cer = max(self.worst_cer, other.worst_cer)
-        self.worst_folded_cer = max(self.worst_folded_cer, other.worst_folded_cer)
+        self.narrative.add(other.narrative)
+        self.folded.add(other.folded)
         self.timing.add(other.timing)
 
     def recall(self) -> str:
@@ -163,6 +192,7 @@ def bench_pdf(
     pages = [p.number for p in digital.pages] if max_tables is None else sorted({*chosen, *narrative})
     scan_path = make_scan(pdf, tmp / f"{pdf.stem}_scan.pdf", options, [p - 1 for p in pages])
     scanned, timing = timed_process(scan_path, engine)
+    sheets = pymupdf.open(scan_path).page_count
     to_digital = dict(enumerate(pages, start=1))
 
     # Items of tables that start on a chosen page, on the pages scanned: a continuation whose
@@ -174,6 +204,8 @@ def bench_pdf(
     label = "all pages" if max_tables is None else f"pages {pages}"
     print(f"## {pdf.name}: {label} (tables start on {chosen}, narrative {narrative})")
     print(f"   line items: {score.recall()} matched; scan has {sum(found.values())}")
+    if sheets != len(pages) or len(scanned.pages) != len(pages):
+        print(f"   {len(pages)} pages scanned on {sheets} sheets, read as {len(scanned.pages)} pages")
     missing = list((expected - found).elements())[:5]
     if missing:
         print(f"   first missing: {missing}")
@@ -181,12 +213,11 @@ def bench_pdf(
         from_digital = {d: k for k, d in to_digital.items()}
         reference = "\n".join(page_text(digital, n) for n in narrative)
         read = "\n".join(page_text(scanned, from_digital[n]) for n in narrative)
-        folded = cer(unicodedata.normalize("NFKC", reference), unicodedata.normalize("NFKC", read))
-        score.worst_cer = max(score.worst_cer, cer(reference, read))
-        score.worst_folded_cer = max(score.worst_folded_cer, folded)
+        score.narrative = Cer.of(reference, read)
+        score.folded = Cer.of(unicodedata.normalize("NFKC", reference), unicodedata.normalize("NFKC", read))
         print(
-            f"   narrative ({len(narrative)} pages): CER {cer(reference, read):.4f}, {folded:.4f} with full- and half-width "
-            f"forms folded ({len(reference)} chars)"
+            f"   narrative ({len(narrative)} pages): CER {score.narrative.rate:.4f}, {score.folded.rate:.4f} with full- and "
+            f"half-width forms folded ({score.narrative.chars} chars)"
         )
     print(f"   time: {timing.line()}")
     return score
@@ -245,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
                 total.add(score.timing)
         print("# line items found on the scans, per level")
         for defect, score in summary.items():
-            cers = f"worst narrative CER {score.worst_cer:.4f} ({score.worst_folded_cer:.4f} folded)"
+            cers = (
+                f"narrative CER {score.narrative.rate:.4f} over {score.narrative.chars} chars ({score.folded.rate:.4f} folded), "
+                f"worst page {score.narrative.worst:.4f} ({score.folded.worst:.4f})"
+            )
             print(f"   {defect:<12} {score.recall():>22}   {cers}   {score.timing.line()}")
     if not args.skip_png:
         total.add(bench_png(engine))

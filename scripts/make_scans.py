@@ -1,7 +1,8 @@
 """Turn PDFs into scanned-looking, image-only PDFs (test material for the OCR path).
 
 Each page is rendered at --dpi, then degraded deterministically from --seed, in the order a
-page meets them: red seals stamped over amounts (--seals), uneven lighting (--lighting),
+page meets them: red seals stamped over amounts (--seals), two pages put side by side on one
+scan (--spread, with a shadow over the fold: --gutter-shadow), uneven lighting (--lighting),
 a random skew up to --skew degrees, a page warp (--warp) and a photo's perspective
 (--perspective), Gaussian blur, Gaussian noise, salt-and-pepper specks (--specks), JPEG
 compression. One page can be turned by 90/180/270 degrees (--rotate-page N --rotate-by 180).
@@ -56,6 +57,12 @@ class ScanOptions:
     rotate_by: int = 180
     seed: int = 0
     grey: bool = True
+    spread: bool = False
+    """Two consecutive portrait pages of one size side by side on one scanned page, as a book or a
+    report scanned open; other pages stay alone."""
+    gutter_shadow: float = 0.0
+    """With ``spread``: how much darker the paper is at the fold (0 = a blank gutter: the pages' margins);
+    the shadow fades over about 2% of the spread's width either side."""
 
 
 DEFECTS: dict[str, ScanOptions] = {
@@ -67,6 +74,7 @@ DEFECTS: dict[str, ScanOptions] = {
     "lighting": ScanOptions(lighting=0.35),
     "jpeg40": ScanOptions(jpeg_quality=40),
     "perspective": ScanOptions(perspective=0.015),
+    "spread": ScanOptions(spread=True, gutter_shadow=0.45),
 }
 """The default level and one harder level per defect (each on top of the default)."""
 
@@ -148,10 +156,44 @@ def perspective_page(image: Image.Image, amount: float, rng: np.random.Generator
     return Image.fromarray(out, mode=image.mode)
 
 
-def degrade(image: Image.Image, options: ScanOptions, rng: np.random.Generator, page: pymupdf.Page | None = None) -> Image.Image:
-    """Apply the defects of ``options`` to one rendered page (see the module docstring for the order)."""
-    if options.seals and page is not None:
-        image = stamp_seals(image, page, options, rng)
+def side_by_side(images: list[Image.Image], shadow: float) -> Image.Image:
+    """Two page images on one, top-aligned, the paper darkened by ``shadow`` at the seam, fading out."""
+    width, height = sum(im.width for im in images), max(im.height for im in images)
+    spread = Image.new(images[0].mode, (width, height), "white")
+    spread.paste(images[0], (0, 0))
+    spread.paste(images[1], (images[0].width, 0))
+    if shadow <= 0:
+        return spread
+    xs = np.arange(width, dtype=np.float32) - images[0].width
+    shade = 1 - shadow * np.exp(-0.5 * (xs / (0.012 * width)) ** 2)
+    pixels = np.asarray(spread, dtype=np.float32)
+    pixels = pixels * (shade[None, :, None] if pixels.ndim == 3 else shade[None, :])
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode=spread.mode)
+
+
+def scanned_pages(doc: pymupdf.Document, numbers: list[int], spread: bool) -> list[list[pymupdf.Page]]:
+    """The pages of each scan: one, or with ``spread`` two side by side (consecutive portrait pages of one size)."""
+    groups: list[list[pymupdf.Page]] = []
+    for number in numbers:
+        page = doc[number]
+        last = groups[-1] if groups else []
+        if spread and len(last) == 1 and _portrait(page) and _portrait(last[0]) and _same_size(page, last[0]):
+            last.append(page)
+        else:
+            groups.append([page])
+    return groups
+
+
+def _portrait(page: pymupdf.Page) -> bool:
+    return page.rect.width < page.rect.height
+
+
+def _same_size(a: pymupdf.Page, b: pymupdf.Page) -> bool:
+    return abs(a.rect.width - b.rect.width) < 1 and abs(a.rect.height - b.rect.height) < 1
+
+
+def degrade(image: Image.Image, options: ScanOptions, rng: np.random.Generator) -> Image.Image:
+    """Apply the defects of ``options`` after the seals and the spread to one scan (see the module docstring)."""
     if options.lighting > 0:
         image = uneven_lighting(image, options.lighting, rng)
     if options.skew > 0:
@@ -192,10 +234,12 @@ def make_scan(source: Path, target: Path, options: ScanOptions, pages: list[int]
     rng = np.random.default_rng(options.seed)
     with pymupdf.open(source) as doc, pymupdf.open() as out:
         numbers = pages if pages is not None else list(range(len(doc)))
-        for index, number in enumerate(numbers, start=1):
-            page = doc[number]
-            image = degrade(render(page, options), options, rng, page)
-            width, height = page.rect.width, page.rect.height
+        for index, group in enumerate(scanned_pages(doc, numbers, options.spread), start=1):
+            images = [render(page, options) for page in group]
+            if options.seals:
+                images = [stamp_seals(image, page, options, rng) for image, page in zip(images, group, strict=True)]
+            image = degrade(side_by_side(images, options.gutter_shadow) if len(images) == 2 else images[0], options, rng)
+            width, height = sum(page.rect.width for page in group), max(page.rect.height for page in group)
             if options.rotate_page == index and options.rotate_by % 360:
                 # PIL rotates counter-clockwise; negate for a clockwise turn.
                 image = image.rotate(-options.rotate_by, expand=True)
@@ -235,12 +279,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lighting", type=float, help="uneven lighting strength (0..1)")
     parser.add_argument("--warp", type=float, help="page curl amplitude (fraction of page height)")
     parser.add_argument("--perspective", type=float, help="corner shift (fraction of page size)")
+    parser.add_argument("--spread", action=argparse.BooleanOptionalAction, default=None, help="two pages side by side per scan")
+    parser.add_argument("--gutter-shadow", type=float, help="with --spread: darkening at the fold (0..1; 0 = blank gutter)")
     parser.add_argument("--rotate-page", type=int, help="1-based output page to rotate")
     parser.add_argument("--rotate-by", type=int, default=180, choices=(90, 180, 270))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--color", action="store_true", help="keep colour (default grey)")
     args = parser.parse_args(argv)
-    knobs = ("dpi", "skew", "blur", "noise", "specks", "jpeg_quality", "seals", "lighting", "warp", "perspective")
+    knobs = ("dpi", "skew", "blur", "noise", "specks", "jpeg_quality", "seals", "lighting", "warp", "perspective", "spread")
+    knobs = (*knobs, "gutter_shadow")
     given = {k: getattr(args, k) for k in knobs if getattr(args, k) is not None}
     if "skew" in given:
         given["skew"] = min(abs(given["skew"]), 5.0)

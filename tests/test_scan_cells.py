@@ -23,6 +23,7 @@ from extract.ocr.cells import (
     Piece,
     Wall,
     breaks_grammar,
+    column_ends,
     read_empty_cells,
     reread_broken,
     spaced_point,
@@ -239,7 +240,7 @@ def test_uneven_light_is_evened_out() -> None:
 
 @needs_ocr_extra
 def test_a_cell_the_arithmetic_flags_is_settled_by_reading_it_again(engine, tmp_path) -> None:
-    from extract.model import Document, LineItem
+    from extract.model import Document, LineItem, Page
     from extract.ocr.content import OcrContent
     from extract.ocr.page import PageTimings
     from extract.ocr.reread import reread_findings, reread_flagged
@@ -261,7 +262,8 @@ def test_a_cell_the_arithmetic_flags_is_settled_by_reading_it_again(engine, tmp_
             original_value=607865.56, corrected_raw=None, corrected_value=None, identities=["C: 公用经费"], page=1,
             bbox=bbox, applied=False, candidates=rivals,
         )  # fmt: skip
-        doc = Document(doc_id="x", path="dense.pdf", line_items=[item])
+        page = Page(number=1, width=content.width, height=content.height)
+        doc = Document(doc_id="x", path="dense.pdf", pages=[page], line_items=[item])
         read = OcrContent(content=content, rotation=0, skew=0.0, timings=PageTimings(), dpi=DPI)
         resolved = reread_flagged(doc, pdf, {1: read}, [flag], engine)
     assert resolved == [flag] and flag.applied and flag.corrected_raw == "607865.66"
@@ -332,6 +334,36 @@ def test_a_column_read_as_one_vertical_line_is_cut_into_its_rows(engine, tmp_pat
     assert [round(p.bbox[1] / px) for p in rows] == [91, 110, 130, 150]
     name = Piece("收支预算总表", (), (86 * px, 92 * px, 170 * px, 108 * px), 0.99, (84 * px, 204 * px))
     assert split_column(name, floors, image, engine) == [name]  # wide pieces are left alone
+
+
+@needs_ocr_extra
+def test_a_list_column_gets_back_the_first_item_the_detector_lost(engine, tmp_path) -> None:
+    from extract.ocr.clean import clean_scan
+    from extract.ocr.page import render_page
+
+    d = PdfDrawer()
+    names = ["收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表"]
+    for k, (number, name) in enumerate(zip(["一、", "二、", "三、", "四、"], names, strict=True)):
+        d.text(60, 100 + 26 * k, number, 12)
+        d.text(110, 100 + 26 * k, name, 12)
+    with pymupdf.open(d.save(tmp_path / "list.pdf")) as doc:
+        image = clean_scan(render_page(doc[0], DPI))
+    px = DPI / 72.0
+    lines = [
+        Piece(name, (), (108 * px, (89 + 26 * k) * px, 240 * px, (103 + 26 * k) * px), 0.99, (0, 0))
+        for k, name in enumerate(names)
+    ]
+    column = Piece("二三四", (), (58 * px, 111 * px, 86 * px, 189 * px), 0.9, (58 * px, 86 * px))  # "一、" missed
+    rows = split_column(column, [], image, engine)
+    assert [p.text for p in rows] == ["二、", "三、", "四、"]
+    heads = column_ends(rows, lines + rows)
+    assert len(heads) == 1  # above the column, beside 收支预算总表; nothing beside a fifth row
+    (first,) = read_empty_cells(heads, lines + rows, image, engine)
+    assert first.text == "一、" and first.bbox[3] <= rows[0].bbox[1] + 5 * px
+    assert (
+        column_ends([column], lines) == []
+        and read_empty_cells(column_ends(rows, lines + rows + [first]), lines + rows + [first], image, engine) == []
+    )
 
 
 # --- perspective ------------------------------------------------------------------------

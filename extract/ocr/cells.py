@@ -40,6 +40,8 @@ MIN_EMPTY_CELL_CONFIDENCE = 0.8
 """A reading of a cell the detector found empty is kept only when the recogniser is this sure."""
 COLUMN_MIN_ASPECT = 2.5
 """A piece this many times taller than wide is a column of short cells read as one line."""
+COLUMN_GAP_ROWS = 4
+"""The text of a list item starts within this many row heights of its number's column."""
 MAX_CODE_DIGITS = 7
 """功能分类 codes have 7 digits, 经济分类 codes 5: a longer bare digit string is an amount."""
 MIN_DECIMAL_SAMPLES = 5
@@ -147,6 +149,32 @@ def split_column(
         if text.strip()
     ]
     return read or [piece]
+
+
+def column_ends(rows: list[Piece], pieces: list[Piece]) -> list[PixelBBox]:
+    """Where a list column cut into one row per character (`split_column`) may have lost an item at
+    either end: the detector takes a lone "一、" for a rule and starts the column at "二". Each box
+    spans the column's width and the height of the line beside it one row above the first row or
+    one row below the last; `read_empty_cells` reads the ones with print and nothing read in them."""
+    heights = [row.bbox[3] - row.bbox[1] for row in rows]
+    if len(rows) < 2 or max(heights) - min(heights) > 1:  # rows cut at rulings: the grid's empty cells cover those
+        return []
+    pitch = heights[0]
+    x0, x1 = rows[0].bbox[0], rows[0].bbox[2]
+    ends = [(rows[0].bbox[1] + rows[0].bbox[3]) / 2 - pitch, (rows[-1].bbox[1] + rows[-1].bbox[3]) / 2 + pitch]
+    boxes: list[PixelBBox] = []
+    for target in ends:
+        beside = [
+            p
+            for p in pieces
+            if x1 - pitch / 2 <= p.bbox[0] <= x1 + COLUMN_GAP_ROWS * pitch
+            and abs((p.bbox[1] + p.bbox[3]) / 2 - target) <= pitch / 2
+            and p.bbox[3] - p.bbox[1] < 1.5 * pitch
+        ]
+        if beside:
+            line = min(beside, key=lambda p: p.bbox[0])
+            boxes.append((x0, line.bbox[1], x1, line.bbox[3]))
+    return boxes
 
 
 # --- the amount grammar ------------------------------------------------------------------

@@ -38,6 +38,7 @@ from extract.ocr.cells import (
     CellReread,
     Piece,
     Wall,
+    column_ends,
     read_empty_cells,
     reread_broken,
     split_at_rulings,
@@ -116,14 +117,16 @@ def ocr_page_content_detailed(page: pymupdf.Page, engine: OcrEngine, dpi: int = 
     if isinstance(engine, CropRecognizer):
         print_only = read.cleaned if read.cleaned is not None else upright
         floors = [(s.pos / scale, s.start / scale, s.end / scale) for s in segments if s.horizontal]
-        pieces = [row for piece in pieces for row in split_column(piece, floors, print_only, engine)]
+        columns = [(piece, split_column(piece, floors, print_only, engine)) for piece in pieces]
+        pieces = [row for _, rows in columns for row in rows]
+        heads = [box for piece, rows in columns if rows[0] is not piece for box in column_ends(rows, pieces)]
         pieces, rereads = reread_broken(pieces, print_only, engine, usual_decimals([piece.text for piece in pieces]))
         cells = [
             (x0 / scale, y0 / scale, x1 / scale, y1 / scale)
             for grid in find_grids(segments)
             for x0, y0, x1, y1 in (c.bbox for c in grid.cells)
         ]
-        pieces += read_empty_cells(cells, pieces, print_only, engine)
+        pieces += read_empty_cells(cells + heads, pieces, print_only, engine)
     chars = [ch for piece in pieces for ch in piece_chars(piece, scale)]
     segments += whitespace_rulings(chars, segments)
     timings.grid = time.perf_counter() - start

@@ -10,9 +10,8 @@ folder of ``1.png``, ``2.png`` is not glued together by accident; a group needs 
 two files. The document id is the sha256 of the files' bytes concatenated in page order.
 
 Two-page spreads. An image of two pages side by side (a book or a stapled report scanned
-open) becomes two pages: a landscape image with a blank gutter — a column band without
-print, spanning the height, near the middle — and print on both sides is cut at the gutter
-(`spread_gutter`). A dark gutter shadow is not recognised, nor a spread inside a PDF.
+open) becomes two pages, cut at its gutter, blank or in shadow (`extract.ocr.spread`), each
+sized by the rule below on its own.
 
 Page size. Each image becomes one page showing the whole image at its resolution: from
 the file's dpi when it records one of at least 100 (72 and 96 are screen defaults written
@@ -31,21 +30,13 @@ from pathlib import Path
 
 import pymupdf
 
+from extract.ocr.spread import SPREAD_MIN_RATIO, find_gutter
+
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 A4 = (595.0, 842.0)
 DEFAULT_DPI = 200
 MIN_TRUSTED_DPI = 100
 _A4_RATIO_TOLERANCE = 0.03
-SPREAD_MIN_RATIO = 1.2
-"""Width over height above which an image may be two pages side by side (two A4: 1.41)."""
-SPREAD_CENTRE_BAND = 0.08
-"""The gutter is looked for within this fraction of the width either side of the middle."""
-SPREAD_MAX_GUTTER_INK = 0.003
-"""A gutter column has at most this share of dark pixels (specks, a stray mark)."""
-SPREAD_MIN_GUTTER = 0.01
-"""The blank band must be at least this share of the width."""
-SPREAD_MIN_SIDE_INK = 0.002
-"""Each side must hold this share of dark pixels: a page of print, not a margin."""
 _TRAILING_NUMBER = re.compile(r"^(?P<stem>.*?)(?P<sep>[\s_\-.]*(?:p|page|P|Page|PAGE)?)(?P<number>\d+)$")
 _NAMED = re.compile(r"[^\W\d_]")  # a letter or CJK character
 
@@ -148,40 +139,16 @@ def images_to_pdf(group: ImageGroup) -> pymupdf.Document:
 
 def split_spread(pix: pymupdf.Pixmap) -> list[pymupdf.Pixmap]:
     """The two pages of a spread (see the module docstring), else ``[pix]``."""
-    gutter = spread_gutter(pix)
-    if gutter is None:
-        return [pix]
-    return [_columns(pix, 0, gutter), _columns(pix, gutter, pix.width)]
-
-
-def spread_gutter(pix: pymupdf.Pixmap) -> int | None:
-    """The x of the blank gutter of a two-page spread, or None for a single page."""
     import numpy as np
 
-    if pix.width < SPREAD_MIN_RATIO * pix.height or pix.alpha:
-        return None
+    if pix.alpha or pix.width < SPREAD_MIN_RATIO * pix.height:
+        return [pix]
     pixels = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
-    ink = (pixels.min(axis=2) < 160).sum(axis=0)  # print (rulings included) per column
-    lo, hi = int(pix.width * (0.5 - SPREAD_CENTRE_BAND)), int(pix.width * (0.5 + SPREAD_CENTRE_BAND))
-    blank = ink[lo:hi] <= SPREAD_MAX_GUTTER_INK * pix.height
-    if not blank.any():
-        return None
-    # The run of blank columns nearest the middle; cut at the middle when it is blank (two equal pages).
-    runs, start = [], None
-    for i, empty in enumerate([*blank, False]):
-        if empty and start is None:
-            start = i
-        elif not empty and start is not None:
-            runs.append((lo + start, lo + i))
-            start = None
-    middle = pix.width // 2
-    first, end = min(runs, key=lambda run: 0 if run[0] <= middle < run[1] else min(abs(run[0] - middle), abs(run[1] - middle)))
-    width = end - first
-    gutter = middle if first <= middle < end else (first + end) // 2
-    side = SPREAD_MIN_SIDE_INK * pix.height * pix.width / 2
-    if width < SPREAD_MIN_GUTTER * pix.width or ink[:gutter].sum() < side or ink[gutter:].sum() < side:
-        return None
-    return gutter
+    cut = find_gutter(pixels.min(axis=2))
+    if cut is None:
+        return [pix]
+    gutter = round(cut * pix.width)
+    return [_columns(pix, 0, gutter), _columns(pix, gutter, pix.width)]
 
 
 def _columns(pix: pymupdf.Pixmap, x0: int, x1: int) -> pymupdf.Pixmap:

@@ -20,6 +20,7 @@ from extract.model import Document, Evidence, Finding, FindingStatus, Severity
 from extract.ocr.cells import CROP_INSET_PX
 from extract.ocr.engine import CropRecognizer
 from extract.ocr.numbers import normalize_amount
+from extract.ocr.spread import page_view
 from extract.tables.repair import Repair
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def reread_flagged(
     resolved: list[Repair] = []
     for number, page_repairs in flagged.items():
         result = results[number]
-        image = upright_page(pdf[number - 1], result)
+        image = upright_page(page_view(pdf, doc.pages[number - 1]), result)
         readings = engine.recognize([cell_image(image, r.bbox, result) for r in page_repairs])
         for repair, (text, _confidence) in zip(page_repairs, readings, strict=True):
             read = normalize_amount(text).text

@@ -7,7 +7,8 @@ decides from that reading (no second extraction, a render only for near-empty pa
 whether the text layer can be trusted. When it cannot, and ``ocr`` is ``"auto"`` (the
 default) or ``"force"`` (every page), the page is OCR'd into the same `PageContent`
 (`extract.ocr.content`) and everything after that is shared with digital pages. Such a
-page gets ``has_text_layer=False``. When OCR is needed but rapidocr is not installed, the
+page gets ``has_text_layer=False``. A scanned page showing two facing pages is read as two
+pages (`extract.ocr.spread`). When OCR is needed but rapidocr is not installed, the
 document still parses from whatever text layer there is, and a warning finding
 ``ocr_unavailable`` lists the pages that needed OCR and why.
 """
@@ -23,9 +24,10 @@ from typing import TYPE_CHECKING, Literal
 import pymupdf
 
 from extract import __version__
-from extract.model import Document, Evidence, Finding, FindingStatus, Page, Severity
+from extract.model import BBox, Document, Evidence, Finding, FindingStatus, Page, Severity
 from extract.ocr.detect import needs_ocr_content
 from extract.ocr.images import ImageGroup, images_to_pdf
+from extract.ocr.spread import clipped_page, spread_halves
 from extract.parse.layout import make_blocks, read_toc, running_furniture, to_text_line
 from extract.parse.meta import read_meta
 from extract.parse.pdf import PageContent, RawLine, group_lines, read_page
@@ -94,6 +96,17 @@ class OcrPageReport:
 
 
 @dataclass
+class PageRead:
+    """One page as read: a PDF page, or one half of a scanned two-page spread (``clip``)."""
+
+    content: PageContent
+    has_text_layer: bool
+    """`Page.has_text_layer`."""
+    clip: BBox | None = None
+    """`Page.source_clip`."""
+
+
+@dataclass
 class PageReader:
     """Reads each page from its text layer or, when needed and possible, by OCR."""
 
@@ -104,19 +117,30 @@ class PageReader:
     unavailable: str = ""
     """Why OCR cannot run in this process, once a page found out."""
 
-    def read(self, pdf_page: pymupdf.Page) -> tuple[PageContent, bool]:
-        """The page content and whether its text layer is usable (`Page.has_text_layer`)."""
+    def read(self, pdf_page: pymupdf.Page, number: int | None = None) -> list[PageRead]:
+        """The page as Document page ``number`` (default: its own number), or a scanned two-page spread as two
+        pages, ``number`` and the next (`extract.ocr.spread`)."""
+        number = number or pdf_page.number + 1
         content = read_page(pdf_page)
+        content.number = number
         if self.mode == "off":
             visible = sum(1 for c in content.chars if not c.text.isspace())
-            return content, visible >= 20 or content.image_coverage < 0.5
+            return [PageRead(content, visible >= 20 or content.image_coverage < 0.5)]
         decision = needs_ocr_content(pdf_page, content)
         if not (decision.needs_ocr or self.mode == "force"):
-            return content, True
-        report = OcrPageReport(content.number, decision.reason if decision.needs_ocr else "forced", done=False)
-        self.reports.append(report)
-        report.result = self._ocr(pdf_page, report)
-        return (report.result.content if report.result else content), not decision.needs_ocr
+            return [PageRead(content, True)]
+        reason = decision.reason if decision.needs_ocr else "forced"
+        halves = None if self.unavailable else spread_halves(pdf_page)
+        reads: list[PageRead] = []
+        for k, clip in enumerate(halves or [None]):
+            report = OcrPageReport(number + k, reason, done=False)
+            self.reports.append(report)
+            report.result = self._ocr(pdf_page if clip is None else clipped_page(pdf_page, clip), report)
+            if report.result is None:  # OCR cannot run here (found on the first read): the page whole, from its text layer
+                return [PageRead(content, not decision.needs_ocr)]
+            report.result.content.number = number + k
+            reads.append(PageRead(report.result.content, not decision.needs_ocr, tuple(clip) if clip else None))
+        return reads
 
     def _ocr(self, pdf_page: pymupdf.Page, report: OcrPageReport) -> OcrContent | None:
         if not self.unavailable:
@@ -207,22 +231,26 @@ def parse_opened(pdf: pymupdf.Document, doc_id: str, label: str, reader: PageRea
     page_grids: list[list[Grid]] = []
     try:
         for pdf_page in pdf:
-            content, has_text_layer = reader.read(pdf_page)
-            grids = find_grids(content.segments)
-            outside = content.chars
-            for grid in grids:
-                outside = fill_grid(grid, outside)
-            page_grids.append(grids)
-            page_raw_lines.append(group_lines(outside))
-            pages.append(
-                Page(
-                    number=content.number,
-                    width=content.width,
-                    height=content.height,
-                    rotation=content.rotation,
-                    has_text_layer=has_text_layer,
+            for read in reader.read(pdf_page, len(pages) + 1):
+                content = read.content
+                grids = find_grids(content.segments)
+                outside = content.chars
+                for grid in grids:
+                    outside = fill_grid(grid, outside)
+                page_grids.append(grids)
+                page_raw_lines.append(group_lines(outside))
+                elsewhere = content.number != pdf_page.number + 1 or read.clip is not None  # after or in a spread
+                pages.append(
+                    Page(
+                        number=content.number,
+                        width=content.width,
+                        height=content.height,
+                        rotation=content.rotation,
+                        has_text_layer=read.has_text_layer,
+                        source_page=pdf_page.number + 1 if elsewhere else None,
+                        source_clip=read.clip,
+                    )
                 )
-            )
     except RuntimeError as exc:  # damaged content streams surface while reading pages
         raise DocumentError(f"corrupt PDF page: {exc}") from exc
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pymupdf
 
 from extract.model import Document, Evidence, Finding, FindingStatus, Severity
+from extract.ocr.spread import page_view
 
 THUMB_DPI = 50
 SEVERITY_NAMES = {Severity.ERROR: ("错误", "errors"), Severity.WARNING: ("警告", "warnings"), Severity.INFO: ("提示", "notes")}
@@ -34,15 +35,15 @@ def reported(doc: Document) -> list[Finding]:
     return [f for f in doc.findings if f.status == FindingStatus.INCONSISTENT or f.severity != Severity.INFO]
 
 
-def _thumbnails(path: str, pages: set[int]) -> dict[int, tuple[str, float, float]]:
+def _thumbnails(doc: Document, pages: set[int]) -> dict[int, tuple[str, float, float]]:
     """Page → (PNG data URI, page width, page height in points)."""
     found: dict[int, tuple[str, float, float]] = {}
-    if not pages or Path(path).suffix.lower() != ".pdf":
+    if not pages or Path(doc.path).suffix.lower() != ".pdf":
         return found
-    with pymupdf.open(path) as pdf:
+    with pymupdf.open(doc.path) as pdf:
         for number in sorted(pages):
-            if 0 < number <= pdf.page_count:
-                page = pdf[number - 1]
+            if 0 < number <= len(doc.pages) and doc.pages[number - 1].source_number <= pdf.page_count:
+                page = page_view(pdf, doc.pages[number - 1])
                 png = page.get_pixmap(dpi=THUMB_DPI).tobytes("png")
                 found[number] = ("data:image/png;base64," + base64.b64encode(png).decode(), page.rect.width, page.rect.height)
     return found
@@ -83,7 +84,7 @@ def _finding(finding: Finding, thumbs: dict[int, tuple[str, float, float]]) -> s
 
 def render_html(doc: Document) -> str:
     findings = reported(doc)
-    thumbs = _thumbnails(doc.path, {e.page for f in findings for e in f.evidence if e.page and e.bbox})
+    thumbs = _thumbnails(doc, {e.page for f in findings for e in f.evidence if e.page and e.bbox})
     title = html.escape(f"{doc.meta.issuer or Path(doc.path).name} {doc.meta.year or ''} {doc.meta.kind.value}")
     sections = []
     for severity in Severity:

@@ -19,6 +19,7 @@ import pymupdf
 
 from extract.model import Document
 from extract.ocr.images import ImageGroup, images_to_pdf, is_image
+from extract.ocr.spread import page_view
 from extract.parse.document import file_id
 from extract.pipeline import collect_inputs
 
@@ -136,8 +137,8 @@ class OutputFolder:
         source = self.source(doc_id)
         pdf = images_to_pdf(source) if isinstance(source, ImageGroup) else pymupdf.open(source)
         with pdf:
-            pdf_page = pdf[page - 1]
             read = self.document(doc_id).pages[page - 1]
+            pdf_page = page_view(pdf, read)  # a half of a scanned two-page spread is shown alone
             turn = read.rotation if read.ocr else 0  # OCR coordinates are those of the page turned upright
             matrix = pymupdf.Matrix(PAGE_ZOOM, PAGE_ZOOM).prerotate(-turn)
             pixmap = pdf_page.get_pixmap(matrix=matrix)
