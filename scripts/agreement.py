@@ -41,8 +41,11 @@ def sample(split: str = "train", per_document: int | None = 20, parts: int = 4, 
         if ex.spans or per_document is None:
             by_document[ex.doc_id].append(ex)
     rng = random.Random(seed)
-    chosen = [ex for _, examples in sorted(by_document.items())
-              for ex in (examples if per_document is None else rng.sample(examples, min(per_document, len(examples))))]
+    chosen = [
+        ex
+        for _, examples in sorted(by_document.items())
+        for ex in (examples if per_document is None else rng.sample(examples, min(per_document, len(examples))))
+    ]
     rng.shuffle(chosen)
     return [chosen[k::parts] for k in range(parts)]
 
@@ -104,8 +107,10 @@ def score(split: str = "train") -> None:
     print("\nrecords built from the spans (relations left to the record builder):")
     for name, used in (("gold spans", [ex.spans for ex in examples]), ("annotator 2 spans", spans)):
         records, _ = score_records(examples, used)
-        print(f"  {name:18} {records.tp} of {records.support} gold triples ({records.recall:.3f}), "
-              f"precision {records.precision:.3f}")
+        print(
+            f"  {name:18} {records.tp} of {records.support} gold triples ({records.recall:.3f}), "
+            f"precision {records.precision:.3f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

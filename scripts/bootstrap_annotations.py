@@ -75,8 +75,19 @@ SHARE_CUE = re.compile(r"占[^，。；]{0,20}$|占比$|比重$")
 RATE_CUE = re.compile(r"(完成[^，。；]{0,8}|执行率|完成率|预算执行率|执行进度)[的为达到是]*$")
 BUDGET_CUE = re.compile(r"(年初预算|预算数|全年预算|预算安排|预算为|预算)[数为是]?$")
 FINAL_CUE = re.compile(r"(决算数|支出决算|决算为|决算)[数为是]?$")
-DIRECTIONS = {"增加": "增加", "增长": "增加", "上升": "增加", "增幅": "增加", "减少": "减少", "下降": "减少",
-              "降低": "减少", "减幅": "减少", "节约": "减少", "缩减": "减少", "持平": "持平"}
+DIRECTIONS = {
+    "增加": "增加",
+    "增长": "增加",
+    "上升": "增加",
+    "增幅": "增加",
+    "减少": "减少",
+    "下降": "减少",
+    "降低": "减少",
+    "减幅": "减少",
+    "节约": "减少",
+    "缩减": "减少",
+    "持平": "持平",
+}
 
 SUBJECT_STRIP_HEAD = re.compile(
     r"^(?:.*?(?:\d{4}\s*年(?:度)?|本年度?|上年度?|今年|当年))?\s*(?:的)?\s*"
@@ -164,8 +175,10 @@ def _subject_before(text: str, start: int) -> tuple[int, int] | None:
     seg = text[s:start]
     tail = SUBJECT_STRIP_TAIL.search(seg)
     e = s + (tail.start() if tail else len(seg))
-    while s < e and text[s] in " \u3000“\"-—": s += 1  # noqa: E701
-    while e > s and text[e - 1] in " \u3000”\"": e -= 1  # noqa: E701
+    while s < e and text[s] in ' \u3000“"-—':
+        s += 1
+    while e > s and text[e - 1] in ' \u3000”"':
+        e -= 1
     sub = text[s:e]
     if len(sub) < 2 or len(sub) > 40 or SUBJECT_STOP.match(sub) or re.search(r"\d", sub):
         return None
@@ -232,11 +245,20 @@ def annotate(text: str, year: str | None, origin: str) -> tuple[list[Span], list
 # ---------------------------------------------------------------------------- selection
 
 QUOTAS = {
-    "000": 110, "001": 95, "002": 70, "004": 140,
-    "ae86_江苏省人民检察院": 70, "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件": 45,
-    "ae86_江苏省政协办公厅__江苏省政协办公厅2019年度部门预算.": 55, "gbc_shpt_sfj": 45,
-    "gbc_上海市普陀区人民政府万里街道": 45, "gbc_上海市普陀区商务委员会25年": 45,
-    "gbc_中共上海市普陀区委社会工作部": 55, "swu_20": 45, "swu_21": 55, "tbx_": 40,
+    "000": 110,
+    "001": 95,
+    "002": 70,
+    "004": 140,
+    "ae86_江苏省人民检察院": 70,
+    "ae86_江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件": 45,
+    "ae86_江苏省政协办公厅__江苏省政协办公厅2019年度部门预算.": 55,
+    "gbc_shpt_sfj": 45,
+    "gbc_上海市普陀区人民政府万里街道": 45,
+    "gbc_上海市普陀区商务委员会25年": 45,
+    "gbc_中共上海市普陀区委社会工作部": 55,
+    "swu_20": 45,
+    "swu_21": 55,
+    "tbx_": 40,
 }
 NEGATIVE_SHARE = 0.15
 MAX_CHARS = 260
@@ -325,6 +347,7 @@ def bootstrap(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------- corrections
+
 
 class CorrectionError(ValueError):
     pass
@@ -493,8 +516,19 @@ def apply(bootstrap_path: Path, corrections: Path, out_dir: Path) -> dict[str, i
             raise CorrectionError(f"{r['sentence_id']}: {exc}") from exc
         if fixed is None:
             continue
-        keys = ("doc_id", "source", "kind", "section_path", "page", "sentence_id", "origin", "text", "spans",
-                "relations", "reviewed")
+        keys = (
+            "doc_id",
+            "source",
+            "kind",
+            "section_path",
+            "page",
+            "sentence_id",
+            "origin",
+            "text",
+            "spans",
+            "relations",
+            "reviewed",
+        )
         splits[split_of(r["source"])].append(json.dumps({k: fixed[k] for k in keys}, ensure_ascii=False))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, lines in splits.items():
@@ -510,11 +544,13 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("select", help="select sentences and pre-annotate them with rules")
     sp.add_argument("--sentences", type=Path, default=ANN / "sentences.jsonl")
     sp.add_argument("--out", type=Path, default=WORK / "bootstrap.jsonl")
-    sp.add_argument("--extend", action="store_true",
-                    help="append the second-round sentences (see extend()) to an existing --out")
-    sp.add_argument("--extend-train", action="store_true",
-                    help="append the remaining train sentences with a number (rounds four and seven, see extend_train()) "
-                         "to an existing --out")
+    sp.add_argument("--extend", action="store_true", help="append the second-round sentences (see extend()) to an existing --out")
+    sp.add_argument(
+        "--extend-train",
+        action="store_true",
+        help="append the remaining train sentences with a number (rounds four and seven, see extend_train()) "
+        "to an existing --out",
+    )
     ap_apply = sub.add_parser("apply", help="apply hand corrections and write gold splits")
     ap_apply.add_argument("--bootstrap", type=Path, default=WORK / "bootstrap.jsonl")
     ap_apply.add_argument("--corrections", type=Path, default=WORK / "corrections")

@@ -53,14 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.backend} {config}: leave-one-document-out over {len(gold)} train sentences")
     print(score_table({args.backend: score_spans(gold, predicted)}))
     if args.save:
-        rows = [{"sentence_id": ex.sentence_id,
-                 "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "confidence": s.confidence}
-                           for s in spans]}
-                for ex, spans in zip(held_out_examples, predicted, strict=True)]
+        rows = [
+            {
+                "sentence_id": ex.sentence_id,
+                "spans": [
+                    {"start": s.start, "end": s.end, "label": s.label, "text": s.text, "confidence": s.confidence} for s in spans
+                ],
+            }
+            for ex, spans in zip(held_out_examples, predicted, strict=True)
+        ]
         args.save.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     records, _ = score_records(held_out_examples, predicted)
-    print(f"records: {records.tp} of {records.support} gold (subject, metric, value) triples produced exactly "
-          f"(recall {records.recall:.3f}), precision {records.precision:.3f}")
+    print(
+        f"records: {records.tp} of {records.support} gold (subject, metric, value) triples produced exactly "
+        f"(recall {records.recall:.3f}), precision {records.precision:.3f}"
+    )
     return 0
 
 

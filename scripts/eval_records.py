@@ -26,8 +26,11 @@ TRIPLE_RELATIONS = ("value-of", "change-of", "share-of", "rate-of", "target-of")
 
 
 def gold_triples(ex: Example) -> Counter:
-    return Counter((ex.spans[r.tail].text, ex.spans[r.head].attrs.get("metric"), ex.spans[r.head].text)
-                   for r in ex.relations if r.type in TRIPLE_RELATIONS)
+    return Counter(
+        (ex.spans[r.tail].text, ex.spans[r.head].attrs.get("metric"), ex.spans[r.head].text)
+        for r in ex.relations
+        if r.type in TRIPLE_RELATIONS
+    )
 
 
 def attribute_accuracy(examples: list[Example]) -> dict[str, tuple[int, int]]:
@@ -39,8 +42,9 @@ def attribute_accuracy(examples: list[Example]) -> dict[str, tuple[int, int]]:
         for s in ex.spans:
             if s.label not in VALUE_LABELS:
                 continue
-            got = with_default_metric(value_attributes(ex.text, ex.spans, s, table_row=table_row, budget=ex.kind in BUDGET_KINDS),
-                                      s, ex.spans, default)
+            got = with_default_metric(
+                value_attributes(ex.text, ex.spans, s, table_row=table_row, budget=ex.kind in BUDGET_KINDS), s, ex.spans, default
+            )
             for key in out:
                 out[key][0] += getattr(got, key) == s.attrs.get(key)
                 out[key][1] += 1
@@ -56,8 +60,12 @@ def score_records(examples: list[Example], spans: list[list[Span]], errors: bool
         by_doc[e.doc_id].append(i)
     predicted: dict[str, Counter] = defaultdict(Counter)
     for indexes in by_doc.values():
-        sentences = [TaggedSentence(examples[i].sentence_id, examples[i].text, list(spans[i]),
-                                    examples[i].section_path, origin=examples[i].origin) for i in indexes]
+        sentences = [
+            TaggedSentence(
+                examples[i].sentence_id, examples[i].text, list(spans[i]), examples[i].section_path, origin=examples[i].origin
+            )
+            for i in indexes
+        ]
         for rec in document_records(sentences, kind=examples[indexes[0]].kind):
             if rec.subject:
                 predicted[rec.sentence_id][(rec.subject, rec.metric, rec.raw)] += 1
@@ -99,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     score, unlabelled = score_records(examples, spans, errors=args.errors)
     source = "gold spans" if args.spans == "gold" else f"{args.backend} tagger spans"
     print(f"\n{args.split} split, {source}: {len(examples)} sentences")
-    print(f"(subject, metric, value) triples: gold {score.support}, produced exactly {score.tp} "
-          f"(recall {score.recall:.3f}), precision {score.precision:.3f}, F1 {score.f1:.3f}")
+    print(
+        f"(subject, metric, value) triples: gold {score.support}, produced exactly {score.tp} "
+        f"(recall {score.recall:.3f}), precision {score.precision:.3f}, F1 {score.f1:.3f}"
+    )
     print(f"(subject, value) pairs, metric ignored: recall {unlabelled.recall:.3f}, precision {unlabelled.precision:.3f}")
     for key, (right, total) in attribute_accuracy(examples).items():
         print(f"{key} of gold value spans read by rule: {right}/{total} = {right / max(total, 1):.3f}")

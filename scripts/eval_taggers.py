@@ -55,8 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", choices=sorted(BACKENDS), action="append")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--errors", choices=sorted(BACKENDS), help="list the wrong spans of this backend")
-    ap.add_argument("--raw", action="store_true",
-                    help="score the bare tagger, without the rules the pipeline applies after it (extract/tag/refine.py)")
+    ap.add_argument(
+        "--raw",
+        action="store_true",
+        help="score the bare tagger, without the rules the pipeline applies after it (extract/tag/refine.py)",
+    )
     args = ap.parse_args(argv)
     examples = load_split(args.split)
     texts = [e.text for e in examples]

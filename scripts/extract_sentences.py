@@ -145,12 +145,14 @@ def seed_rows(path: Path) -> Iterator[Row]:
             for cell in long_cells:
                 for s in split_sentences(cell):
                     n += 1
-                    yield Row(doc_id, path.name, kind, cell_path, None, f"{doc_id}-{n:04d}", _clean(s.text), None, None,
-                              "table_cell")
+                    yield Row(
+                        doc_id, path.name, kind, cell_path, None, f"{doc_id}-{n:04d}", _clean(s.text), None, None, "table_cell"
+                    )
             if not long_cells and len(cells) >= 3 and any(_TARGET_CELL.search(c) for c in cells):
                 n += 1
-                yield Row(doc_id, path.name, kind, section_path, None, f"{doc_id}-{n:04d}", " | ".join(cells), None, None,
-                          "table_row")
+                yield Row(
+                    doc_id, path.name, kind, section_path, None, f"{doc_id}-{n:04d}", " | ".join(cells), None, None, "table_row"
+                )
 
 
 def pdf_rows(path: Path) -> Iterator[Row]:
@@ -159,8 +161,9 @@ def pdf_rows(path: Path) -> Iterator[Row]:
         print(f"skip {path.name}: {doc.status} {doc.error}", file=sys.stderr)
         return
     for sent in narrative_sentences(doc):
-        yield Row(doc.doc_id[:16], path.name, str(doc.meta.kind), sent.section_path, sent.page, sent.sentence_id, sent.text,
-                  None, None)
+        yield Row(
+            doc.doc_id[:16], path.name, str(doc.meta.kind), sent.section_path, sent.page, sent.sentence_id, sent.text, None, None
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,12 +44,21 @@ class Point:
     record_recall: float
 
 
-def score_subset(module: ModuleType, config: dict, documents: list[str], train: list[Example], synthetic: list[Example],
-                 dev: list[Example], test: list[Example]) -> Point:
+def score_subset(
+    module: ModuleType,
+    config: dict,
+    documents: list[str],
+    train: list[Example],
+    synthetic: list[Example],
+    dev: list[Example],
+    test: list[Example],
+) -> Point:
     chosen = [ex for ex in train if ex.doc_id in documents]
     tagger = module.train(chosen + synthetic, dev, config)
-    predicted = [refine(spans, ex.text, ex.kind, ex.section_path)
-                 for spans, ex in zip(tagger.predict([ex.text for ex in test]), test, strict=True)]
+    predicted = [
+        refine(spans, ex.text, ex.kind, ex.section_path)
+        for spans, ex in zip(tagger.predict([ex.text for ex in test]), test, strict=True)
+    ]
     spans = score_spans([ex.spans for ex in test], predicted)
     records, _ = score_records(test, predicted)
     return Point(tuple(documents), len(chosen), spans["SUBJECT"].f1, spans["ALL"].f1, records.recall)
@@ -76,27 +85,36 @@ def main(argv: list[str] | None = None) -> int:
     synthetic = load_synthetic()
     all_documents = sorted({ex.doc_id for ex in train})
     rng = random.Random(args.seed)
-    subsets = [sorted(rng.sample(all_documents, k)) for k in args.sizes if k < len(all_documents)
-               for _ in range(args.draws)] + [all_documents]
+    subsets = [sorted(rng.sample(all_documents, k)) for k in args.sizes if k < len(all_documents) for _ in range(args.draws)] + [
+        all_documents
+    ]
     letters = {doc: chr(ord("A") + i) for i, doc in enumerate(all_documents)}
     sources = {ex.doc_id: ex.source for ex in train}
     print(f"{args.backend} {config}; test: {len(test)} sentences; {len(synthetic)} made-up sentences in every run\n")
     print("train documents: " + "; ".join(f"{letters[doc]} = {sources[doc]}" for doc in all_documents) + "\n")
-    print("| documents | real sentences | SUBJECT F1 | ALL F1 | record recall | seconds | trained on |\n"
-          "|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| documents | real sentences | SUBJECT F1 | ALL F1 | record recall | seconds | trained on |\n"
+        "|---:|---:|---:|---:|---:|---:|---|"
+    )
     points = []
     for documents in subsets:
         started = time.perf_counter()
         point = score_subset(module, config, documents, train, synthetic, dev, test)
         points.append(point)
         trained_on = "".join(letters[doc] for doc in point.documents)
-        print(f"| {len(point.documents)} | {point.sentences} | {point.subject_f1:.3f} | {point.all_f1:.3f} "
-              f"| {point.record_recall:.3f} | {time.perf_counter() - started:.0f} | {trained_on} |", flush=True)
+        print(
+            f"| {len(point.documents)} | {point.sentences} | {point.subject_f1:.3f} | {point.all_f1:.3f} "
+            f"| {point.record_recall:.3f} | {time.perf_counter() - started:.0f} | {trained_on} |",
+            flush=True,
+        )
     print()
     for name, metric, target in TARGETS:
         a, b = log_fit(points, metric)
-        reach = (f"reaches {target} at about {math.exp((target - a) / b):,.0f} real train sentences ({len(train):,} now)"
-                 if b > 0 else "does not grow with the sentences")
+        reach = (
+            f"reaches {target} at about {math.exp((target - a) / b):,.0f} real train sentences ({len(train):,} now)"
+            if b > 0
+            else "does not grow with the sentences"
+        )
         print(f"{name}: {a:.3f} + {b:.3f}·ln(sentences); {reach}")
     return 0
 

@@ -33,10 +33,28 @@ DOC_ID = "synthetic-plans"
 
 GROUPS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
     # (verbs that fit, unit, activities counted in that unit)
-    (("开展", "组织", "组织开展"), "次", ("安全生产专项检查", "应急演练", "消防安全检查", "执法监督检查", "法治宣传活动",
-                                  "联合督导", "专题调研", "志愿服务活动", "防汛防台演练", "质量抽查", "廉政教育")),
-    (("召开", "举办", "组织召开"), "次", ("现场观摩会", "专家论证会", "工作推进会", "联席会议", "专题座谈会",
-                                  "党组理论学习中心组学习")),
+    (
+        ("开展", "组织", "组织开展"),
+        "次",
+        (
+            "安全生产专项检查",
+            "应急演练",
+            "消防安全检查",
+            "执法监督检查",
+            "法治宣传活动",
+            "联合督导",
+            "专题调研",
+            "志愿服务活动",
+            "防汛防台演练",
+            "质量抽查",
+            "廉政教育",
+        ),
+    ),
+    (
+        ("召开", "举办", "组织召开"),
+        "次",
+        ("现场观摩会", "专家论证会", "工作推进会", "联席会议", "专题座谈会", "党组理论学习中心组学习"),
+    ),
     (("举办", "开设", "组织"), "期", ("业务骨干培训班", "新任职干部培训班", "基层干部轮训班", "专题讲座", "财务人员继续教育班")),
     (("编印", "编发", "刊发"), "期", ("《工作动态》简报", "《信息专报》", "《调研与参考》", "工作通讯", "内部刊物")),
     (("举办", "组织", "承办"), "场", ("政策宣讲会", "招聘会", "招商推介会", "文艺演出", "公益讲座", "新闻发布会", "技能竞赛")),
@@ -50,8 +68,20 @@ GROUPS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
     (("完成", "推进", "落实"), "项", ("实事项目", "制度修订", "信息化建设任务", "改革任务")),
 ]
 PLAN_CUES = ["计划", "拟", "预计", "力争", "全年计划", "年内计划", "预计全年", "计划全年"]
-LEADS = ["", "", "全年", "2025年，", "2026年，", "按照年度工作安排，", "围绕中心工作，", "为提高干部队伍素质，",
-         "结合重要节点，", "根据年度工作要点，", "本年度", "下一年度"]
+LEADS = [
+    "",
+    "",
+    "全年",
+    "2025年，",
+    "2026年，",
+    "按照年度工作安排，",
+    "围绕中心工作，",
+    "为提高干部队伍素质，",
+    "结合重要节点，",
+    "根据年度工作要点，",
+    "本年度",
+    "下一年度",
+]
 DONE_LEADS = ["全年", "2024年，", "2023年，", "年内", "上半年", "本年度", "截至年底，"]
 DONE_CUES = ["共", "累计", "已", "全年共", "实际", "共计"]
 ENDINGS = ["。", "。", "，推动各项工作落实。", "，提升工作实效。", "；", "，切实发挥作用。"]
@@ -107,9 +137,19 @@ class Builder:
 
     def row(self, doc_id: str, index: int, kind: str, source: str) -> dict:
         """The sentence as a line in the gold format (annotations/README.md), of its own made-up document."""
-        return {"doc_id": doc_id, "source": source, "kind": kind, "section_path": "synthetic", "page": None,
-                "sentence_id": f"{doc_id}-{index:04d}", "origin": "synthetic", "text": self.text, "spans": self.spans,
-                "relations": self.relations, "reviewed": True}
+        return {
+            "doc_id": doc_id,
+            "source": source,
+            "kind": kind,
+            "section_path": "synthetic",
+            "page": None,
+            "sentence_id": f"{doc_id}-{index:04d}",
+            "origin": "synthetic",
+            "text": self.text,
+            "spans": self.spans,
+            "relations": self.relations,
+            "reviewed": True,
+        }
 
 
 def item(rng: random.Random, b: Builder, planned: bool, verb_first: bool) -> None:

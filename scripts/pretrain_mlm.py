@@ -120,8 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--include-dev", action="store_true", help="also pre-train on the dev documents' text")
-    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                    help="override an encoder setting of the tagger's DEFAULT_CONFIG (hidden_size, num_layers, …)")
+    ap.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override an encoder setting of the tagger's DEFAULT_CONFIG (hidden_size, num_layers, …)",
+    )
     args = ap.parse_args(argv)
     config = dict(DEFAULT_CONFIG)
     for item in args.overrides:
@@ -148,9 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     encoded = [encode_text(t, vocab) for t in texts]
     items = [(enc, s, e) for enc in encoded for s, e in windows(len(enc.ids), size)]
     n_chars = sum(len(t) for t in texts)
-    print(f"pre-training text: {len(texts)} sentences, {n_chars} characters, vocabulary {len(vocab.chars)}; "
-          + ", ".join(f"{k} {len(v)}" for k, v in by_origin.items()) + f"; excluded {', '.join(exclude)}",
-          file=sys.stderr)
+    print(
+        f"pre-training text: {len(texts)} sentences, {n_chars} characters, vocabulary {len(vocab.chars)}; "
+        + ", ".join(f"{k} {len(v)}" for k, v in by_origin.items())
+        + f"; excluded {', '.join(exclude)}",
+        file=sys.stderr,
+    )
 
     model = CharMLMModel(bert_config(config, len(vocab.chars)))
     model.train()
@@ -179,24 +188,43 @@ def main(argv: list[str] | None = None) -> int:
             total += float(loss.detach()) * n
             count += n
         history.append(round(total / max(1, count), 4))
-        print(f"epoch {epoch + 1:3d}  mlm loss {history[-1]:.4f}  ({time.perf_counter() - t0:.0f} s)",
-              file=sys.stderr, flush=True)
+        print(
+            f"epoch {epoch + 1:3d}  mlm loss {history[-1]:.4f}  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True
+        )
 
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out, safe_serialization=True)
     (args.out / "vocab.json").write_text(json.dumps(vocab.to_json(), ensure_ascii=False) + "\n", encoding="utf-8")
-    write_meta(args.out, {
-        "what": "masked-LM pre-trained character encoder for the transformer tagger (init_from)",
-        "command": "python scripts/pretrain_mlm.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "excluded_sources": list(exclude),
-        "text": {"sentences": len(texts), "characters": n_chars, **{k: len(v) for k, v in by_origin.items()}},
-        "vocab_size": len(vocab.chars),
-        "encoder": {k: config[k] for k in ("hidden_size", "num_layers", "num_heads", "intermediate_size", "max_length",
-                                           "dropout", "normalize_digits", "pattern_features")},
-        "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "mask_rate": args.mask_rate, "seed": args.seed,
-        "loss_by_epoch": history,
-        "seconds": round(time.perf_counter() - t0, 1),
-    })
+    write_meta(
+        args.out,
+        {
+            "what": "masked-LM pre-trained character encoder for the transformer tagger (init_from)",
+            "command": "python scripts/pretrain_mlm.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "excluded_sources": list(exclude),
+            "text": {"sentences": len(texts), "characters": n_chars, **{k: len(v) for k, v in by_origin.items()}},
+            "vocab_size": len(vocab.chars),
+            "encoder": {
+                k: config[k]
+                for k in (
+                    "hidden_size",
+                    "num_layers",
+                    "num_heads",
+                    "intermediate_size",
+                    "max_length",
+                    "dropout",
+                    "normalize_digits",
+                    "pattern_features",
+                )
+            },
+            "epochs": args.epochs,
+            "batch_size": args.batch_size,
+            "lr": args.lr,
+            "mask_rate": args.mask_rate,
+            "seed": args.seed,
+            "loss_by_epoch": history,
+            "seconds": round(time.perf_counter() - t0, 1),
+        },
+    )
     print(f"saved → {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return 0
 

@@ -32,17 +32,24 @@ def _parse_value(raw: str) -> object:
 
 
 def parse_overrides(items: list[str]) -> dict[str, object]:
-    """"KEY=VALUE" command-line items as a config dict (values read as JSON where they parse)."""
+    """ "KEY=VALUE" command-line items as a config dict (values read as JSON where they parse)."""
     return {k: _parse_value(v) for k, _, v in (item.partition("=") for item in items)}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backend", choices=sorted(BACKENDS), action="append", help="default: all installed")
-    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a config value (JSON or a plain string)")
-    ap.add_argument("--no-synthetic", action="store_true",
-                    help="train on the gold train split only, without annotations/synthetic/*.jsonl")
+    ap.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value (JSON or a plain string)",
+    )
+    ap.add_argument(
+        "--no-synthetic", action="store_true", help="train on the gold train split only, without annotations/synthetic/*.jsonl"
+    )
     ap.add_argument("--out", type=Path, help="output folder (one backend only); default extract/models/tagger-<backend>")
     args = ap.parse_args(argv)
     overrides = parse_overrides(args.overrides)

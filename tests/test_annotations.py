@@ -67,8 +67,14 @@ def test_every_label_in_every_split(split: str) -> None:
 
 def test_validator_catches_bad_offsets() -> None:
     row = {
-        "doc_id": "d", "source": "s", "section_path": "", "page": None, "sentence_id": "d-1", "reviewed": True,
-        "text": "基本支出100万元", "spans": [{"start": 0, "end": 3, "label": "SUBJECT", "text": "基本支出", "attrs": {}}],
+        "doc_id": "d",
+        "source": "s",
+        "section_path": "",
+        "page": None,
+        "sentence_id": "d-1",
+        "reviewed": True,
+        "text": "基本支出100万元",
+        "spans": [{"start": 0, "end": 3, "label": "SUBJECT", "text": "基本支出", "attrs": {}}],
         "relations": [{"head": 0, "tail": 5, "type": "value-of"}],
     }
     errors = stats_mod.validate_row(row)
@@ -139,7 +145,7 @@ def test_agreement_annotation_covers_the_documented_sample(monkeypatch: pytest.M
     assert len(drawn) == size
     assert sorted(ex.sentence_id for ex in examples) == sorted(drawn)
     for ex, theirs in zip(examples, spans, strict=True):
-        assert all(ex.text[s.start:s.end] == s.text and s.label in stats_mod.LABELS for s in theirs)
+        assert all(ex.text[s.start : s.end] == s.text and s.label in stats_mod.LABELS for s in theirs)
 
 
 def test_learning_curve_scores_a_document_subset_and_fits_a_log_curve(monkeypatch: pytest.MonkeyPatch) -> None:

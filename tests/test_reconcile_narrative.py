@@ -18,15 +18,20 @@ def statuses(doc: Document, prefix: str) -> list[FindingStatus]:
 
 
 def doc_with(*sentences: TaggedSentence, kind: DocumentKind = DocumentKind.FINAL_ACCOUNTS) -> Document:
-    return Document(doc_id="t", path="t.pdf", meta=DocumentMeta(kind=kind), records=document_records(sentences),
-                    sentences=[NarrativeSentence(sentence_id=s.sentence_id, section_path=s.section_path, text=s.text)
-                               for s in sentences])
+    return Document(
+        doc_id="t",
+        path="t.pdf",
+        meta=DocumentMeta(kind=kind),
+        records=document_records(sentences),
+        sentences=[NarrativeSentence(sentence_id=s.sentence_id, section_path=s.section_path, text=s.text) for s in sentences],
+    )
 
 
 def change_sentence(rate: str, word: str = "增加") -> TaggedSentence:
     text = f"社会保障和就业支出决算数914.04万元，较上年决算{word}136.59万元，增长{rate}。"
-    return tagged("s1", text, ("SUBJECT", "社会保障和就业支出"), ("AMOUNT", "914.04万元"), ("AMOUNT", "136.59万元"),
-                  ("PERCENT", rate))
+    return tagged(
+        "s1", text, ("SUBJECT", "社会保障和就业支出"), ("AMOUNT", "914.04万元"), ("AMOUNT", "136.59万元"), ("PERCENT", rate)
+    )
 
 
 def test_n002_change_rate_recomputed() -> None:
@@ -37,11 +42,23 @@ def test_n002_change_rate_recomputed() -> None:
 
 def test_n002_catches_a_flipped_comparison_word() -> None:
     text = "卫生健康支出决算数133.93万元，较上年决算增加3.48万元，下降2.5%。"
-    flipped = tagged("s1", text.replace("下降", "增长"), ("SUBJECT", "卫生健康支出"), ("AMOUNT", "133.93万元"),
-                     ("AMOUNT", "3.48万元"), ("PERCENT", "2.5%"))
+    flipped = tagged(
+        "s1",
+        text.replace("下降", "增长"),
+        ("SUBJECT", "卫生健康支出"),
+        ("AMOUNT", "133.93万元"),
+        ("AMOUNT", "3.48万元"),
+        ("PERCENT", "2.5%"),
+    )
     # as printed in the 大同 决算 the change is a 减少: 3.48 / (133.93 + 3.48) = 2.53 %
-    right = tagged("s1", text.replace("增加", "减少"), ("SUBJECT", "卫生健康支出"), ("AMOUNT", "133.93万元"),
-                   ("AMOUNT", "3.48万元"), ("PERCENT", "2.5%"))
+    right = tagged(
+        "s1",
+        text.replace("增加", "减少"),
+        ("SUBJECT", "卫生健康支出"),
+        ("AMOUNT", "133.93万元"),
+        ("AMOUNT", "3.48万元"),
+        ("PERCENT", "2.5%"),
+    )
     assert statuses(doc_with(right), "N002") == [FindingStatus.CONSISTENT]
     assert statuses(doc_with(flipped), "N002") == [FindingStatus.INCONSISTENT]
 
@@ -49,8 +66,10 @@ def test_n002_catches_a_flipped_comparison_word() -> None:
 def share_sentences(share: str) -> list[TaggedSentence]:
     first = "本年收入合计58,092,159.16元。"
     second = f"财政拨款收入56,882,241.80元，占{share}。"
-    return [tagged("s1", first, ("SUBJECT", "本年收入合计"), ("AMOUNT", "58,092,159.16元")),
-            tagged("s2", second, ("SUBJECT", "财政拨款收入"), ("AMOUNT", "56,882,241.80元"), ("PERCENT", share))]
+    return [
+        tagged("s1", first, ("SUBJECT", "本年收入合计"), ("AMOUNT", "58,092,159.16元")),
+        tagged("s2", second, ("SUBJECT", "财政拨款收入"), ("AMOUNT", "56,882,241.80元"), ("PERCENT", share)),
+    ]
 
 
 def test_n003_share_recomputed() -> None:
@@ -124,9 +143,20 @@ def test_n005_parts_whose_shares_make_100_percent_must_add_up() -> None:
 
     def doc(total: str) -> Document:
         t = text.format(total)
-        return doc_with(tagged("s1", t, ("SUBJECT", "财政拨款支出总计"), ("AMOUNT", f"{total}万元"), ("SUBJECT", "基本支出"),
-                               ("AMOUNT", "199,015.13万元"), ("PERCENT", "83.94%"), ("SUBJECT", "项目支出"),
-                               ("AMOUNT", "38,084.87万元"), ("PERCENT", "16.06%")))
+        return doc_with(
+            tagged(
+                "s1",
+                t,
+                ("SUBJECT", "财政拨款支出总计"),
+                ("AMOUNT", f"{total}万元"),
+                ("SUBJECT", "基本支出"),
+                ("AMOUNT", "199,015.13万元"),
+                ("PERCENT", "83.94%"),
+                ("SUBJECT", "项目支出"),
+                ("AMOUNT", "38,084.87万元"),
+                ("PERCENT", "16.06%"),
+            )
+        )
 
     assert statuses(doc("237,100.00"), "N005") == [FindingStatus.CONSISTENT]
     assert statuses(doc("237,105.00"), "N005") == [FindingStatus.INCONSISTENT]
@@ -137,8 +167,16 @@ def changes(word: str) -> list[TaggedSentence]:
     second = f"其中：教育支出增加52,499.75万元，社会保障和就业支出减少196.69万元，住房保障支出{word}2,189.77万元。"
     return [
         tagged("s1", first, ("SUBJECT", "支出总计"), ("AMOUNT", "457,676.75万元"), ("AMOUNT", "54,492.83万元")),
-        tagged("s2", second, ("SUBJECT", "教育支出"), ("AMOUNT", "52,499.75万元"), ("SUBJECT", "社会保障和就业支出"),
-               ("AMOUNT", "196.69万元"), ("SUBJECT", "住房保障支出"), ("AMOUNT", "2,189.77万元")),
+        tagged(
+            "s2",
+            second,
+            ("SUBJECT", "教育支出"),
+            ("AMOUNT", "52,499.75万元"),
+            ("SUBJECT", "社会保障和就业支出"),
+            ("AMOUNT", "196.69万元"),
+            ("SUBJECT", "住房保障支出"),
+            ("AMOUNT", "2,189.77万元"),
+        ),
     ]
 
 
@@ -153,8 +191,14 @@ def test_n006_listed_changes_add_up_with_their_signs() -> None:
 def comparison(word: str) -> list[TaggedSentence]:
     first = "“三公”经费财政拨款支出预算为36.55万元，支出决算为33.48万元，完成预算的91.60%。"
     return [
-        tagged("s1", first, ("SUBJECT", "“三公”经费财政拨款支出"), ("AMOUNT", "36.55万元"), ("AMOUNT", "33.48万元"),
-               ("PERCENT", "91.60%")),
+        tagged(
+            "s1",
+            first,
+            ("SUBJECT", "“三公”经费财政拨款支出"),
+            ("AMOUNT", "36.55万元"),
+            ("AMOUNT", "33.48万元"),
+            ("PERCENT", "91.60%"),
+        ),
         tagged("s2", f"决算数{word}预算数的主要原因是厉行节约。", ("REASON", "主要原因是厉行节约")),
     ]
 
@@ -167,8 +211,15 @@ def test_n007_stated_comparison_holds() -> None:
 def restated(amount: str, total: str = "本年支出预算合计") -> list[TaggedSentence]:
     return [
         tagged("s1", f"此外，基本支出预算数为{amount}万元。", ("SUBJECT", "基本支出"), ("AMOUNT", f"{amount}万元")),
-        tagged("s2", f"{total}13,377.11万元，其中：基本支出6,522.75万元，占48.76%。", ("SUBJECT", total),
-               ("AMOUNT", "13,377.11万元"), ("SUBJECT", "基本支出"), ("AMOUNT", "6,522.75万元"), ("PERCENT", "48.76%")),
+        tagged(
+            "s2",
+            f"{total}13,377.11万元，其中：基本支出6,522.75万元，占48.76%。",
+            ("SUBJECT", total),
+            ("AMOUNT", "13,377.11万元"),
+            ("SUBJECT", "基本支出"),
+            ("AMOUNT", "6,522.75万元"),
+            ("PERCENT", "48.76%"),
+        ),
     ]
 
 
@@ -184,10 +235,19 @@ def test_n008_an_amount_restated_the_same_way() -> None:
 
 def reasoned(word: str) -> list[TaggedSentence]:
     return [
-        tagged("s1", "住房保障（类）支出2,247.04万元，与上年相比增加747.78万元，增长49.88%。", ("SUBJECT", "住房保障（类）支出"),
-               ("AMOUNT", "2,247.04万元"), ("AMOUNT", "747.78万元"), ("PERCENT", "49.88%")),
-        tagged("s2", f"主要原因是住房公积金和提租补贴基数调整，支出{word}。",
-               ("REASON", f"主要原因是住房公积金和提租补贴基数调整，支出{word}")),
+        tagged(
+            "s1",
+            "住房保障（类）支出2,247.04万元，与上年相比增加747.78万元，增长49.88%。",
+            ("SUBJECT", "住房保障（类）支出"),
+            ("AMOUNT", "2,247.04万元"),
+            ("AMOUNT", "747.78万元"),
+            ("PERCENT", "49.88%"),
+        ),
+        tagged(
+            "s2",
+            f"主要原因是住房公积金和提租补贴基数调整，支出{word}。",
+            ("REASON", f"主要原因是住房公积金和提租补贴基数调整，支出{word}"),
+        ),
     ]
 
 
@@ -197,30 +257,43 @@ def test_n009_reason_restating_the_direction_agrees() -> None:
 
 
 def test_n005_numbered_list_opened_by_its_first_item() -> None:
-    """"其中：（一）…。（二）…。（三）…。" — the items after the first one belong to the list too."""
+    """ "其中：（一）…。（二）…。（三）…。" — the items after the first one belong to the list too."""
+
     def doc(abroad: str) -> Document:
         return doc_with(
             tagged("s1", "“三公”经费预算数为10.81万元，比2025年预算持平。", ("SUBJECT", "“三公”经费"), ("AMOUNT", "10.81万元")),
-            tagged("s2", f"其中：（一）因公出国（境）费{abroad}万元。", ("SUBJECT", "因公出国（境）费"),
-                   ("AMOUNT", f"{abroad}万元")),
+            tagged(
+                "s2", f"其中：（一）因公出国（境）费{abroad}万元。", ("SUBJECT", "因公出国（境）费"), ("AMOUNT", f"{abroad}万元")
+            ),
             tagged("s3", "（二）公务用车购置及运行费9.98万元。", ("SUBJECT", "公务用车购置及运行费"), ("AMOUNT", "9.98万元")),
             tagged("s4", "（三）公务接待费0.83万元。", ("SUBJECT", "公务接待费"), ("AMOUNT", "0.83万元")),
-            kind=DocumentKind.BUDGET)
+            kind=DocumentKind.BUDGET,
+        )
 
     assert statuses(doc("0"), "N005") == [FindingStatus.CONSISTENT]
     assert statuses(doc("6"), "N005") == [FindingStatus.INCONSISTENT]
 
 
 def test_n005_a_closing_total_without_its_own_subject_is_not_a_part() -> None:
-    """"…，合计1170.00万。" restates the whole; a tagger may give that 合计 no subject, so the record would
+    """ "…，合计1170.00万。" restates the whole; a tagger may give that 合计 no subject, so the record would
     carry the last item's name — the word before the value still marks it."""
     text = "项目总预算{0}万，其中支持企业规模化发展870.00万，支持企业国际化发展300.00万，合计1170.00万。"
 
     def doc(total: str) -> Document:
         t = text.format(total)
-        return doc_with(tagged("s1", t, ("SUBJECT", "项目总预算"), ("AMOUNT", f"{total}万"), ("SUBJECT", "支持企业规模化发展"),
-                               ("AMOUNT", "870.00万"), ("SUBJECT", "支持企业国际化发展"), ("AMOUNT", "300.00万"),
-                               ("AMOUNT", "1170.00万")))
+        return doc_with(
+            tagged(
+                "s1",
+                t,
+                ("SUBJECT", "项目总预算"),
+                ("AMOUNT", f"{total}万"),
+                ("SUBJECT", "支持企业规模化发展"),
+                ("AMOUNT", "870.00万"),
+                ("SUBJECT", "支持企业国际化发展"),
+                ("AMOUNT", "300.00万"),
+                ("AMOUNT", "1170.00万"),
+            )
+        )
 
     assert statuses(doc("1170.00"), "N005") == [FindingStatus.CONSISTENT]
     assert statuses(doc("1100.00"), "N005") == [FindingStatus.INCONSISTENT]

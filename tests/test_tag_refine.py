@@ -52,8 +52,15 @@ def test_reports_and_other_sections_keep_their_counts() -> None:
 
 def test_a_printed_computation_is_one_percent() -> None:
     text = "三公经费控制率 | 2 | 2.00 | 三公经费实际支出19.41/三公经费预算数21.2*100%=91.56% | 2.00"
-    tagged = [Span(*exact(text, part)[:2], label, part) for label, part in
-              (("SUBJECT", "三公经费控制率"), ("SUBJECT", "三公经费实际支出"), ("TARGET", "21.2*100%="), ("PERCENT", "91.56%"))]
+    tagged = [
+        Span(*exact(text, part)[:2], label, part)
+        for label, part in (
+            ("SUBJECT", "三公经费控制率"),
+            ("SUBJECT", "三公经费实际支出"),
+            ("TARGET", "21.2*100%="),
+            ("PERCENT", "91.56%"),
+        )
+    ]
     refined = resolve_formulas(tagged, text)
     assert [(s.label, s.text) for s in refined] == [("SUBJECT", "三公经费控制率"), ("PERCENT", "91.56%")]
     assert refined[1] == Span(*exact(text, "91.56%")[:2], "PERCENT", "91.56%")
@@ -64,8 +71,9 @@ def test_a_printed_computation_is_one_percent() -> None:
 
 def test_subjects_lose_change_words_and_verbs_of_having() -> None:
     text = "其中：事业收入增加974.61万元，另有国家级教学团队6个。"
-    tagged = spans_of(text, ("SUBJECT", "事业收入增加"), ("AMOUNT", "974.61万元"), ("SUBJECT", "另有国家级教学团队"),
-                      ("QUANTITY", "6个"))
+    tagged = spans_of(
+        text, ("SUBJECT", "事业收入增加"), ("AMOUNT", "974.61万元"), ("SUBJECT", "另有国家级教学团队"), ("QUANTITY", "6个")
+    )
     trimmed = trim_subjects(tagged)
     assert by_label(trimmed, "SUBJECT") == [exact(text, "事业收入"), exact(text, "国家级教学团队")]
     assert by_label(trimmed, "AMOUNT") == by_label(tagged, "AMOUNT")
@@ -74,23 +82,43 @@ def test_subjects_lose_change_words_and_verbs_of_having() -> None:
 
 def test_subjects_lose_a_heading_before_them() -> None:
     text = "成本指标：安全生产经费10万元，满意度指标完成情况分析群众满意度98%，2020年本年收入合计4383.8万元，年末结转19万元。"
-    tagged = spans_of(text, ("SUBJECT", "成本指标：安全生产经费"), ("AMOUNT", "10万元"), ("SUBJECT", "情况分析群众满意度"),
-                      ("PERCENT", "98%"), ("SUBJECT", "年本年收入合计"), ("AMOUNT", "4383.8万元"), ("SUBJECT", "年末结转"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "成本指标：安全生产经费"),
+        ("AMOUNT", "10万元"),
+        ("SUBJECT", "情况分析群众满意度"),
+        ("PERCENT", "98%"),
+        ("SUBJECT", "年本年收入合计"),
+        ("AMOUNT", "4383.8万元"),
+        ("SUBJECT", "年末结转"),
+    )
     trimmed = by_label(trim_subjects(tagged), "SUBJECT")
     assert trimmed == [exact(text, name) for name in ("安全生产经费", "群众满意度", "本年收入合计", "年末结转")]
 
 
 def test_subjects_lose_metric_words_but_not_fund_names() -> None:
     text = "公务接待费预算支出116.5万元，政府性基金预算支出0万元，涉及预算金额175.52万元。"
-    tagged = spans_of(text, ("SUBJECT", "公务接待费预算支出"), ("AMOUNT", "116.5万元"), ("SUBJECT", "政府性基金预算支出"),
-                      ("AMOUNT", "0万元"), ("SUBJECT", "预算金额"), ("AMOUNT", "175.52万元"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "公务接待费预算支出"),
+        ("AMOUNT", "116.5万元"),
+        ("SUBJECT", "政府性基金预算支出"),
+        ("AMOUNT", "0万元"),
+        ("SUBJECT", "预算金额"),
+        ("AMOUNT", "175.52万元"),
+    )
     assert [t for *_, t in by_label(trim_subjects(tagged), "SUBJECT")] == ["公务接待费", "政府性基金预算支出", "预算金额"]
 
 
 def test_a_purpose_is_no_subject() -> None:
     text = "卫生健康支出决算数133.93万元，用于行政事业单位医疗支出，较上年决算减少3.48万元。"
-    tagged = spans_of(text, ("SUBJECT", "卫生健康支出"), ("AMOUNT", "133.93万元"), ("SUBJECT", "用于行政事业单位医疗支出"),
-                      ("AMOUNT", "3.48万元"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "卫生健康支出"),
+        ("AMOUNT", "133.93万元"),
+        ("SUBJECT", "用于行政事业单位医疗支出"),
+        ("AMOUNT", "3.48万元"),
+    )
     assert by_label(trim_subjects(tagged), "SUBJECT") == [exact(text, "卫生健康支出")]
 
 
@@ -112,10 +140,20 @@ def test_a_joined_subject_is_trimmed_too() -> None:
 
 def test_a_subject_closes_the_bracket_it_opens() -> None:
     text = "单位（部门）全年预算数为30万元；退休人员子女（18周岁以下）12人；离休干部（含遗属12人。"
-    tagged = spans_of(text, ("SUBJECT", "单位（部门"), ("AMOUNT", "30万元"), ("SUBJECT", "退休人员子女（"),
-                      ("QUANTITY", "12人"), ("SUBJECT", "离休干部（含遗属"), ("QUANTITY", "12人"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "单位（部门"),
+        ("AMOUNT", "30万元"),
+        ("SUBJECT", "退休人员子女（"),
+        ("QUANTITY", "12人"),
+        ("SUBJECT", "离休干部（含遗属"),
+        ("QUANTITY", "12人"),
+    )
     assert by_label(close_brackets(tagged, text), "SUBJECT") == [
-        exact(text, "单位（部门）"), exact(text, "退休人员子女（18周岁以下）"), exact(text, "离休干部")]
+        exact(text, "单位（部门）"),
+        exact(text, "退休人员子女（18周岁以下）"),
+        exact(text, "离休干部"),
+    ]
 
 
 def test_a_classification_chain_is_one_subject() -> None:
@@ -134,13 +172,21 @@ def test_a_classification_chain_is_one_subject() -> None:
     assert by_label(join_chains(tagged, dated), "SUBJECT") == [exact(dated, "行政事业单位离退休（款）")]
     level = "2.住房保障（类）支出2,247.04万元。"
     assert by_label(join_chains(spans_of(level, ("SUBJECT", "住房保障"), ("AMOUNT", "2,247.04万元")), level), "SUBJECT") == [
-        exact(level, "住房保障（类）")]
+        exact(level, "住房保障（类）")
+    ]
 
 
 def test_names_listed_before_one_value_are_one_subject() -> None:
     text = "人员经费1612.88万元，主要包括：奖金20.6万元、伙食补助费、绩效工资130.26万元。"
-    tagged = spans_of(text, ("SUBJECT", "人员经费"), ("AMOUNT", "1612.88万元"), ("SUBJECT", "奖金"), ("AMOUNT", "20.6万元"),
-                      ("SUBJECT", "绩效工资"), ("AMOUNT", "130.26万元"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "人员经费"),
+        ("AMOUNT", "1612.88万元"),
+        ("SUBJECT", "奖金"),
+        ("AMOUNT", "20.6万元"),
+        ("SUBJECT", "绩效工资"),
+        ("AMOUNT", "130.26万元"),
+    )
     assert [t for *_, t in by_label(join_listed(tagged, text), "SUBJECT")] == ["人员经费", "奖金", "伙食补助费、绩效工资"]
     plan = "开展危险化学品、煤矿、非煤矿山、地震等专项演练至少1次。"
     tagged = spans_of(plan, ("SUBJECT", "地震等专项演练"), ("TARGET", "至少1次"))
@@ -155,10 +201,19 @@ def test_names_listed_before_one_value_are_one_subject() -> None:
 
 def test_subjects_listed_before_one_value_are_joined() -> None:
     text = "数量指标：困难学生生活补助、交通补助36人，低保户、特困供养人员慰问金2万元。"
-    tagged = spans_of(text, ("SUBJECT", "困难学生生活补助"), ("SUBJECT", "交通补助"), ("QUANTITY", "36人"),
-                      ("SUBJECT", "低保户"), ("SUBJECT", "特困供养人员慰问金"), ("AMOUNT", "2万元"))
-    assert [t for *_, t in by_label(join_adjacent(tagged, text), "SUBJECT")] == ["困难学生生活补助、交通补助",
-                                                                               "低保户、特困供养人员慰问金"]
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "困难学生生活补助"),
+        ("SUBJECT", "交通补助"),
+        ("QUANTITY", "36人"),
+        ("SUBJECT", "低保户"),
+        ("SUBJECT", "特困供养人员慰问金"),
+        ("AMOUNT", "2万元"),
+    )
+    assert [t for *_, t in by_label(join_adjacent(tagged, text), "SUBJECT")] == [
+        "困难学生生活补助、交通补助",
+        "低保户、特困供养人员慰问金",
+    ]
     each = "电费、水费各支出1.09万元。"  # the clause gives the value to each item (各/分别)
     tagged = spans_of(each, ("SUBJECT", "电费"), ("SUBJECT", "水费"), ("AMOUNT", "1.09万元"))
     assert join_adjacent(tagged, each) == tagged
@@ -171,13 +226,18 @@ def test_names_listed_before_as_many_listed_values_are_paired() -> None:
     text = "全区交通事故起数、受伤人数、直接经济损失较上年下降 6.2%、 11.5%、3.0%，群众满意度98%。"
     values = [("PERCENT", "6.2%"), ("PERCENT", "11.5%"), ("PERCENT", "3.0%"), ("SUBJECT", "群众满意度"), ("PERCENT", "98%")]
     merged = spans_of(text, ("SUBJECT", "全区交通事故起数、受伤人数、直接经济损失"), *values)
-    assert [t for *_, t in by_label(split_paired(merged, text), "SUBJECT")] == ["全区交通事故起数", "受伤人数", "直接经济损失",
-                                                                              "群众满意度"]
+    assert [t for *_, t in by_label(split_paired(merged, text), "SUBJECT")] == [
+        "全区交通事故起数",
+        "受伤人数",
+        "直接经济损失",
+        "群众满意度",
+    ]
     last_only = spans_of(text, ("SUBJECT", "直接经济损失"), *values)  # join_listed takes the list in, then it is split
     assert refine(last_only, text, "部门决算", "") == split_paired(merged, text)
     one_value = "伙食补助费、绩效工资130.26万元、奖金20.6万元。"
-    tagged = spans_of(one_value, ("SUBJECT", "伙食补助费、绩效工资"), ("AMOUNT", "130.26万元"), ("SUBJECT", "奖金"),
-                      ("AMOUNT", "20.6万元"))
+    tagged = spans_of(
+        one_value, ("SUBJECT", "伙食补助费、绩效工资"), ("AMOUNT", "130.26万元"), ("SUBJECT", "奖金"), ("AMOUNT", "20.6万元")
+    )
     assert split_paired(tagged, one_value) == tagged  # the values are not one list after the names: one SUBJECT
     fused = "财政拨款收、支总计各增加2517.1万元、1068.31万元。"
     tagged = spans_of(fused, ("SUBJECT", "财政拨款收、支总计"), ("AMOUNT", "2517.1万元"), ("AMOUNT", "1068.31万元"))
@@ -186,8 +246,14 @@ def test_names_listed_before_as_many_listed_values_are_paired() -> None:
 
 def test_header_cells_of_an_indicator_row_are_no_subjects() -> None:
     row = "满意度指标 (10分) | 服务对象满意度指标 | 服务对象满意率 | 95%以上 | 93% | 10 | 8"
-    tagged = spans_of(row, ("SUBJECT", "满意度指标 (10分)"), ("SUBJECT", "服务对象满意度指标"), ("SUBJECT", "服务对象满意率"),
-                      ("TARGET", "95%以上"), ("PERCENT", "93%"))
+    tagged = spans_of(
+        row,
+        ("SUBJECT", "满意度指标 (10分)"),
+        ("SUBJECT", "服务对象满意度指标"),
+        ("SUBJECT", "服务对象满意率"),
+        ("TARGET", "95%以上"),
+        ("PERCENT", "93%"),
+    )
     assert by_label(drop_header_subjects(tagged, row), "SUBJECT") == [exact(row, "服务对象满意率")]
     prose = "从评价结果来看，1、数量指标 100%按项目年初预算执行。"
     tagged = spans_of(prose, ("SUBJECT", "数量指标"), ("PERCENT", "100%"))
@@ -228,7 +294,8 @@ def test_the_value_after_an_indicator_name_is_its_target() -> None:
     assert by_label(refine(spans_of(budget, ("PERCENT", "100%")), budget, "绩效自评", ""), "PERCENT") == [exact(budget, "100%")]
     across = "质量指标 | 重点工作办结率 | 100% | 95% | 5 | 5"  # a tagger's value over a cell's edge: left as it is
     assert by_label(refine(spans_of(across, ("PERCENT", "100% | 95%")), across, "绩效自评", ""), "PERCENT") == [
-        exact(across, "100% | 95%")]
+        exact(across, "100% | 95%")
+    ]
 
 
 def test_a_value_with_a_comparator_is_one_target() -> None:
@@ -312,8 +379,17 @@ def test_any_spans_a_tagger_may_give_are_refined_without_error() -> None:
 
 def test_a_score_s_verb_or_a_conjunction_is_no_part_of_a_subject() -> None:
     text = "工作自标明确得3分，考评中取得3分，聘请119名煤炭专家和50名安全专家，收支总和1万元。"
-    tagged = spans_of(text, ("SUBJECT", "工作自标明确得"), ("QUANTITY", "3分"), ("SUBJECT", "考评中取得"), ("QUANTITY", "3分"),
-                      ("QUANTITY", "119名"), ("SUBJECT", "煤炭专家和"), ("SUBJECT", "收支总和"), ("AMOUNT", "1万元"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "工作自标明确得"),
+        ("QUANTITY", "3分"),
+        ("SUBJECT", "考评中取得"),
+        ("QUANTITY", "3分"),
+        ("QUANTITY", "119名"),
+        ("SUBJECT", "煤炭专家和"),
+        ("SUBJECT", "收支总和"),
+        ("AMOUNT", "1万元"),
+    )
     trimmed = [t for *_, t in by_label(trim_subjects(tagged), "SUBJECT")]
     assert trimmed == ["工作自标明确", "考评中取得", "煤炭专家", "收支总和"]
 
@@ -321,8 +397,15 @@ def test_a_score_s_verb_or_a_conjunction_is_no_part_of_a_subject() -> None:
 def test_a_budget_total_line_is_one_subject() -> None:
     """GUIDELINES §2 keeps a budget table's total line whole (收支总预算, 本年支出预算合计); taggers stop before 预算."""
     text = "我校2023年收支总预算557,259.13万元，江苏省政协办公厅本年支出预算合计 13,377.11 万元，公务接待费预算支出5万元。"
-    tagged = spans_of(text, ("SUBJECT", "收支总"), ("AMOUNT", "557,259.13万元"), ("SUBJECT", "支出"),
-                      ("AMOUNT", "13,377.11 万元"), ("SUBJECT", "公务接待费"), ("AMOUNT", "5万元"))
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "收支总"),
+        ("AMOUNT", "557,259.13万元"),
+        ("SUBJECT", "支出"),
+        ("AMOUNT", "13,377.11 万元"),
+        ("SUBJECT", "公务接待费"),
+        ("AMOUNT", "5万元"),
+    )
     assert [t for *_, t in by_label(total_lines(tagged, text), "SUBJECT")] == ["收支总预算", "本年支出预算合计", "公务接待费"]
 
 
@@ -336,25 +419,55 @@ def test_a_count_names_the_noun_it_counts() -> None:
     planned = sentence_records(TaggedSentence("s1", text, named, PLAN), kind="部门预算")[0]
     assert (planned.raw, planned.subject, planned.metric) == ("2-3次", "委员集中视察", "指标值")
     own_name = "其中正高级职称795人、副高级职称1,336人，与21个省、市900余个行政事业单位和1,000多家企业开展了合作。"
-    tagged = spans_of(own_name, ("SUBJECT", "正高级职称"), ("QUANTITY", "795人"), ("SUBJECT", "副高级职称"),
-                      ("QUANTITY", "1,336人"), ("QUANTITY", "21个"), ("SUBJECT", "省、市"), ("QUANTITY", "900余个"),
-                      ("SUBJECT", "行政事业单位"), ("QUANTITY", "1,000多家"))
+    tagged = spans_of(
+        own_name,
+        ("SUBJECT", "正高级职称"),
+        ("QUANTITY", "795人"),
+        ("SUBJECT", "副高级职称"),
+        ("QUANTITY", "1,336人"),
+        ("QUANTITY", "21个"),
+        ("SUBJECT", "省、市"),
+        ("QUANTITY", "900余个"),
+        ("SUBJECT", "行政事业单位"),
+        ("QUANTITY", "1,000多家"),
+    )
     named = counted_nouns(tagged, own_name)  # no noun after a count printed right after its own name
     assert [t for *_, t in by_label(named, "SUBJECT")] == ["正高级职称", "副高级职称", "省、市", "行政事业单位", "企业"]
     records = {r.raw: r.subject for r in sentence_records(TaggedSentence("s1", own_name, named), kind="部门决算")}
-    assert records == {"795人": "正高级职称", "1,336人": "副高级职称", "21个": "省、市", "900余个": "行政事业单位",
-                       "1,000多家": "企业"}
+    assert records == {
+        "795人": "正高级职称",
+        "1,336人": "副高级职称",
+        "21个": "省、市",
+        "900余个": "行政事业单位",
+        "1,000多家": "企业",
+    }
 
 
 def test_an_action_an_issuer_and_a_quantifier_are_no_part_of_a_subject_in_prose() -> None:
     """GUIDELINES §6 (round eleven): in prose the verb that reports what was done to the item, the issuer or place before
     it and 各类/各项 are out of the SUBJECT, unless the rest is a generic word; a table row keeps its printed name."""
-    text = ("举办委员学习研讨班2-3期，采购各类应急装备207种，和顺县投入资金100万元，市本级投资340万，申请资金1300万元，"
-            "各项指标20个，市县两级抽调149名监管专员。")
-    tagged = spans_of(text, ("SUBJECT", "举办委员学习研讨班"), ("QUANTITY", "2-3期"), ("SUBJECT", "采购各类应急装备"),
-                      ("QUANTITY", "207种"), ("SUBJECT", "和顺县投入资金"), ("AMOUNT", "100万元"), ("SUBJECT", "市本级投资"),
-                      ("AMOUNT", "340万"), ("SUBJECT", "申请资金"), ("AMOUNT", "1300万元"), ("SUBJECT", "各项指标"),
-                      ("QUANTITY", "20个"), ("SUBJECT", "市县两级抽调"), ("QUANTITY", "149名"), ("SUBJECT", "监管专员"))
+    text = (
+        "举办委员学习研讨班2-3期，采购各类应急装备207种，和顺县投入资金100万元，市本级投资340万，申请资金1300万元，"
+        "各项指标20个，市县两级抽调149名监管专员。"
+    )
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "举办委员学习研讨班"),
+        ("QUANTITY", "2-3期"),
+        ("SUBJECT", "采购各类应急装备"),
+        ("QUANTITY", "207种"),
+        ("SUBJECT", "和顺县投入资金"),
+        ("AMOUNT", "100万元"),
+        ("SUBJECT", "市本级投资"),
+        ("AMOUNT", "340万"),
+        ("SUBJECT", "申请资金"),
+        ("AMOUNT", "1300万元"),
+        ("SUBJECT", "各项指标"),
+        ("QUANTITY", "20个"),
+        ("SUBJECT", "市县两级抽调"),
+        ("QUANTITY", "149名"),
+        ("SUBJECT", "监管专员"),
+    )
     subjects = [t for *_, t in by_label(strip_actions(tagged, text), "SUBJECT")]
     assert subjects == ["委员学习研讨班", "应急装备", "投入资金", "投资", "申请资金", "各项指标", "监管专员"]
     row = "开展计划执法检查 | 次 | 60 | 62 | 10 | 10"
@@ -366,13 +479,24 @@ def test_a_subject_run_on_over_a_verb_is_cut_there() -> None:
     """A SUBJECT that opens after a count and runs over a verb is the count's noun; what follows the verb names the value
     after it. A SUBJECT run on over a clause mark into a clause opened by a verb is two names."""
     text = "为3支市属森林草原扑火专业队申请并落实补助经费200万元，与国内76家大中型企业建立了合作关系。"
-    tagged = spans_of(text, ("QUANTITY", "3支"), ("SUBJECT", "市属森林草原扑火专业队申请并落实补助经费"), ("AMOUNT", "200万元"),
-                      ("QUANTITY", "76家"), ("SUBJECT", "大中型企业建立了合作关系"))
+    tagged = spans_of(
+        text,
+        ("QUANTITY", "3支"),
+        ("SUBJECT", "市属森林草原扑火专业队申请并落实补助经费"),
+        ("AMOUNT", "200万元"),
+        ("QUANTITY", "76家"),
+        ("SUBJECT", "大中型企业建立了合作关系"),
+    )
     subjects = [t for *_, t in by_label(split_counted(tagged, text), "SUBJECT")]
     assert subjects == ["市属森林草原扑火专业队", "补助经费", "大中型企业"]
     run_on = "整合组建12支700余人的专兼职应急救援队伍,编制完成总体预案及专项预案32部。"
-    tagged = spans_of(run_on, ("QUANTITY", "12支"), ("QUANTITY", "700余人"),
-                      ("SUBJECT", "专兼职应急救援队伍,编制完成总体预案及专项预案"), ("QUANTITY", "32部"))
+    tagged = spans_of(
+        run_on,
+        ("QUANTITY", "12支"),
+        ("QUANTITY", "700余人"),
+        ("SUBJECT", "专兼职应急救援队伍,编制完成总体预案及专项预案"),
+        ("QUANTITY", "32部"),
+    )
     assert [t for *_, t in by_label(split_clauses(tagged, run_on), "SUBJECT")] == ["专兼职应急救援队伍", "总体预案及专项预案"]
     whole = "基础数据真实有效,完整准确得3分;"
     kept = spans_of(whole, ("SUBJECT", "基础数据真实有效,完整准确"), ("QUANTITY", "3分"))
@@ -383,16 +507,41 @@ def test_rates_and_parallel_items_are_named() -> None:
     """A rate that opens a percent's clause names it (§6); a 率 left after a SUBJECT is the end of its name; items
     listed each before its value are named by their words; 约 belongs to the count; a quote opened before a SUBJECT is
     its own."""
-    text = ("预算调整率为104%,结转结余率为14.19%,离休1人,退休60人,占地约8380亩，校舍面积199万平方米，"
-            "组织“三项培训”人员达15.5万人次。")
-    tagged = spans_of(text, ("PERCENT", "104%"), ("SUBJECT", "结转结余"), ("PERCENT", "14.19%"), ("SUBJECT", "离休"),
-                      ("QUANTITY", "1人"), ("TARGET", "60人"), ("QUANTITY", "8380亩"), ("SUBJECT", "校舍面积"),
-                      ("QUANTITY", "199万平方米"), ("SUBJECT", "三项培训”人员"), ("QUANTITY", "15.5万人次"))
+    text = (
+        "预算调整率为104%,结转结余率为14.19%,离休1人,退休60人,占地约8380亩，校舍面积199万平方米，组织“三项培训”人员达15.5万人次。"
+    )
+    tagged = spans_of(
+        text,
+        ("PERCENT", "104%"),
+        ("SUBJECT", "结转结余"),
+        ("PERCENT", "14.19%"),
+        ("SUBJECT", "离休"),
+        ("QUANTITY", "1人"),
+        ("TARGET", "60人"),
+        ("QUANTITY", "8380亩"),
+        ("SUBJECT", "校舍面积"),
+        ("QUANTITY", "199万平方米"),
+        ("SUBJECT", "三项培训”人员"),
+        ("QUANTITY", "15.5万人次"),
+    )
     refined = refine(tagged, text, "部门决算", "")
     assert [t for *_, t in by_label(refined, "SUBJECT")] == [
-        "预算调整率", "结转结余率", "离休", "退休", "占地", "校舍面积", "“三项培训”人员"]
+        "预算调整率",
+        "结转结余率",
+        "离休",
+        "退休",
+        "占地",
+        "校舍面积",
+        "“三项培训”人员",
+    ]
     assert exact(text, "约8380亩") in by_label(refined, "QUANTITY")
     metric_only = "群众满意度95%以上，完成率100%，实际支出 7.8 万元，年初预算 8.65 万元。"
-    tagged = spans_of(metric_only, ("SUBJECT", "群众满意度"), ("TARGET", "95%以上"), ("PERCENT", "100%"),
-                      ("AMOUNT", "7.8 万元"), ("AMOUNT", "8.65 万元"))
+    tagged = spans_of(
+        metric_only,
+        ("SUBJECT", "群众满意度"),
+        ("TARGET", "95%以上"),
+        ("PERCENT", "100%"),
+        ("AMOUNT", "7.8 万元"),
+        ("AMOUNT", "8.65 万元"),
+    )
     assert by_label(refine(tagged, metric_only, "部门决算", ""), "SUBJECT") == [exact(metric_only, "群众满意度")]

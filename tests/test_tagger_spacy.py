@@ -44,6 +44,7 @@ def test_tiny_model_save_load_round_trip(tmp_path: Path) -> None:
     loaded = spacy_tagger.load(tmp_path / "tagger")
     assert (loaded.backend, loaded.version) == ("spacy", spacy_tagger.VERSION)
     after = loaded.predict(texts)
+
     def keys(predicted: list[list[Span]]) -> list[list[tuple]]:
         return [[(s.key, s.confidence) for s in spans] for spans in predicted]
 

@@ -78,8 +78,17 @@ def test_batches_and_empty_texts(tagger: tt.TransformerTagger) -> None:
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
     train = [e for e in load_split("train") if e.spans][:20]
-    config = {**tt.DEFAULT_CONFIG, "init_from": "", "hidden_size": 32, "num_layers": 1, "num_heads": 2,
-              "intermediate_size": 64, "epochs": 2, "batch_size": 8, "verbose": False}
+    config = {
+        **tt.DEFAULT_CONFIG,
+        "init_from": "",
+        "hidden_size": 32,
+        "num_layers": 1,
+        "num_heads": 2,
+        "intermediate_size": 64,
+        "epochs": 2,
+        "batch_size": 8,
+        "verbose": False,
+    }
     tagger = tt.train(train, train[:4], config)
     texts = [e.text for e in train[:6]] + ["收入预算总计24458.43万元。"]
     before = tagger.predict(texts)

@@ -130,10 +130,14 @@ def test_crf_adds_likely_subjects_only_where_a_value_has_none() -> None:
     viterbi_only = tagger.predict(texts)
     tagger.subject_floor = crf_tagger.DEFAULT_CONFIG["subject_floor"]
     recovered = tagger.predict(texts)
-    added = [(text, s, before) for text, spans, before in zip(texts, recovered, viterbi_only, strict=True)
-             for s in spans if s not in before]
+    added = [
+        (text, s, before)
+        for text, spans, before in zip(texts, recovered, viterbi_only, strict=True)
+        for s in spans
+        if s not in before
+    ]
     assert added and all(set(before) <= set(spans) for spans, before in zip(recovered, viterbi_only, strict=True))
     for text, span, before in added:
         assert span.label == "SUBJECT" and tagger.subject_floor <= span.confidence < 1
-        (start, end), = [(a, b) for a, b in crf_tagger.subjectless_stretches(text, before) if a <= span.start and span.end <= b]
+        ((start, end),) = [(a, b) for a, b in crf_tagger.subjectless_stretches(text, before) if a <= span.start and span.end <= b]
         assert not any(s.label == "SUBJECT" and start <= s.start < end for s in before)

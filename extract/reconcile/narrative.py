@@ -41,7 +41,7 @@ _LEVEL_MARK = re.compile(r"[(（](?:类|款|项|\d{3,7})[)）]")
 
 def stated_interval(record: NarrativeRecord) -> Interval | None:
     """The interval a stated value stands for: in 元 for amounts, as a fraction for percents."""
-    half = 0.5 * 10 ** -record.decimals
+    half = 0.5 * 10**-record.decimals
     if record.value_yuan is not None and record.unit in _YUAN:
         return Interval.around(record.value_yuan, half * _YUAN[record.unit])
     if record.ratio is not None and record.unit == "%":
@@ -51,8 +51,14 @@ def stated_interval(record: NarrativeRecord) -> Interval | None:
 
 def record_evidence(record: NarrativeRecord, role: str) -> Evidence:
     value = record.value_yuan if record.value_yuan is not None else record.ratio
-    return Evidence(role=role, text=f"{record.raw} ← {record.sentence}", value=value, page=record.page, bbox=record.bbox,
-                    locator=record.locator)
+    return Evidence(
+        role=role,
+        text=f"{record.raw} ← {record.sentence}",
+        value=value,
+        page=record.page,
+        bbox=record.bbox,
+        locator=record.locator,
+    )
 
 
 def sentence_evidence(sentence: NarrativeSentence) -> Evidence:
@@ -75,7 +81,7 @@ def _operand(record: NarrativeRecord) -> Operand | None:
 
 def subject_key(subject: str) -> str:
     """The row name a subject would have in a table: the last 类/款/项 segment, bare."""
-    parts = [p for p in _LEVEL_MARK.split(norm(subject)) if p.strip("”“\"")]
+    parts = [p for p in _LEVEL_MARK.split(norm(subject)) if p.strip('”“"')]
     return bare_name(parts[-1] if parts else subject)
 
 
@@ -129,8 +135,9 @@ def linked_operand(index: DocIndex, record: NarrativeRecord) -> Operand | None:
     item = next((i for i in index.doc.line_items if (i.table_id, i.row, i.col) == key), None)
     if item is None:
         return None
-    return next((op for view in index.views if view.table_id == item.table_id
-                 and (op := view.operand_of(item)) is not None), None)
+    return next(
+        (op for view in index.views if view.table_id == item.table_id and (op := view.operand_of(item)) is not None), None
+    )
 
 
 @check(
@@ -174,21 +181,35 @@ def narrative_amount_matches_table(index: DocIndex) -> Iterator[Outcome]:
 
 def _restated(record: NarrativeRecord, found: Operand, cell: Operand) -> SumCheck:
     return SumCheck(
-        f"说明中“{record.subject}”的金额", f"the narrative amount of “{record.subject}”",
-        f"表中“{cell.label}”", f"the table's “{cell.label}”",
-        found, (cell,), found_role="narrative", part_role="table",
+        f"说明中“{record.subject}”的金额",
+        f"the narrative amount of “{record.subject}”",
+        f"表中“{cell.label}”",
+        f"the table's “{cell.label}”",
+        found,
+        (cell,),
+        found_role="narrative",
+        part_role="table",
     )
 
 
-def _ratio_verdict(subject_zh: str, subject_en: str, stated: NarrativeRecord, expected: Interval,
-                   inputs: list[NarrativeRecord], how_zh: str, how_en: str) -> Verdict:
+def _ratio_verdict(
+    subject_zh: str,
+    subject_en: str,
+    stated: NarrativeRecord,
+    expected: Interval,
+    inputs: list[NarrativeRecord],
+    how_zh: str,
+    how_en: str,
+) -> Verdict:
     """Compare a stated percent with the ratio recomputed from stated numbers. A derived percent is printed
     from unrounded inputs, rounded or cut off, so it is allowed one unit of its last digit either way."""
-    unit = 10 ** -stated.decimals / 100
+    unit = 10**-stated.decimals / 100
     interval = Interval.around(stated.ratio or 0.0, unit)
     ok = interval.meets(expected)
     return Verdict(
-        subject_zh, subject_en, ok,
+        subject_zh,
+        subject_en,
+        ok,
         expected=f"{expected.mid:.2%}（{how_zh}）",
         found=stated.raw,
         evidence=tuple([record_evidence(stated, "stated"), *(record_evidence(r, "input") for r in inputs)]),
@@ -198,8 +219,18 @@ def _ratio_verdict(subject_zh: str, subject_en: str, stated: NarrativeRecord, ex
 
 
 def _same_sentence(records: list[NarrativeRecord], record: NarrativeRecord, metrics: tuple) -> NarrativeRecord | None:
-    return next((r for r in records if r.sentence_id == record.sentence_id and r.subject == record.subject
-                 and r.metric in metrics and r.label == "AMOUNT" and r is not record), None)
+    return next(
+        (
+            r
+            for r in records
+            if r.sentence_id == record.sentence_id
+            and r.subject == record.subject
+            and r.metric in metrics
+            and r.label == "AMOUNT"
+            and r is not record
+        ),
+        None,
+    )
 
 
 def _level_before(records: list[NarrativeRecord], k: int) -> NarrativeRecord | None:
@@ -216,7 +247,7 @@ def _level_before(records: list[NarrativeRecord], k: int) -> NarrativeRecord | N
 @check(
     "N002.change_rate_recomputed",
     description="A stated change rate equals the stated change over the previous level (level ∓ change), or the "
-                "difference of the two levels it compares over the earlier one; its direction word agrees with them",
+    "difference of the two levels it compares over the earlier one; its direction word agrees with them",
     inputs=("narrative",),
 )
 def change_rate_recomputed(index: DocIndex) -> Iterator[Outcome]:
@@ -224,17 +255,27 @@ def change_rate_recomputed(index: DocIndex) -> Iterator[Outcome]:
     for k, rate in enumerate(records):
         if rate.metric != "增减率" or rate.direction not in ("增加", "减少") or rate.unit != "%":
             continue
-        change = next((r for r in reversed(records[:k]) if r.sentence_id == rate.sentence_id and r.subject == rate.subject
-                       and r.metric == "增减额"), None)
+        change = next(
+            (
+                r
+                for r in reversed(records[:k])
+                if r.sentence_id == rate.sentence_id and r.subject == rate.subject and r.metric == "增减额"
+            ),
+            None,
+        )
         if change is None:
             yield from _rate_of_two_levels(index, rate)
             continue
         if change.direction in ("增加", "减少") and change.direction != rate.direction:
             yield Verdict(
-                f"“{rate.subject}”的增减方向", f"direction of the change of “{rate.subject}”", False,
-                expected="增减额与增减率同向", found=f"{change.direction}{change.raw}，{rate.direction}{rate.raw}",
+                f"“{rate.subject}”的增减方向",
+                f"direction of the change of “{rate.subject}”",
+                False,
+                expected="增减额与增减率同向",
+                found=f"{change.direction}{change.raw}，{rate.direction}{rate.raw}",
                 evidence=(record_evidence(change, "stated"), record_evidence(rate, "stated"), *sentence_of(index, rate)),
-                why_zh="同一变动既说增加又说减少。", why_en="The same change is called both an increase and a decrease.",
+                why_zh="同一变动既说增加又说减少。",
+                why_en="The same change is called both an increase and a decrease.",
             )
             continue
         level = _level_before(records, records.index(change))
@@ -244,8 +285,15 @@ def change_rate_recomputed(index: DocIndex) -> Iterator[Outcome]:
         previous = level_i - change_i if change.direction == "增加" else level_i + change_i
         if previous.lo <= 0:
             continue
-        yield _ratio_verdict(f"“{rate.subject}”的{rate.direction}幅度", f"change rate of “{rate.subject}”", rate,
-                             change_i / previous, [level, change], f"{change.raw}÷上年数", "change ÷ previous level")
+        yield _ratio_verdict(
+            f"“{rate.subject}”的{rate.direction}幅度",
+            f"change rate of “{rate.subject}”",
+            rate,
+            change_i / previous,
+            [level, change],
+            f"{change.raw}÷上年数",
+            "change ÷ previous level",
+        )
 
 
 _COMPARED_WITH = re.compile(r"(?:比|较|与|同)(.*)$")
@@ -253,20 +301,25 @@ _YEAR = re.compile(r"(20\d\d)年")
 
 
 def _rate_of_two_levels(index: DocIndex, rate: NarrativeRecord) -> Iterator[Outcome]:
-    """"2022年执行数为6.75万元，2023年预算安排9.00万元，比2022年预算执行数增加33.33%": the rate is
+    """ "2022年执行数为6.75万元，2023年预算安排9.00万元，比2022年预算执行数增加33.33%": the rate is
     (current − base) / base, the base being the level the comparison clause names (by metric, period or year)."""
-    levels = [r for r in index.doc.records if r.sentence_id == rate.sentence_id and r.label == "AMOUNT" and start(r) < start(rate)
-              and r.metric in LEVEL_METRICS]
+    levels = [
+        r
+        for r in index.doc.records
+        if r.sentence_id == rate.sentence_id and r.label == "AMOUNT" and start(r) < start(rate) and r.metric in LEVEL_METRICS
+    ]
     if len(levels) != 2:
         return
     text = rate.sentence
-    clause = _COMPARED_WITH.search(text[start(levels[1]) + len(levels[1].raw): start(rate)])
+    clause = _COMPARED_WITH.search(text[start(levels[1]) + len(levels[1].raw) : start(rate)])
     if clause is None:
         return
     named = clause.group(1)
-    years = [_YEAR.findall(text[(start(levels[0]) + len(levels[0].raw)) if i else 0: start(r)]) for i, r in enumerate(levels)]
-    base_of = [bool(r.metric and r.metric in named) or bool(r.period and r.period in named)
-               or bool(y and y[-1] in named) for r, y in zip(levels, years, strict=True)]
+    years = [_YEAR.findall(text[(start(levels[0]) + len(levels[0].raw)) if i else 0 : start(r)]) for i, r in enumerate(levels)]
+    base_of = [
+        bool(r.metric and r.metric in named) or bool(r.period and r.period in named) or bool(y and y[-1] in named)
+        for r, y in zip(levels, years, strict=True)
+    ]
     if base_of.count(True) != 1:
         return
     base, current = (levels[0], levels[1]) if base_of[0] else (levels[1], levels[0])
@@ -274,9 +327,15 @@ def _rate_of_two_levels(index: DocIndex, rate: NarrativeRecord) -> Iterator[Outc
     if base_i is None or current_i is None or base_i.lo <= 0:
         return
     moved = current_i - base_i if rate.direction == "增加" else base_i - current_i
-    verdict = _ratio_verdict(f"“{rate.subject or current.subject or '说明'}”的{rate.direction}幅度",
-                             f"change rate of “{rate.subject or current.subject or 'the statement'}”", rate, moved / base_i,
-                             [current, base], f"({current.raw}−{base.raw})÷{base.raw}", "(current − base) ÷ base")
+    verdict = _ratio_verdict(
+        f"“{rate.subject or current.subject or '说明'}”的{rate.direction}幅度",
+        f"change rate of “{rate.subject or current.subject or 'the statement'}”",
+        rate,
+        moved / base_i,
+        [current, base],
+        f"({current.raw}−{base.raw})÷{base.raw}",
+        "(current − base) ÷ base",
+    )
     yield replace(verdict, evidence=verdict.evidence + sentence_of(index, rate))  # the direction word may be the error
 
 
@@ -294,8 +353,15 @@ def share_recomputed(index: DocIndex) -> Iterator[Outcome]:
         part = _same_sentence(records, share, LEVEL_METRICS)
         if part is None:
             continue
-        earlier = [r for r in records[:k] if r.section_path == share.section_path and r.label == "AMOUNT"
-                   and r.metric in LEVEL_METRICS and r.subject and r is not part]
+        earlier = [
+            r
+            for r in records[:k]
+            if r.section_path == share.section_path
+            and r.label == "AMOUNT"
+            and r.metric in LEVEL_METRICS
+            and r.subject
+            and r is not part
+        ]
         listed_under = next((r for r in earlier if r.record_id == part.part_of), None)
         if share.base:
             whole = next((r for r in reversed(earlier) if r.subject == share.base), None)
@@ -306,8 +372,15 @@ def share_recomputed(index: DocIndex) -> Iterator[Outcome]:
         part_i, whole_i = stated_interval(part), stated_interval(whole) if whole else None
         if whole is None or part_i is None or whole_i is None or whole_i.lo <= 0 or part_i.hi > whole_i.hi * 1.000001:
             continue
-        yield _ratio_verdict(f"“{share.subject}”占“{whole.subject}”的比重", f"share of “{share.subject}” in “{whole.subject}”",
-                             share, part_i / whole_i, [part, whole], f"{part.raw}÷{whole.raw}", "part ÷ whole")
+        yield _ratio_verdict(
+            f"“{share.subject}”占“{whole.subject}”的比重",
+            f"share of “{share.subject}” in “{whole.subject}”",
+            share,
+            part_i / whole_i,
+            [part, whole],
+            f"{part.raw}÷{whole.raw}",
+            "part ÷ whole",
+        )
 
 
 @check(
@@ -327,5 +400,12 @@ def completion_rate_recomputed(index: DocIndex) -> Iterator[Outcome]:
         b, a = stated_interval(budget), stated_interval(actual)
         if b is None or a is None or b.lo <= 0:
             continue
-        yield _ratio_verdict(f"“{rate.subject}”的{rate.metric}", f"{rate.metric} of “{rate.subject}”", rate, a / b,
-                             [actual, budget], f"{actual.raw}÷{budget.raw}", "actual ÷ budget")
+        yield _ratio_verdict(
+            f"“{rate.subject}”的{rate.metric}",
+            f"{rate.metric} of “{rate.subject}”",
+            rate,
+            a / b,
+            [actual, budget],
+            f"{actual.raw}÷{budget.raw}",
+            "actual ÷ budget",
+        )

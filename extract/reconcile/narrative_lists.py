@@ -90,11 +90,15 @@ def _within_whole(index: DocIndex, whole: NarrativeRecord, parts: list[Narrative
     ok = total.meets(whole_i) if complete else total.lo <= whole_i.hi
     names = "、".join(p.subject or p.raw for p in parts)
     yield Verdict(
-        f"“{whole.subject}”下所列各项（{names}）", f"the parts listed under “{whole.subject}” ({names})", ok,
-        expected=f"合计不超过 {whole.raw}", found=f"合计 {_yuan(total)}",
+        f"“{whole.subject}”下所列各项（{names}）",
+        f"the parts listed under “{whole.subject}” ({names})",
+        ok,
+        expected=f"合计不超过 {whole.raw}",
+        found=f"合计 {_yuan(total)}",
         evidence=(record_evidence(whole, "whole"), *(record_evidence(p, "part") for p in parts)),
         why_zh="所列各项之和超过了总数。" if total.lo > whole_i.hi else "各项占比合计100%，金额之和却与总数不符。",
-        why_en="The listed parts add up to more than the whole." if total.lo > whole_i.hi
+        why_en="The listed parts add up to more than the whole."
+        if total.lo > whole_i.hi
         else "The parts' shares add up to 100% but their amounts do not add up to the whole.",
     )
 
@@ -104,11 +108,17 @@ def _shares_make_whole(records: list[NarrativeRecord], parts: list[NarrativeReco
     of its last digit, as a derived percent is rounded or cut)."""
     shares = []
     for part in parts:
-        share = next((r for r in records if r.sentence_id == part.sentence_id and r.subject == part.subject
-                      and r.metric == "占比" and r.ratio is not None), None)
+        share = next(
+            (
+                r
+                for r in records
+                if r.sentence_id == part.sentence_id and r.subject == part.subject and r.metric == "占比" and r.ratio is not None
+            ),
+            None,
+        )
         if share is None:
             return False
-        shares.append(Interval.around(share.ratio or 0.0, 10 ** -share.decimals / 100))
+        shares.append(Interval.around(share.ratio or 0.0, 10**-share.decimals / 100))
     return interval_sum(shares).contains(1.0)
 
 
@@ -121,9 +131,11 @@ def _signed(record: NarrativeRecord) -> Interval | None:
 def _whole_is_one_part(records: list[NarrativeRecord], whole: NarrativeRecord, part: NarrativeRecord) -> bool:
     """A one-item change list is complete when that item's level is listed under the whole's level and equals it
     ("财政拨款支出预算9,628.22万元 … 其中一般公共预算拨款支出预算9,628.22万元")."""
+
     def level_of(r: NarrativeRecord) -> NarrativeRecord | None:
-        return next((x for x in records if x.sentence_id == r.sentence_id and x.subject == r.subject
-                     and kind_of(x) == "level"), None)
+        return next(
+            (x for x in records if x.sentence_id == r.sentence_id and x.subject == r.subject and kind_of(x) == "level"), None
+        )
 
     whole_level, part_level = level_of(whole), level_of(part)
     if whole_level is None or part_level is None or part_level.part_of != whole_level.record_id:
@@ -160,8 +172,11 @@ def listed_changes_add_up(index: DocIndex) -> Iterator[Outcome]:
             continue
         words = "、".join(f"“{w.subject}”{w.direction}{w.raw}" for w in wrong)
         yield Verdict(
-            subject_zh, subject_en, False,
-            expected=f"各项带符号之和 = {whole.direction}{whole.raw}", found=f"{_yuan(total)}",
+            subject_zh,
+            subject_en,
+            False,
+            expected=f"各项带符号之和 = {whole.direction}{whole.raw}",
+            found=f"{_yuan(total)}",
             evidence=tuple(e for w in wrong for e in (record_evidence(w, "suspect"), *sentence_of(index, w))) + evidence,
             why_zh=f"把{words}的增减方向反过来，各项才与总变动相符。",
             why_en=f"Only with the direction of {words} reversed do the parts add up to the whole change.",
@@ -175,8 +190,9 @@ _BUDGET_METRICS = {"年初": ("预算数",), "全年": ("全年预算数",), "�
 """Which stated budget a statement compares with: a bare 预算数 may mean the initial or the adjusted one."""
 
 
-def _budget_and_actual(records: list[NarrativeRecord], sentence_ids: list[str],
-                       metrics: tuple[str, ...]) -> tuple[list[NarrativeRecord], NarrativeRecord] | None:
+def _budget_and_actual(
+    records: list[NarrativeRecord], sentence_ids: list[str], metrics: tuple[str, ...]
+) -> tuple[list[NarrativeRecord], NarrativeRecord] | None:
     """The nearest sentence (latest first) stating a 决算数 and a budget of one subject."""
     for sid in reversed(sentence_ids):
         own = [r for r in records if r.sentence_id == sid and r.label == "AMOUNT" and r.subject]
@@ -206,7 +222,7 @@ def stated_comparison_holds(index: DocIndex) -> Iterator[Outcome]:
         m = _STATEMENT.search(sentence.text)
         if m is None:
             continue
-        window = [s.sentence_id for s in sentences[max(0, k - _LOOKBACK): k + 1] if s.section_path == sentence.section_path]
+        window = [s.sentence_id for s in sentences[max(0, k - _LOOKBACK) : k + 1] if s.section_path == sentence.section_path]
         found = _budget_and_actual(records, window, _BUDGET_METRICS[m.group(2)])
         actual_i = stated_interval(found[1]) if found else None
         if found is None or actual_i is None:
@@ -216,10 +232,16 @@ def stated_comparison_holds(index: DocIndex) -> Iterator[Outcome]:
         ok = any(_holds(word, actual_i, b) for b in (stated_interval(r) for r in budgets) if b is not None)
         stated = "、".join(b.raw for b in budgets)
         yield Verdict(
-            f"“{actual.subject}”决算数{word}预算数", f"“{actual.subject}”: 决算数 {word} 预算数", ok,
-            expected=f"决算数 {actual.raw} {word} 预算数 {stated}", found=m.group(0),
-            evidence=(sentence_evidence(sentence), record_evidence(actual, "actual"),
-                      *(record_evidence(b, "budget") for b in budgets)),
+            f"“{actual.subject}”决算数{word}预算数",
+            f"“{actual.subject}”: 决算数 {word} 预算数",
+            ok,
+            expected=f"决算数 {actual.raw} {word} 预算数 {stated}",
+            found=m.group(0),
+            evidence=(
+                sentence_evidence(sentence),
+                record_evidence(actual, "actual"),
+                *(record_evidence(b, "budget") for b in budgets),
+            ),
             why_zh=f"决算数 {actual.raw}、预算数 {stated} 与“{m.group(0)}”的说法不符。",
             why_en=f"With 决算数 {actual.raw} and 预算数 {stated} the statement “{m.group(0)}” does not hold.",
         )
@@ -253,13 +275,21 @@ def restated_amount_matches(index: DocIndex) -> Iterator[Outcome]:
         if earlier_i is None:
             continue
         if earlier_i.meets(interval):
-            yield Verdict(f"“{record.subject}”的金额（重复说明）", f"the amount of “{record.subject}”, stated again", True,
-                          expected=earlier.raw, found=record.raw,
-                          evidence=(record_evidence(record, "restated"), record_evidence(earlier, "first stated")))
+            yield Verdict(
+                f"“{record.subject}”的金额（重复说明）",
+                f"the amount of “{record.subject}”, stated again",
+                True,
+                expected=earlier.raw,
+                found=record.raw,
+                evidence=(record_evidence(record, "restated"), record_evidence(earlier, "first stated")),
+            )
         elif abs(earlier_i.mid - interval.mid) <= RESTATEMENT_SPAN * max(abs(earlier_i.mid), 1.0):
             yield Verdict(
-                f"“{record.subject}”的金额（重复说明）", f"the amount of “{record.subject}”, stated again", False,
-                expected=earlier.raw, found=record.raw,
+                f"“{record.subject}”的金额（重复说明）",
+                f"the amount of “{record.subject}”, stated again",
+                False,
+                expected=earlier.raw,
+                found=record.raw,
                 evidence=(record_evidence(record, "restated"), record_evidence(earlier, "first stated")),
                 why_zh="同一项目在说明中前后两处金额不一致。",
                 why_en="The narrative states two different amounts for the same line.",
@@ -286,9 +316,11 @@ def reason_direction_matches(index: DocIndex) -> Iterator[Outcome]:
         seen.add((record.sentence_id, record.reason))
         where = [sentence_evidence(s) for s in index.doc.sentences if record.reason in s.text][:1]
         yield Verdict(
-            f"“{record.subject}”变动的原因说明", f"the reason given for the change of “{record.subject}”",
+            f"“{record.subject}”变动的原因说明",
+            f"the reason given for the change of “{record.subject}”",
             said.group(1) == record.direction,
-            expected=f"原因中的方向与{record.direction}{record.raw}一致", found=said.group(0),
+            expected=f"原因中的方向与{record.direction}{record.raw}一致",
+            found=said.group(0),
             evidence=(record_evidence(record, "change"), *sentence_of(index, record), *where),
             why_zh=f"变动为{record.direction}，原因却说“{said.group(0)}”。",
             why_en=f"The change is a {record.direction} but its reason says “{said.group(0)}”.",

@@ -50,8 +50,16 @@ TABLE_NAMES: dict[str, tuple[str, str]] = {
     "other_info": ("相关信息统计表", "other information table"),
 }
 _FAMILY = {"final": ("决算", "final-accounts"), "budget": ("预算", "budget")}
-FISCAL_TABLES = frozenset({"fiscal_grant_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
-                           "three_public", "gov_fund", "state_capital"})
+FISCAL_TABLES = frozenset(
+    {
+        "fiscal_grant_summary",
+        "general_budget_expenditure",
+        "general_budget_basic_expenditure",
+        "three_public",
+        "gov_fund",
+        "state_capital",
+    }
+)
 """Tables that cover 财政拨款 only; the others cover all funds."""
 
 

@@ -23,8 +23,13 @@ _CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|
 _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "AMOUNT": [
         ("全年预算数", re.compile(r"全年预算(?:支出)?(?:数|为|是)?")),
-        ("预算数", re.compile(r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
-                           r"|预算(?:金额|资金)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)")),
+        (
+            "预算数",
+            re.compile(
+                r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
+                r"|预算(?:金额|资金)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)"
+            ),
+        ),
         ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
         ("执行数", re.compile(r"执行数|实际支[出付]|已支付|实际使用|实际完成(?:支出)?|支出执行|完成数?")),
     ],
@@ -76,9 +81,9 @@ def _window(text: str, spans: Sequence[Span], span: Span) -> str:
     for other in spans:
         if other.label in VALUE_LABELS and other.end <= span.start:
             start = max(start, other.end)
-    before = text[start:span.start]
+    before = text[start : span.start]
     stop = max(before.rfind(c) for c in "。；;")
-    return before[stop + 1:]
+    return before[stop + 1 :]
 
 
 def _change(window: str, allow_gap: int) -> tuple[str, str] | None:
@@ -93,8 +98,9 @@ def _change(window: str, allow_gap: int) -> tuple[str, str] | None:
     return {"up": "增加", "down": "减少", "flat": "持平"}[kind], best.group()
 
 
-def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row: bool = False,
-                     report_year: int | None = None, budget: bool = False) -> ValueAttributes:
+def value_attributes(
+    text: str, spans: Sequence[Span], span: Span, *, table_row: bool = False, report_year: int | None = None, budget: bool = False
+) -> ValueAttributes:
     """Metric, direction and period of one AMOUNT / PERCENT / QUANTITY / TARGET span; `budget` is set
     for sentences of a 部门预算 (where a classification line's amount is its budget)."""
     if span.label == "TARGET":
@@ -135,7 +141,7 @@ def value_attributes(text: str, spans: Sequence[Span], span: Span, *, table_row:
     if span.label == "AMOUNT" and _PAID_AFTER.match(text, span.end) and not re.search(r"结转|结余", tail):
         return ValueAttributes(metric="预算数", period=period)  # the amount that the next clause says was paid of it
     if span.label == "PERCENT" and table_row:
-        return _indicator_value(text[:span.start], span)
+        return _indicator_value(text[: span.start], span)
     if span.label == "PERCENT" and _INDICATOR_NAME.search(tail):
         return _indicator_value(tail, span)
     if budget and span.label == "AMOUNT" and re.search(r"[（(]\d*项[）)]”?\s*[:：]?\s*(?:支出)?\s*$", tail):

@@ -59,10 +59,14 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, kind:
     table_row = sent.origin == "table_row" or " | " in sent.text
     budget = LEVEL_METRIC_OF_KIND.get(kind or "") == "预算数"
     default = None if table_row else default_metric(kind, sent.section_path)
-    attrs = {i: sent.attrs.get(i) or with_default_metric(
-                 value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year, budget=budget),
-                 s, spans, default)
-             for i, s in enumerate(spans) if s.label in VALUE_LABELS}
+    attrs = {
+        i: sent.attrs.get(i)
+        or with_default_metric(
+            value_attributes(sent.text, spans, s, table_row=table_row, report_year=report_year, budget=budget), s, spans, default
+        )
+        for i, s in enumerate(spans)
+        if s.label in VALUE_LABELS
+    }
     relations = sent.relations if sent.relations is not None else link(sent.text, spans, attrs)
     subject_of: dict[int, tuple[int, str]] = {}
     base_of: dict[int, int] = {}
@@ -83,36 +87,39 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, kind:
         parsed = parse_value(span.text, span.label)
         subject = subject_of.get(i)
         involved = [span] + ([spans[subject[0]]] if subject else [])
-        records.append(NarrativeRecord(
-            record_id=mention_id(sent.sentence_id, span),
-            sentence_id=sent.sentence_id,
-            section_path=sent.section_path,
-            sentence=sent.text,
-            subject=spans[subject[0]].text if subject else None,
-            metric=a.metric,
-            relation=subject[1] if subject else "value-of",
-            label=span.label,
-            raw=span.text,
-            value=parsed.value if parsed else None,
-            unit=parsed.unit if parsed else None,
-            decimals=parsed.decimals if parsed else 0,
-            value_yuan=parsed.value_yuan if parsed else None,
-            ratio=parsed.ratio if parsed else None,
-            period=a.period,
-            direction=a.direction,
-            base=spans[base_of[i]].text if i in base_of else None,
-            reason=spans[reasons[i]].text if i in reasons else None,
-            target=target_of_subject.get(subject[0]) if subject and span.label != "TARGET" else None,
-            confidence=round(min(s.confidence for s in involved), 4),
-            page=sent.page,
-            bbox=sent.bbox,
-            mention_ids=[mention_id(sent.sentence_id, s) for s in involved],
-        ))
+        records.append(
+            NarrativeRecord(
+                record_id=mention_id(sent.sentence_id, span),
+                sentence_id=sent.sentence_id,
+                section_path=sent.section_path,
+                sentence=sent.text,
+                subject=spans[subject[0]].text if subject else None,
+                metric=a.metric,
+                relation=subject[1] if subject else "value-of",
+                label=span.label,
+                raw=span.text,
+                value=parsed.value if parsed else None,
+                unit=parsed.unit if parsed else None,
+                decimals=parsed.decimals if parsed else 0,
+                value_yuan=parsed.value_yuan if parsed else None,
+                ratio=parsed.ratio if parsed else None,
+                period=a.period,
+                direction=a.direction,
+                base=spans[base_of[i]].text if i in base_of else None,
+                reason=spans[reasons[i]].text if i in reasons else None,
+                target=target_of_subject.get(subject[0]) if subject and span.label != "TARGET" else None,
+                confidence=round(min(s.confidence for s in involved), 4),
+                page=sent.page,
+                bbox=sent.bbox,
+                mention_ids=[mention_id(sent.sentence_id, s) for s in involved],
+            )
+        )
     return records
 
 
-def document_records(sentences: Sequence[TaggedSentence], report_year: int | None = None,
-                     kind: str | None = None) -> list[NarrativeRecord]:
+def document_records(
+    sentences: Sequence[TaggedSentence], report_year: int | None = None, kind: str | None = None
+) -> list[NarrativeRecord]:
     """Records of a document's sentences in reading order, with subjects and reasons carried across."""
     out: list[NarrativeRecord] = []
     previous: list[NarrativeRecord] = []
@@ -179,7 +186,20 @@ def _replace_mentions(doc: Document, sentence: NarrativeSentence, tagged: list[S
     """Keep `doc.mentions` the spans the records were built from: the SUBJECTs a grounded chain replaced out, the chain in."""
     dropped = {mention_id(sentence.sentence_id, span) for span in tagged if span not in grounded}
     doc.mentions = [m for m in doc.mentions if m.mention_id not in dropped]
-    doc.mentions += [Mention(mention_id=mention_id(sentence.sentence_id, span), sentence_id=sentence.sentence_id,
-                             label=span.label, start=span.start, end=span.end, text=span.text, confidence=span.confidence,
-                             tagger="tables", page=sentence.page, bbox=sentence.bbox, locator=sentence.locator)
-                     for span in grounded if span not in tagged]
+    doc.mentions += [
+        Mention(
+            mention_id=mention_id(sentence.sentence_id, span),
+            sentence_id=sentence.sentence_id,
+            label=span.label,
+            start=span.start,
+            end=span.end,
+            text=span.text,
+            confidence=span.confidence,
+            tagger="tables",
+            page=sentence.page,
+            bbox=sentence.bbox,
+            locator=sentence.locator,
+        )
+        for span in grounded
+        if span not in tagged
+    ]

@@ -22,8 +22,14 @@ from extract.records.attributes import VALUE_LABELS, ValueAttributes
 from extract.tag.patterns import PATTERNS
 from extract.tag.spans import Relation, Span
 
-RELATION_OF_METRIC = {"增减额": "change-of", "增减率": "change-of", "占比": "share-of", "完成率": "rate-of",
-                      "执行率": "rate-of", "指标值": "target-of"}
+RELATION_OF_METRIC = {
+    "增减额": "change-of",
+    "增减率": "change-of",
+    "占比": "share-of",
+    "完成率": "rate-of",
+    "执行率": "rate-of",
+    "指标值": "target-of",
+}
 CHANGE_METRICS = frozenset({"增减额", "增减率"})
 _PLANNED_COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?{PATTERNS['count'].pattern}(?:左右)?")
 """A TARGET that is a count, maybe approximate or a range ("2次", "2-3次", "约900件", "30个左右")."""
@@ -46,7 +52,7 @@ def _subject_run(text: str, spans: Sequence[Span], subjects: list[int], anchor: 
     for i in reversed([i for i in subjects if spans[i].end <= anchor]):
         end = spans[run[-1]].start if run else anchor
         own_value = next((v for v in spans if v.start == spans[i].end and v.end <= end and v.label in VALUE_LABELS), None)
-        gap = text[own_value.end if run and own_value else spans[i].end:end]
+        gap = text[own_value.end if run and own_value else spans[i].end : end]
         if run and not re.fullmatch(r"\s*[、，,和及与]\s*", gap):
             break
         if not run and len(gap) > 12:
@@ -60,8 +66,11 @@ def _value_lists(text: str, spans: Sequence[Span], values: list[int]) -> list[li
     runs: list[list[int]] = []
     for v in values:
         last = runs[-1][-1] if runs else None
-        if (last is not None and spans[last].label == spans[v].label
-                and re.fullmatch(r"\s*[、和及与]\s*", text[spans[last].end:spans[v].start])):
+        if (
+            last is not None
+            and spans[last].label == spans[v].label
+            and re.fullmatch(r"\s*[、和及与]\s*", text[spans[last].end : spans[v].start])
+        ):
             runs[-1].append(v)
         else:
             runs.append([v])
@@ -100,7 +109,7 @@ def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list
         return False
     if not left:
         return True
-    gap = text[spans[left[-1]].end:value.start]
+    gap = text[spans[left[-1]].end : value.start]
     return not re.search(r"(?<![，,；;])[为是:：]\s*$", gap)
 
 
@@ -110,8 +119,11 @@ _SPENT_ON = re.compile(r"的?|采购|购置|购买")
 def _buys_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
     """An amount printed right before the item it buys ("采购683.1万元救灾物资", "投入268.1万元采购防汛装备",
     "增加了40万元的检察办案费预算"), where no subject precedes it in its clause ("市本级投资340万建设…工程": what it builds)."""
-    return (value.label == "AMOUNT" and bool(_SPENT_ON.fullmatch(text, value.end, spans[after].start))
-            and not (left and not re.search(r"[，,；;。]", text[spans[left[-1]].end:value.start])))
+    return (
+        value.label == "AMOUNT"
+        and bool(_SPENT_ON.fullmatch(text, value.end, spans[after].start))
+        and not (left and not re.search(r"[，,；;。]", text[spans[left[-1]].end : value.start]))
+    )
 
 
 def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) -> list[Relation]:
@@ -137,13 +149,14 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
             if part:
                 relations.append(Relation(v, part[-1], kind))
             continue
-        noun_after = right and (_counts_noun_after(text, spans, span, left, right[0])
-                                or _buys_noun_after(text, spans, span, left, right[0]))
+        noun_after = right and (
+            _counts_noun_after(text, spans, span, left, right[0]) or _buys_noun_after(text, spans, span, left, right[0])
+        )
         if noun_after:
             relations.append(Relation(v, right[0], kind))
         elif left:
             relations.append(Relation(v, left[-1], kind))
-        elif right and span.label != "TARGET" and not re.search(r"[，,；;。]", text[span.end:spans[right[0]].start]):
+        elif right and span.label != "TARGET" and not re.search(r"[，,；;。]", text[span.end : spans[right[0]].start]):
             relations.append(Relation(v, right[0], kind))
     for r, reason in enumerate(spans):
         if reason.label != "REASON":

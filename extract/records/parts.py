@@ -33,7 +33,7 @@ _CLAUSE_END = re.compile(r"[；;]")
 
 
 def kind_of(record: NarrativeRecord) -> str | None:
-    """"level" (an amount as such), "change" (增减额) or None (anything else: percents, prior-year levels)."""
+    """ "level" (an amount as such), "change" (增减额) or None (anything else: percents, prior-year levels)."""
     if record.label != "AMOUNT":
         return None
     if record.metric == "增减额":
@@ -78,7 +78,7 @@ def link_parts(sentences: Sequence[TaggedSentence], records: Sequence[NarrativeR
         by_sentence.setdefault(r.sentence_id, []).append(r)
     for i, sent in enumerate(sentences):
         own = by_sentence.get(sent.sentence_id, [])
-        previous = [s for s in sentences[max(i - 1, 0):i] if s.section_path == sent.section_path]
+        previous = [s for s in sentences[max(i - 1, 0) : i] if s.section_path == sent.section_path]
         before = by_sentence.get(previous[0].sentence_id, []) if previous else []
         named = _WHOLE_NAMED.match(sent.text)
         if named and before and not _MARKER.match(sent.text.strip()):
@@ -92,7 +92,7 @@ def link_parts(sentences: Sequence[TaggedSentence], records: Sequence[NarrativeR
             if not wholes:
                 continue
             inline = [r for r in own if start(r) > m.end()]
-            level = item_style(sent.text[m.end():].lstrip("：:，, "))
+            level = item_style(sent.text[m.end() :].lstrip("：:，, "))
             if inline and level is not None:  # "其中：（一）…。（二）…。": the first item opens the numbered list
                 first = [r for r in inline if kind_of(r)][:1]
                 _attach(wholes, [*first, *_item_run(sentences, i, by_sentence, level)])
@@ -102,8 +102,9 @@ def link_parts(sentences: Sequence[TaggedSentence], records: Sequence[NarrativeR
                 _attach(wholes, _item_run(sentences, i, by_sentence))
 
 
-def _clause_run(sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[str, list[NarrativeRecord]],
-                offset: int) -> list[NarrativeRecord]:
+def _clause_run(
+    sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[str, list[NarrativeRecord]], offset: int
+) -> list[NarrativeRecord]:
     """The records after `offset` in sentence i and in the sentences its "；" continues, up to a nested marker's clause."""
     out: list[NarrativeRecord] = []
     j = i
@@ -141,12 +142,17 @@ def _turns_side(listed: Sequence[NarrativeRecord], clause: Sequence[NarrativeRec
     return first is not None and bool(sides) and first not in sides
 
 
-def _item_run(sentences: Sequence[TaggedSentence], i: int, by_sentence: dict[str, list[NarrativeRecord]],
-              level: int | None = None, limit: int = 20) -> list[NarrativeRecord]:
+def _item_run(
+    sentences: Sequence[TaggedSentence],
+    i: int,
+    by_sentence: dict[str, list[NarrativeRecord]],
+    level: int | None = None,
+    limit: int = 20,
+) -> list[NarrativeRecord]:
     """The first amount of each numbered item after sentence i at the level of the first one; deeper items
     (a nested list) are skipped, a higher one ends the list."""
     out: list[NarrativeRecord] = []
-    for sent in sentences[i + 1: i + 1 + limit]:
+    for sent in sentences[i + 1 : i + 1 + limit]:
         if sent.section_path != sentences[i].section_path:
             break
         current = item_style(sent.text)

@@ -26,7 +26,7 @@ def parse_value(text: str, label: str) -> ParsedValue | None:
     digits = m.group().replace(",", "").replace("，", "").replace("−", "-").replace("－", "-")
     value = float(digits)
     decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
-    rest = text[m.end():].strip()
+    rest = text[m.end() :].strip()
     if label == "AMOUNT":
         unit = next((u for u in ("亿元", "万元", "千元", "元", "亿", "万") if rest.startswith(u)), None)
         unit = {"万": "万元", "亿": "亿元"}.get(unit, unit) if unit else None

@@ -63,8 +63,7 @@ def spans_from_tags(text: str, tags: Sequence[str], scores: Sequence[float] | No
 @lru_cache(maxsize=8)
 def _constraints(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Transition penalties [prev, next] (an I-X only after B-X or I-X) and start penalties (no I- first)."""
-    allowed = np.array([[not cur.startswith("I-") or (prev != OUTSIDE and prev[2:] == cur[2:]) for cur in tags]
-                        for prev in tags])
+    allowed = np.array([[not cur.startswith("I-") or (prev != OUTSIDE and prev[2:] == cur[2:]) for cur in tags] for prev in tags])
     start = np.array([not t.startswith("I-") for t in tags])
     return np.where(allowed, 0.0, -1e9), np.where(start, 0.0, -1e9)
 

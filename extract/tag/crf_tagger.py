@@ -108,10 +108,17 @@ class CrfTagger:
                 shutil.rmtree(self.folder)
                 self.temporary = False
                 self._open(path)
-        write_meta(path, {"backend": self.backend, "version": self.version, "window": self.window,
-                          "subject_floor": self.subject_floor,
-                          "labels": [*FLAT_LABELS, *NESTED_LABELS],
-                          "layers": {name: list(labels) for name, labels in LAYERS.items()}})
+        write_meta(
+            path,
+            {
+                "backend": self.backend,
+                "version": self.version,
+                "window": self.window,
+                "subject_floor": self.subject_floor,
+                "labels": [*FLAT_LABELS, *NESTED_LABELS],
+                "layers": {name: list(labels) for name, labels in LAYERS.items()},
+            },
+        )
 
 
 def load(path: Path) -> CrfTagger:
@@ -135,8 +142,9 @@ def subjectless_stretches(text: str, spans: Sequence[Span]) -> list[tuple[int, i
     return out
 
 
-def best_subject(begin: Sequence[float], inside: Sequence[float], bounds: frozenset[int], start: int,
-                 end: int) -> tuple[float, int, int] | None:
+def best_subject(
+    begin: Sequence[float], inside: Sequence[float], bounds: frozenset[int], start: int, end: int
+) -> tuple[float, int, int] | None:
     """The span of `start`..`end` between word boundaries, two to `MAX_SUBJECT` characters, with the highest
     geometric mean of its characters' SUBJECT marginals (B at its first, I after), as (that mean, start, end)."""
     best = None
@@ -162,7 +170,13 @@ def train(train: list[Example], dev: list[Example], config: dict) -> CrfTagger:
         trainer = pycrfsuite.Trainer(verbose=False)
         for ex in train:
             trainer.append(char_features(ex.text, config["window"]), char_tags(ex.text, layer(ex.spans, labels)))
-        trainer.set_params({"c1": config["c1"], "c2": config["c2"], "max_iterations": config["max_iterations"],
-                            "feature.possible_transitions": True})
+        trainer.set_params(
+            {
+                "c1": config["c1"],
+                "c2": config["c2"],
+                "max_iterations": config["max_iterations"],
+                "feature.possible_transitions": True,
+            }
+        )
         trainer.train(str(folder / f"{name}.crfsuite"))
     return CrfTagger(folder, config["window"], config["subject_floor"], temporary=True)

@@ -57,11 +57,11 @@ def char_features(text: str, window: int = 3) -> list[list[str]]:
         for k in range(1, window + 1):
             f.append(f"c-{k}={pad[j - k]}")
             f.append(f"c+{k}={pad[j + k]}")
-        f.append(f"b-1={pad[j - 1:j + 1]}")
-        f.append(f"b+1={pad[j:j + 2]}")
-        f.append(f"b-2={pad[j - 2:j]}")
-        f.append(f"b+2={pad[j + 1:j + 3]}")
-        f.append(f"t-1={pad[j - 1:j + 2]}")
+        f.append(f"b-1={pad[j - 1 : j + 1]}")
+        f.append(f"b+1={pad[j : j + 2]}")
+        f.append(f"b-2={pad[j - 2 : j]}")
+        f.append(f"b+2={pad[j + 1 : j + 3]}")
+        f.append(f"t-1={pad[j - 1 : j + 2]}")
         f.append(f"cls3={classes[i - 1] if i else '^'}|{classes[i]}|{classes[i + 1] if i + 1 < n else '$'}")
         for offset in (-1, 0, 1):
             if 0 <= i + offset < n:
@@ -69,7 +69,7 @@ def char_features(text: str, window: int = 3) -> list[list[str]]:
         before = [s for s in cue_starts if s <= i]
         f.append("cue_before" if before else "no_cue_before")
         if before:
-            gap = text[before[-1]:i]
+            gap = text[before[-1] : i]
             f.append(f"cue_gap={min(len(gap) // 8, 6)}")
             f.append(f"cue_stops={min(sum(ch in '。；;' for ch in gap), 2)}")
         f.append(f"clause={min(clause, 4)}")

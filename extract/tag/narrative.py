@@ -65,8 +65,12 @@ def _union(lines: list[TextLine]) -> BBox | None:
     lines = [ln for ln in lines if ln.page == lines[0].page] if lines else []
     if not lines:
         return None
-    return (min(ln.bbox[0] for ln in lines), min(ln.bbox[1] for ln in lines),
-            max(ln.bbox[2] for ln in lines), max(ln.bbox[3] for ln in lines))
+    return (
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
+    )
 
 
 def _sentences_with_lines(doc: Document) -> list[tuple[NarrativeSentence, list[TextLine]]]:
@@ -76,14 +80,19 @@ def _sentences_with_lines(doc: Document) -> list[tuple[NarrativeSentence, list[T
             continue
         for s in split_sentences(sec.text):
             lines = _lines_of(doc, sec, s.text)
-            out.append((NarrativeSentence(
-                sentence_id=f"{doc.doc_id[:16]}-{len(out) + 1:04d}",
-                section_path=section_path,
-                text=s.text.replace("\n", ""),
-                page=lines[0].page if lines else sec.page_start,
-                bbox=_union(lines),
-                locator=lines[0].locator if lines else None,
-            ), lines))
+            out.append(
+                (
+                    NarrativeSentence(
+                        sentence_id=f"{doc.doc_id[:16]}-{len(out) + 1:04d}",
+                        section_path=section_path,
+                        text=s.text.replace("\n", ""),
+                        page=lines[0].page if lines else sec.page_start,
+                        bbox=_union(lines),
+                        locator=lines[0].locator if lines else None,
+                    ),
+                    lines,
+                )
+            )
     return out
 
 
@@ -112,7 +121,18 @@ def tag_document(doc: Document, tagger: Tagger, batch_size: int = 64) -> None:
         for (sent, lines), spans in zip(batch, tagger.predict([s.text for s, _ in batch]), strict=True):
             for sp in refine(spans, sent.text, doc.meta.kind.value, sent.section_path):
                 page, bbox, locator = _place(sp.text, lines, sent)
-                doc.mentions.append(Mention(
-                    mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}", sentence_id=sent.sentence_id, label=sp.label,
-                    start=sp.start, end=sp.end, text=sp.text, confidence=sp.confidence, tagger=name, page=page, bbox=bbox,
-                    locator=locator))
+                doc.mentions.append(
+                    Mention(
+                        mention_id=f"{sent.sentence_id}:{sp.start}-{sp.end}",
+                        sentence_id=sent.sentence_id,
+                        label=sp.label,
+                        start=sp.start,
+                        end=sp.end,
+                        text=sp.text,
+                        confidence=sp.confidence,
+                        tagger=name,
+                        page=page,
+                        bbox=bbox,
+                        locator=locator,
+                    )
+                )

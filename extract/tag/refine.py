@@ -113,7 +113,8 @@ UNCLOSED = re.compile(r"[（(][^）)]*$")
 UNOPENED_QUOTE = re.compile(r"[^“]*”")
 BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
-    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内]))?")
+    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内]))?"
+)
 """What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
 end of a run-in heading ("…指标完成情况分析群众满意度") or of a year ("2020年本年收入合计")."""
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
@@ -258,8 +259,11 @@ def strip_actions(spans: Sequence[Span], text: str) -> list[Span]:
             cut = head.end()
             if s.end - s.start - cut < 2 or GENERIC_NAME.fullmatch(s.text, cut):
                 cut = ISSUER_HEAD.match(s.text).end()
-            if ACTION_HEAD.fullmatch(s.text, cut) and COUNT.match(text, s.end) and COUNTED_NOUN_START.match(
-                    text, COUNT.match(text, s.end).end()):
+            if (
+                ACTION_HEAD.fullmatch(s.text, cut)
+                and COUNT.match(text, s.end)
+                and COUNTED_NOUN_START.match(text, COUNT.match(text, s.end).end())
+            ):
                 continue
             s = _widen(s, s.start + cut, s.end, text)
         out.append(s)
@@ -323,11 +327,19 @@ def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
             shaped[k] = words
     out = list(spans)
     for k, words in shaped.items():
-        parallel = [j for j in (k - 1, k + 1) if j in shaped and _unit(values[j]) == _unit(values[k])
-                    and CLAUSE_GAP.fullmatch(text, values[min(j, k)].end, shaped[max(j, k)].start("name"))]
+        parallel = [
+            j
+            for j in (k - 1, k + 1)
+            if j in shaped
+            and _unit(values[j]) == _unit(values[k])
+            and CLAUSE_GAP.fullmatch(text, values[min(j, k)].end, shaped[max(j, k)].start("name"))
+        ]
         name = words.group("name")
-        if parallel and not NOT_A_NAME.search(name) and not _touches(
-                [o for o in out if o.label != "REASON"], words.start("name"), words.end("name")):
+        if (
+            parallel
+            and not NOT_A_NAME.search(name)
+            and not _touches([o for o in out if o.label != "REASON"], words.start("name"), words.end("name"))
+        ):
             out.append(Span(words.start("name"), words.end("name"), "SUBJECT", name, confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
 
@@ -346,8 +358,10 @@ def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
         if s.label not in ("QUANTITY", "TARGET") or not COUNT.fullmatch(s.text.strip()) or re.match(r"\d{7}", s.text):
             continue
         noun = COUNTED_NOUN.match(text, s.end)
-        if noun and not _touches([o for o in out if o.label != "REASON"], noun.start(), noun.end()) and not any(
-            o.label == "SUBJECT" and o.end == s.start for o in out
+        if (
+            noun
+            and not _touches([o for o in out if o.label != "REASON"], noun.start(), noun.end())
+            and not any(o.label == "SUBJECT" and o.end == s.start for o in out)
         ):
             out.append(Span(noun.start(), noun.end(), "SUBJECT", noun.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
@@ -362,8 +376,13 @@ def row_targets(spans: Sequence[Span], text: str) -> list[Span]:
         return list(spans)
     cells = list(ROW_CELL.finditer(text))
     i = next((k for k, m in enumerate(cells) if m.start() <= first.start and first.end <= m.end()), None)
-    if (i is not None and 0 < i < len(cells) - 1 and cells[i].group().strip() == first.text.strip()
-            and CELL_WORDS.search(cells[i - 1].group()) and re.match(r"\s*[\d.]", cells[i + 1].group())):
+    if (
+        i is not None
+        and 0 < i < len(cells) - 1
+        and cells[i].group().strip() == first.text.strip()
+        and CELL_WORDS.search(cells[i - 1].group())
+        and re.match(r"\s*[\d.]", cells[i + 1].group())
+    ):
         return [replace(s, label="TARGET") if s is first else s for s in spans]
     return list(spans)
 
@@ -386,10 +405,18 @@ def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
     every count with a measure word that no span (other than a REASON) touches; ordinals, header weights,
     scoring-rule deductions and phone-number-like digit runs are left out, and dropped where the tagger called
     them a QUANTITY."""
-    out = [piece for s in spans if not (s.label == "QUANTITY" and NOT_A_COUNT_BEFORE.search(text, 0, s.start))
-           for piece in _split_counts(s)]
-    out = [_widen(s, about.start(), s.end, text) if s.label in ("QUANTITY", "TARGET") and (
-        about := APPROXIMATELY.search(text, 0, s.start)) else s for s in out]
+    out = [
+        piece
+        for s in spans
+        if not (s.label == "QUANTITY" and NOT_A_COUNT_BEFORE.search(text, 0, s.start))
+        for piece in _split_counts(s)
+    ]
+    out = [
+        _widen(s, about.start(), s.end, text)
+        if s.label in ("QUANTITY", "TARGET") and (about := APPROXIMATELY.search(text, 0, s.start))
+        else s
+        for s in out
+    ]
     for m in COUNT.finditer(text):
         start, end = m.span()
         if NOT_A_COUNT_BEFORE.search(text, 0, start) or re.match(r"\d{7}", m.group()):
@@ -407,8 +434,12 @@ def _split_counts(span: Span) -> list[Span]:
     if span.label not in ("QUANTITY", "TARGET"):
         return [span]
     parts = list(COUNT.finditer(span.text))
-    if len(parts) < 2 or parts[0].start() != 0 or parts[-1].end() != len(span.text) or any(
-            a.end() != b.start() for a, b in pairwise(parts)):
+    if (
+        len(parts) < 2
+        or parts[0].start() != 0
+        or parts[-1].end() != len(span.text)
+        or any(a.end() != b.start() for a, b in pairwise(parts))
+    ):
         return [span]
     return [replace(span, start=span.start + m.start(), end=span.start + m.end(), text=m.group()) for m in parts]
 
@@ -421,8 +452,11 @@ def row_subjects(spans: Sequence[Span], text: str) -> list[Span]:
     if " | " not in text or not values:
         return list(spans)
     first = text.rfind("|", 0, min(s.start for s in values)) + 1  # the start of the first value's cell
-    names = [_cell_name(m) for m in ROW_CELL.finditer(text)
-             if m.end() <= first and CELL_WORDS.search(m.group()) and not HEADER_CELL.search(m.group().strip())]
+    names = [
+        _cell_name(m)
+        for m in ROW_CELL.finditer(text)
+        if m.end() <= first and CELL_WORDS.search(m.group()) and not HEADER_CELL.search(m.group().strip())
+    ]
     out: list[Span] = []
     for s in spans:
         cell = next((n for n in names if n.start <= s.start and s.end <= n.end), None) if s.label == "SUBJECT" else None
@@ -481,8 +515,7 @@ def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
 
 def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT that stops right before a 率 of its own name run on over it (`LONE_RATE`)."""
-    return [_widen(s, s.start, s.end + 1, text) if s.label == "SUBJECT" and LONE_RATE.match(text, s.end) else s
-            for s in spans]
+    return [_widen(s, s.start, s.end + 1, text) if s.label == "SUBJECT" and LONE_RATE.match(text, s.end) else s for s in spans]
 
 
 def total_lines(spans: Sequence[Span], text: str) -> list[Span]:
@@ -506,8 +539,11 @@ def join_chains(spans: Sequence[Span], text: str) -> list[Span]:
     for s in sorted(spans, key=lambda s: (s.start, -s.end)):
         last = joined[-1] if joined else None
         if s.label == "SUBJECT" and last and last.label == "SUBJECT":
-            if (CHAIN_METRIC_WORD.fullmatch(s.text) and LEVEL_MARK_RE.search(last.text)
-                    and CHAIN_METRIC.fullmatch(text, last.end, s.start)):
+            if (
+                CHAIN_METRIC_WORD.fullmatch(s.text)
+                and LEVEL_MARK_RE.search(last.text)
+                and CHAIN_METRIC.fullmatch(text, last.end, s.start)
+            ):
                 continue
             if CHAIN_GAP.fullmatch(text, last.end, s.start):
                 s = _widen(joined.pop(), last.start, s.end, text)
@@ -547,7 +583,7 @@ def join_adjacent(spans: Sequence[Span], text: str) -> list[Span]:
     out: list[Span] = []
     for s in sorted(spans, key=lambda o: (o.start, o.end)):
         last = out[-1] if out else None
-        if last and last.label == s.label == "SUBJECT" and text[last.end:s.start] == "、":
+        if last and last.label == s.label == "SUBJECT" and text[last.end : s.start] == "、":
             values = _values_after(spans, s.end)
             single = values and _list_length(values, text) == 1
             if single and not SPLIT_OVER_ITEMS.search(text, s.end, _clause_end(text, s.end)):
@@ -564,9 +600,14 @@ def split_paired(spans: Sequence[Span], text: str) -> list[Span]:
     for s in spans:
         names = s.text.split("、")
         values = _values_after(spans, s.end)
-        if (s.label != "SUBJECT" or len(names) < 2 or min(map(len, names)) < 2 or len(values) < len(names)
-                or not PAIRED_GAP.fullmatch(text, s.end, values[0].start)
-                or _list_length(values, text) != len(names)):
+        if (
+            s.label != "SUBJECT"
+            or len(names) < 2
+            or min(map(len, names)) < 2
+            or len(values) < len(names)
+            or not PAIRED_GAP.fullmatch(text, s.end, values[0].start)
+            or _list_length(values, text) != len(names)
+        ):
             out.append(s)
             continue
         start = s.start

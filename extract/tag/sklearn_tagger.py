@@ -28,6 +28,7 @@ VERSION = "1.1"  # 1.1: part-of-speech and number-behind features (extract/tag/f
 DEFAULT_CONFIG: dict = {"C": 4.0, "min_count": 2, "max_iter": 300, "window": 3}
 LAYERS = {"flat": FLAT_LABELS, "reason": NESTED_LABELS}
 
+
 @dataclass
 class LinearLayer:
     """One layer's model: a feature index, weights (features × tags) and biases."""
@@ -78,11 +79,19 @@ class SklearnTagger:
             arrays[f"{name}_weights"] = model.weights.astype(np.float32)
             arrays[f"{name}_bias"] = model.bias.astype(np.float32)
             (path / f"{name}_features.json").write_text(
-                json.dumps(sorted(model.features, key=model.features.__getitem__), ensure_ascii=False), encoding="utf-8")
+                json.dumps(sorted(model.features, key=model.features.__getitem__), ensure_ascii=False), encoding="utf-8"
+            )
         np.savez_compressed(path / "weights.npz", **arrays)
-        write_meta(path, {"backend": self.backend, "version": self.version, "window": self.window,
-                          "labels": [*FLAT_LABELS, *NESTED_LABELS],
-                          "layers": {name: model.tags for name, model in self.layers.items()}})
+        write_meta(
+            path,
+            {
+                "backend": self.backend,
+                "version": self.version,
+                "window": self.window,
+                "labels": [*FLAT_LABELS, *NESTED_LABELS],
+                "layers": {name: model.tags for name, model in self.layers.items()},
+            },
+        )
 
 
 def load(path: Path) -> SklearnTagger:
@@ -91,8 +100,7 @@ def load(path: Path) -> SklearnTagger:
     layers = {}
     for name, tags in meta["layers"].items():
         names = json.loads((path / f"{name}_features.json").read_text(encoding="utf-8"))
-        layers[name] = LinearLayer(tags, {n: i for i, n in enumerate(names)},
-                                   arrays[f"{name}_weights"], arrays[f"{name}_bias"])
+        layers[name] = LinearLayer(tags, {n: i for i, n in enumerate(names)}, arrays[f"{name}_weights"], arrays[f"{name}_bias"])
     return SklearnTagger(layers, meta["window"])
 
 
@@ -133,4 +141,3 @@ def train(train: list[Example], dev: list[Example], config: dict) -> SklearnTagg
     config = {**DEFAULT_CONFIG, **config}
     layers = {name: _fit_layer(train, labels, config) for name, labels in LAYERS.items()}
     return SklearnTagger(layers, config["window"])
-

@@ -155,8 +155,10 @@ class ZhTokenizer:
         if self.word_features:
             owner: list[tuple[str, str]] = []
             for word in segment(text, "fine"):
-                owner.extend((word, "S" if len(word) == 1 else "B" if i == 0 else "E" if i == len(word) - 1 else "I")
-                             for i in range(len(word)))
+                owner.extend(
+                    (word, "S" if len(word) == 1 else "B" if i == 0 else "E" if i == len(word) - 1 else "I")
+                    for i in range(len(word))
+                )
             tags = [f"{owner[i][1]}|{tag}" for i, tag in zip(starts, tags, strict=True)]
             lemmas = [owner[i][0].strip() or "_" for i in starts]
         return Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas)
@@ -272,34 +274,46 @@ def _tok2vec_model(cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_nlp(cfg: dict[str, Any]) -> Language:
-    tokenizer = {"@tokenizers": "budgetlens.zh_tokenizer.v1", "segmenter": cfg["segmenter"],
-                 "pattern_tags": cfg["pattern_features"], "word_features": cfg["word_features"]}
+    tokenizer = {
+        "@tokenizers": "budgetlens.zh_tokenizer.v1",
+        "segmenter": cfg["segmenter"],
+        "pattern_tags": cfg["pattern_features"],
+        "word_features": cfg["word_features"],
+    }
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
     if cfg["shared_tok2vec"]:
         nlp.add_pipe("tok2vec", config={"model": _tok2vec_model(cfg)})
         tok2vec = {"@architectures": "spacy.Tok2VecListener.v1", "width": cfg["width"], "upstream": "tok2vec"}
     else:
         tok2vec = _tok2vec_model(cfg)
-    ner = nlp.add_pipe("ner", config={"model": {
-        "@architectures": "spacy.TransitionBasedParser.v2",
-        "state_type": "ner",
-        "extra_state_tokens": False,
-        "hidden_width": cfg["hidden_width"],
-        "maxout_pieces": 2,
-        "use_upper": True,
-        "tok2vec": tok2vec,
-    }})
-    spancat = nlp.add_pipe("spancat", config={
-        "spans_key": REASON_KEY,
-        "threshold": cfg["spancat_threshold"],
-        "suggester": {"@misc": "budgetlens.reason_suggester.v1", "max_chars": cfg["reason_max_chars"]},
-        "model": {
-            "@architectures": "spacy.SpanCategorizer.v1",
-            "reducer": {"@layers": "spacy.mean_max_reducer.v1", "hidden_size": 128},
-            "scorer": {"@layers": "spacy.LinearLogistic.v1"},
-            "tok2vec": tok2vec,
+    ner = nlp.add_pipe(
+        "ner",
+        config={
+            "model": {
+                "@architectures": "spacy.TransitionBasedParser.v2",
+                "state_type": "ner",
+                "extra_state_tokens": False,
+                "hidden_width": cfg["hidden_width"],
+                "maxout_pieces": 2,
+                "use_upper": True,
+                "tok2vec": tok2vec,
+            }
         },
-    })
+    )
+    spancat = nlp.add_pipe(
+        "spancat",
+        config={
+            "spans_key": REASON_KEY,
+            "threshold": cfg["spancat_threshold"],
+            "suggester": {"@misc": "budgetlens.reason_suggester.v1", "max_chars": cfg["reason_max_chars"]},
+            "model": {
+                "@architectures": "spacy.SpanCategorizer.v1",
+                "reducer": {"@layers": "spacy.mean_max_reducer.v1", "hidden_size": 128},
+                "scorer": {"@layers": "spacy.LinearLogistic.v1"},
+                "tok2vec": tok2vec,
+            },
+        },
+    )
     for label in FLAT_LABELS:
         ner.add_label(label)
     for label in NESTED_LABELS:
@@ -319,8 +333,9 @@ def _to_spacy(nlp: Language, ex: Example) -> SpacyExample:
         warnings.simplefilter("ignore")  # W030: a gold span that is not token-aligned → missing, not O
         eg = SpacyExample.from_dict(doc, {"entities": flat})
     ref = eg.reference
-    ref.spans[REASON_KEY] = [sp for s in layer(ex.spans, NESTED_LABELS)
-                             if (sp := ref.char_span(s.start, s.end, label=s.label)) is not None]
+    ref.spans[REASON_KEY] = [
+        sp for s in layer(ex.spans, NESTED_LABELS) if (sp := ref.char_span(s.start, s.end, label=s.label)) is not None
+    ]
     return eg
 
 
@@ -344,15 +359,16 @@ def _spans_of(doc: Doc) -> list[Span]:
     group = doc.spans.get(REASON_KEY)
     if group is not None and len(group):
         scores = group.attrs.get("scores")
-        ranked = sorted(((float(scores[i]) if scores is not None else 1.0, sp) for i, sp in enumerate(group)),
-                        key=lambda t: (-t[0], t[1].start_char, t[1].end_char))
+        ranked = sorted(
+            ((float(scores[i]) if scores is not None else 1.0, sp) for i, sp in enumerate(group)),
+            key=lambda t: (-t[0], t[1].start_char, t[1].end_char),
+        )
         taken: list[tuple[int, int]] = []
         for score, sp in ranked:
             if any(sp.start_char < e and s < sp.end_char for s, e in taken):
                 continue
             taken.append((sp.start_char, sp.end_char))
-            out.append(Span(sp.start_char, sp.end_char, sp.label_, text[sp.start_char:sp.end_char],
-                            confidence=round(score, 4)))
+            out.append(Span(sp.start_char, sp.end_char, sp.label_, text[sp.start_char : sp.end_char], confidence=round(score, 4)))
     return sorted(out, key=lambda s: (s.start, s.end, s.label))
 
 
@@ -373,14 +389,17 @@ class SpacyTagger:
             shutil.rmtree(path / "pipeline")  # no stale files of an earlier pipeline
         path.mkdir(parents=True, exist_ok=True)
         self.nlp.to_disk(path / "pipeline")
-        write_meta(path, {
-            "backend": self.backend,
-            "version": self.version,
-            "labels": [*FLAT_LABELS, *NESTED_LABELS],
-            "spacy_version": spacy.__version__,
-            "pipeline": list(self.nlp.pipe_names),
-            **self.info,
-        })
+        write_meta(
+            path,
+            {
+                "backend": self.backend,
+                "version": self.version,
+                "labels": [*FLAT_LABELS, *NESTED_LABELS],
+                "spacy_version": spacy.__version__,
+                "pipeline": list(self.nlp.pipe_names),
+                **self.info,
+            },
+        )
 
 
 def load(path: Path) -> SpacyTagger:
@@ -408,8 +427,9 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
     nlp = build_nlp(cfg)
     examples = [_to_spacy(nlp, ex) for ex in train]
     # spaCy's default Adam (L2 0.01 as weight decay, gradient clipping at 1.0), with weight averaging on request
-    optimizer = Adam(learn_rate=cfg["learn_rate"], L2=0.01, L2_is_weight_decay=True, grad_clip=1.0,
-                     use_averages=cfg["average_params"])
+    optimizer = Adam(
+        learn_rate=cfg["learn_rate"], L2=0.01, L2_is_weight_decay=True, grad_clip=1.0, use_averages=cfg["average_params"]
+    )
     nlp.initialize(lambda: examples, sgd=optimizer)
     shared = cfg["shared_tok2vec"]
     # what is selected on dev: the whole pipeline by ALL F1, or each component by its own layer's F1
@@ -429,9 +449,14 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
                 if epoch >= first and f1[key] >= best[key][0]:  # ties: the later (longer trained) epoch
                     data = nlp.to_bytes() if pipe is None else nlp.get_pipe(pipe).to_bytes()
                     best[key] = (f1[key], epoch, data)
-        history.append({"epoch": epoch, "seconds": round(time.perf_counter() - t0, 1),
-                        "loss": {k: round(float(v), 2) for k, v in losses.items()},
-                        "dev_f1": {k: round(v, 4) for k, v in f1.items()}})
+        history.append(
+            {
+                "epoch": epoch,
+                "seconds": round(time.perf_counter() - t0, 1),
+                "loss": {k: round(float(v), 2) for k, v in losses.items()},
+                "dev_f1": {k: round(v, 4) for k, v in f1.items()},
+            }
+        )
         log.info("epoch %d %s", epoch, history[-1])
         last_best = max(first, *(b[1] for b in best.values()))
         if epoch - last_best >= cfg["patience"] or time.perf_counter() - t0 > cfg["max_train_seconds"]:
@@ -441,6 +466,10 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
             nlp.from_bytes(best[key][2])
         else:
             nlp.get_pipe(pipe).from_bytes(best[key][2])
-    info = {"segmenter": cfg["segmenter"], "best_epoch": {key: b[1] for key, b in best.items()},
-            "epochs_run": len(history), "history": history}
+    info = {
+        "segmenter": cfg["segmenter"],
+        "best_epoch": {key: b[1] for key, b in best.items()},
+        "epochs_run": len(history),
+        "history": history,
+    }
     return SpacyTagger(nlp, info)

@@ -94,7 +94,6 @@ REASON_TAGS = tag_names(NESTED_LABELS)
 IGNORE = -100
 
 
-
 @contextmanager
 def _quiet_transformers():
     """No progress bars or info logging from transformers while saving / loading (restored after)."""
@@ -203,8 +202,12 @@ def batch_tensors(items: Sequence[tuple[Encoded, int, int]], vocab: Vocab, devic
         marks[row, 1 : n + 1] = torch.from_numpy(enc.marks[start:end])
         classes[row, 0] = classes[row, n + 1] = CHAR_CLASSES.index("[SPECIAL]")
         classes[row, 1 : n + 1] = torch.tensor(enc.classes[start:end])
-    return {"input_ids": ids.to(device), "attention_mask": mask.to(device), "marks": marks.to(device),
-            "classes": classes.to(device)}
+    return {
+        "input_ids": ids.to(device),
+        "attention_mask": mask.to(device),
+        "marks": marks.to(device),
+        "classes": classes.to(device),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- model
@@ -253,8 +256,11 @@ class CharMLMModel(CharEncoderMixin, BertPreTrainedModel):
     def __init__(self, config: BertConfig) -> None:
         super().__init__(config)
         self._init_encoder(config)
-        self.mlm_transform = nn.Sequential(nn.Linear(config.hidden_size, config.hidden_size), nn.GELU(),
-                                           nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps))
+        self.mlm_transform = nn.Sequential(
+            nn.Linear(config.hidden_size, config.hidden_size),
+            nn.GELU(),
+            nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps),
+        )
         self.mlm_decoder = nn.Linear(config.hidden_size, config.vocab_size)
         self.post_init()
 
@@ -302,8 +308,9 @@ def resolve_device(device: str) -> str:
 class TransformerTagger:
     backend = BACKEND
 
-    def __init__(self, model: CharTaggerModel, vocab: Vocab, config: dict[str, Any], version: str = "",
-                 device: str = "cpu") -> None:
+    def __init__(
+        self, model: CharTaggerModel, vocab: Vocab, config: dict[str, Any], version: str = "", device: str = "cpu"
+    ) -> None:
         self.model = model
         self.vocab = vocab
         self.config = config
@@ -376,17 +383,20 @@ class TransformerTagger:
         digest = hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest()[:10]
         self.version = f"{FORMAT_VERSION}+{digest}"
         n_params = sum(p.numel() for p in self.model.parameters())
-        write_meta(path, {
-            "backend": BACKEND,
-            "version": self.version,
-            "labels": list(LABELS),
-            "layers": {"flat": FLAT_TAGS, "reason": REASON_TAGS},
-            "architecture": f"BertModel {model.config.num_hidden_layers}×{model.config.hidden_size} built from a config "
-                            f"(no pretrained hub weights), char vocab {len(self.vocab.chars)}, {n_params} parameters, "
-                            "pattern-mark + char-class embeddings, flat BIO + REASON BIO heads",
-            "config": self.config,
-            **({"training": self.training} if self.training else {}),
-        })
+        write_meta(
+            path,
+            {
+                "backend": BACKEND,
+                "version": self.version,
+                "labels": list(LABELS),
+                "layers": {"flat": FLAT_TAGS, "reason": REASON_TAGS},
+                "architecture": f"BertModel {model.config.num_hidden_layers}×{model.config.hidden_size} built from a config "
+                f"(no pretrained hub weights), char vocab {len(self.vocab.chars)}, {n_params} parameters, "
+                "pattern-mark + char-class embeddings, flat BIO + REASON BIO heads",
+                "config": self.config,
+                **({"training": self.training} if self.training else {}),
+            },
+        )
 
 
 def load(path: Path) -> TransformerTagger:
@@ -454,12 +464,16 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
     init_dir = init_dir_of(config)
     if init_dir is not None:
         init_config = json.loads((init_dir / "config.json").read_text(encoding="utf-8"))
-        config.update({
-            "hidden_size": init_config["hidden_size"], "num_layers": init_config["num_hidden_layers"],
-            "num_heads": init_config["num_attention_heads"], "intermediate_size": init_config["intermediate_size"],
-            "max_length": init_config["max_position_embeddings"],
-            "pattern_features": init_config.get("pattern_features", True),
-        })
+        config.update(
+            {
+                "hidden_size": init_config["hidden_size"],
+                "num_layers": init_config["num_hidden_layers"],
+                "num_heads": init_config["num_attention_heads"],
+                "intermediate_size": init_config["intermediate_size"],
+                "max_length": init_config["max_position_embeddings"],
+                "pattern_features": init_config.get("pattern_features", True),
+            }
+        )
         vocab = Vocab.from_json(json.loads((init_dir / "vocab.json").read_text(encoding="utf-8")))
         config["normalize_digits"] = vocab.normalize_digits
     else:
@@ -472,10 +486,16 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
         excluded = tuple(init_meta.get("excluded_sources", ()))
         seen_dev = sorted({e.source for e in dev if not e.source.startswith(excluded)}) if excluded else []
         if seen_dev:
-            print(f"transformer tagger: WARNING the pre-trained encoder in {init_dir} saw dev documents {seen_dev}; "
-                  "re-run scripts/pretrain_mlm.py after changing the splits", file=sys.stderr)
-        init_info = {"init_from": str(init_dir.relative_to(REPO_ROOT)) if init_dir.is_relative_to(REPO_ROOT) else str(init_dir),
-                     "init_tensors": loaded, "init_excluded_sources": list(excluded)}
+            print(
+                f"transformer tagger: WARNING the pre-trained encoder in {init_dir} saw dev documents {seen_dev}; "
+                "re-run scripts/pretrain_mlm.py after changing the splits",
+                file=sys.stderr,
+            )
+        init_info = {
+            "init_from": str(init_dir.relative_to(REPO_ROOT)) if init_dir.is_relative_to(REPO_ROOT) else str(init_dir),
+            "init_tensors": loaded,
+            "init_excluded_sources": list(excluded),
+        }
         if verbose:
             print(f"transformer tagger: {loaded} encoder tensors from {init_dir}", file=sys.stderr)
     model.to(device)
@@ -498,13 +518,16 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
     warmup = int(steps * float(config["warmup"]))
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-         "weight_decay": float(config["weight_decay"])},
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": float(config["weight_decay"]),
+        },
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optim = torch.optim.AdamW(groups, lr=float(config["lr"]))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda step: min((step + 1) / max(1, warmup), max(0.0, (steps - step) / max(1, steps - warmup))))
+        optim, lambda step: min((step + 1) / max(1, warmup), max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
     loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
     unk_id, unk_p = vocab.index[UNK], float(config["unk_dropout"])
     rng = random.Random(int(config["seed"]))
@@ -532,7 +555,8 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
             flat_logits, reason_logits = model(**batch)
             loss = loss_fn(flat_logits.reshape(-1, flat_logits.shape[-1]), gold_flat.to(device).reshape(-1))
             loss = loss + float(config["reason_weight"]) * loss_fn(
-                reason_logits.reshape(-1, reason_logits.shape[-1]), gold_reason.to(device).reshape(-1))
+                reason_logits.reshape(-1, reason_logits.shape[-1]), gold_reason.to(device).reshape(-1)
+            )
             optim.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -550,20 +574,33 @@ def train(train: Sequence[Example], dev: Sequence[Example], config: dict[str, An
         if dev_texts:
             scores = score_spans([e.spans for e in dev], tagger.predict(dev_texts))
             f1 = scores["ALL"].f1
-            history.append({"epoch": epoch + 1, "loss": round(total / len(items), 4),
-                            "dev_f1": {k: round(v.f1, 4) for k, v in scores.items() if v.support}})
+            history.append(
+                {
+                    "epoch": epoch + 1,
+                    "loss": round(total / len(items), 4),
+                    "dev_f1": {k: round(v.f1, 4) for k, v in scores.items() if v.support},
+                }
+            )
             if f1 > best[0] and epoch + 1 >= select_from:
                 best = (f1, epoch + 1, copy.deepcopy(model.state_dict()))
             if verbose:
                 per = " ".join(f"{k}={v.f1:.3f}" for k, v in scores.items() if v.support)
-                print(f"epoch {epoch + 1:3d}  loss {total / len(items):.4f}  dev {per}  "
-                      f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+                print(
+                    f"epoch {epoch + 1:3d}  loss {total / len(items):.4f}  dev {per}  ({time.perf_counter() - t0:.0f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if live is not None and epoch + 1 < epochs:
             model.load_state_dict(live)
     if best[2] is not None:
         model.load_state_dict(best[2])
     model.eval()
     tagger.config = config
-    tagger.training = {**init_info, "best_epoch": best[1], "dev_f1": round(best[0], 4),
-                       "seconds": round(time.perf_counter() - t0, 1), "history": history}
+    tagger.training = {
+        **init_info,
+        "best_epoch": best[1],
+        "dev_f1": round(best[0], 4),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "history": history,
+    }
     return tagger
