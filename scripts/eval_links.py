@@ -5,6 +5,7 @@
     python scripts/eval_links.py --corpus            # share of narrative amounts linked, per corpus document
     python scripts/eval_links.py --corpus --sample 50 --seed 25   # and 50 random links to check by hand
     python scripts/eval_links.py --split train --spans /tmp/cv_spans.jsonl  # out-of-fold spans of cv_taggers.py --save
+    python scripts/eval_links.py --split train --spans /tmp/cv_raw.jsonl --refine --errors  # saved with --raw
 
 Links: a predicted link is right when its cell is one of the gold's cells for that amount (GROUNDING.md §5: the
 same line printed in several tables); "strict" also asks for the gold's first (primary) cell. Precision is over
@@ -64,8 +65,9 @@ def load_gold(split: str) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
     return cells, explains
 
 
-def predicted_spans(examples: list[Example], spans: str) -> list[list[Span]]:
-    """The gold spans, the default tagger's (with refine), or those saved in a JSONL file (`cv_taggers.py --save`)."""
+def predicted_spans(examples: list[Example], spans: str, refine_saved: bool = False) -> list[list[Span]]:
+    """The gold spans, the default tagger's (with refine), or those saved in a JSONL file (`cv_taggers.py --save`),
+    with the current refine rules applied when `refine_saved` (spans saved with `cv_taggers.py --raw`)."""
     if spans == "gold":
         return [list(e.spans) for e in examples]
     if spans != "tagger":
@@ -73,7 +75,9 @@ def predicted_spans(examples: list[Example], spans: str) -> list[list[Span]]:
         for line in Path(spans).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             saved[row["sentence_id"]] = [Span(d["start"], d["end"], d["label"], d["text"], d["confidence"]) for d in row["spans"]]
-        return [saved[e.sentence_id] for e in examples]
+        if not refine_saved:
+            return [saved[e.sentence_id] for e in examples]
+        return [refine(saved[e.sentence_id], e.text, e.kind, e.section_path) for e in examples]
     tagged = load_tagger(DEFAULT_BACKEND).predict([e.text for e in examples])
     return [refine(p, e.text, e.kind, e.section_path) for p, e in zip(tagged, examples, strict=True)]
 
@@ -143,11 +147,11 @@ def repaired(examples: list[Example], spans: list[list[Span]], cells: dict[str, 
     return [ground_subjects(e.text, s, cells[e.doc_id]) for e, s in zip(examples, spans, strict=True)]
 
 
-def evaluate(split: str, spans_from: str, errors: bool) -> None:
+def evaluate(split: str, spans_from: str, errors: bool, refine_saved: bool = False) -> None:
     examples = in_document_order(load_split(split))
     gold_cells, explains = load_gold(split)
     cells = document_cells(examples)
-    spans = predicted_spans(examples, spans_from)
+    spans = predicted_spans(examples, spans_from, refine_saved)
     fixed = repaired(examples, spans, cells) if spans_from != "gold" else spans
     records = build(examples, fixed, cells)
     print(
@@ -164,7 +168,7 @@ def evaluate(split: str, spans_from: str, errors: bool) -> None:
         f"reasons attached: {reasons.tp} of {reasons.support} gold (reason, value) pairs = {reasons.recall:.3f}, "
         f"precision {reasons.precision:.3f}"
     )
-    triples, _ = score_records(examples, fixed, errors=False)
+    triples, _ = score_records(examples, fixed, errors=errors)
     print(
         f"records (subject, metric, value): {triples.tp} / {triples.support} = {triples.recall:.3f}, "
         f"precision {triples.precision:.3f}"
@@ -217,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         help="tagger (default crf, with refine), gold, or a JSONL of spans "
         "(cv_taggers.py --save: the out-of-fold spans of train, whose documents have no gold links)",
     )
-    ap.add_argument("--errors", action="store_true", help="list the wrong and missed links")
+    ap.add_argument("--errors", action="store_true", help="list the wrong and missed links, and each sentence's record errors")
+    ap.add_argument("--refine", action="store_true", help="apply the current refine rules to spans read from a file")
     ap.add_argument("--corpus", action="store_true", help="share of amounts linked per corpus document")
     ap.add_argument("--sample", type=int, default=0, help="with --corpus: print this many random links")
     ap.add_argument("--seed", type=int, default=25)
@@ -225,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.corpus:
         corpus(args.sample, args.seed)
     else:
-        evaluate(args.split, args.spans, args.errors)
+        evaluate(args.split, args.spans, args.errors, args.refine)
     return 0
 
 
