@@ -105,6 +105,10 @@ or a sum, not an item."""
 RATE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff]{3,10}率)\s*(?:为|是|达到|达)?\s*")
 SPENT_NAME = re.compile(r"\s*(?P<name>(?:共计)?支出)\s*(?:为)?\s*")
 """An amount word that is all a clause names ("…公务接待11次，支出1.37万元"): the SUBJECT (§6, as 采购金额)."""
+SCORED_ITEM = re.compile(r"\s*(?:(?:综合)?考虑)?\s*(?P<name>[\u4e00-\u9fff]{2,12}?)\s*得分\s*(?:为)?\s*")
+"""What a score is given for, printed before 得分 in the score's clause ("指标完成情况得分 85 分")."""
+SCORING_ACT = re.compile(r"自评|评价|[总平]")
+"""An evaluation named before 得分 ("绩效自评得分", "总得分", "平均得分") is the act of scoring, not the item scored."""
 LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
 """A 率 printed right after a SUBJECT on its own is the end of the name, not a metric word ("结转结余率为14.19%"; the
 metric words 控制率, 执行率 … have two characters or more: "公用经费|控制率85.37%")."""
@@ -306,15 +310,20 @@ def split_counted(spans: Sequence[Span], text: str) -> list[Span]:
 def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the rate that opens a percent's clause as its SUBJECT where the tagger named nothing in that clause
     ("预算调整率为104%": §6, a rate named on its own is the SUBJECT), and so the amount word 支出 / 共计支出 that is all a
-    clause after a comma names ("公务接待11次，支出1.37万元"; not after a colon, where a line's name stands before it)."""
+    clause after a comma names ("公务接待11次，支出1.37万元"; not after a colon, where a line's name stands before it) and
+    what a score is given for, named before its 得分 ("综合考虑预算执行情况得分 6.13 分" → 预算执行情况; not an act of
+    scoring: "绩效自评得分95分")."""
     out = list(spans)
     for s in spans:
         clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
-        rate = RATE_NAME.fullmatch(text, clause_start, s.start) if s.label == "PERCENT" else None
+        named = RATE_NAME.fullmatch(text, clause_start, s.start) if s.label == "PERCENT" else None
         if s.label == "AMOUNT" and clause_start > 0 and text[clause_start - 1] in "，,；;":
-            rate = SPENT_NAME.fullmatch(text, clause_start, s.start)
-        if rate and not _touches([o for o in out if o.label != "REASON"], clause_start, s.start):
-            out.append(Span(rate.start("name"), rate.end("name"), "SUBJECT", rate.group("name"), confidence=0.5))
+            named = SPENT_NAME.fullmatch(text, clause_start, s.start)
+        if s.label == "QUANTITY" and s.text.rstrip().endswith("分"):
+            named = SCORED_ITEM.fullmatch(text, clause_start, s.start)
+            named = named if named and not SCORING_ACT.search(named.group("name")) else None
+        if named and not _touches([o for o in out if o.label != "REASON"], clause_start, s.start):
+            out.append(Span(named.start("name"), named.end("name"), "SUBJECT", named.group("name"), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
