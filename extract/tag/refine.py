@@ -107,6 +107,10 @@ SPENT_NAME = re.compile(r"\s*(?P<name>(?:共计)?支出)\s*(?:为)?\s*")
 """An amount word that is all a clause names ("…公务接待11次，支出1.37万元"): the SUBJECT (§6, as 采购金额)."""
 SCORED_ITEM = re.compile(r"\s*(?:(?:综合)?考虑)?\s*(?P<name>[\u4e00-\u9fff]{2,12}?)\s*得分\s*(?:为)?\s*")
 """What a score is given for, printed before 得分 in the score's clause ("指标完成情况得分 85 分")."""
+OPENING_NAME = re.compile(
+    r"(?:[\dA-Z]+\s*[.．、]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*)?(?P<name>[^，,；;。：:、\d\s|（()）]{2,30}?(?:经费|费|项目|资金))\s*[，,]"
+)
+"""A sentence that opens with a project's name on its own ("森林防火工作经费，绩效自评得分94.47分，…")."""
 SCORING_ACT = re.compile(r"自评|评价|[总平]")
 """An evaluation named before 得分 ("绩效自评得分", "总得分", "平均得分") is the act of scoring, not the item scored."""
 LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
@@ -207,7 +211,7 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     without comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = strip_actions(split_counted(split_clauses(spans, text), text), text)
-    spans = parallel_clauses(named_rates(counted_nouns(spans, text), text), text)
+    spans = parallel_clauses(named_rates(counted_nouns(opening_names(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(total_lines(whole_rate_names(spans, text), text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
@@ -325,6 +329,22 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
         if named and not _touches([o for o in out if o.label != "REASON"], clause_start, s.start):
             out.append(Span(named.start("name"), named.end("name"), "SUBJECT", named.group("name"), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def opening_names(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the project named on its own in a sentence's first clause (`OPENING_NAME`: "核灾救灾工作经费，绩效自评
+    得分94.47分") as a SUBJECT, where the tagger named nothing there and the next clause states a value without naming
+    anything: the sentence is about that project."""
+    opening = OPENING_NAME.match(text)
+    if opening is None or _touches(spans, 0, opening.end()):
+        return list(spans)
+    clause_end = _clause_end(text, opening.end())
+    stated = any(s.label in VALUE_LABELS and s.end <= clause_end for s in spans)
+    named = any(s.label == "SUBJECT" and s.start < clause_end for s in spans)
+    if not stated or named:
+        return list(spans)
+    name = Span(opening.start("name"), opening.end("name"), "SUBJECT", opening.group("name"), confidence=0.5)
+    return sorted([*spans, name], key=lambda s: (s.start, -s.end))
 
 
 def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
