@@ -111,6 +111,9 @@ OPENING_NAME = re.compile(
     r"(?:[\dA-Z]+\s*[.．、]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*)?(?P<name>[^，,；;。：:、\d\s|（()）]{2,30}?(?:经费|费|项目|资金))\s*[，,]"
 )
 """A sentence that opens with a project's name on its own ("森林防火工作经费，绩效自评得分94.47分，…")."""
+RATE_CLAUSE = re.compile(r"\s*(?:完成|执行)率\s*(?:为|是|达到|达)?\s*")
+COMPLETED_ITEMS = re.compile(r"(?P<name>各[项类][\u4e00-\u9fff]{2,4}?)(?:都|均)?(?:全部|基本)?完成")
+"""What a sentence says was completed, with a quantifier that makes it every item ("各项指标全部完成…，完成率100%")."""
 SCORING_ACT = re.compile(r"自评|评价|[总平]")
 """An evaluation named before 得分 ("绩效自评得分", "总得分", "平均得分") is the act of scoring, not the item scored."""
 LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
@@ -211,7 +214,8 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     without comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = strip_actions(split_counted(split_clauses(spans, text), text), text)
-    spans = parallel_clauses(named_rates(counted_nouns(opening_names(spans, text), text), text), text)
+    spans = named_rates(counted_nouns(opening_names(spans, text), text), text)
+    spans = parallel_clauses(completed_items(spans, text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(total_lines(whole_rate_names(spans, text), text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
@@ -345,6 +349,21 @@ def opening_names(spans: Sequence[Span], text: str) -> list[Span]:
         return list(spans)
     name = Span(opening.start("name"), opening.end("name"), "SUBJECT", opening.group("name"), confidence=0.5)
     return sorted([*spans, name], key=lambda s: (s.start, -s.end))
+
+
+def completed_items(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the items a sentence says were completed (`COMPLETED_ITEMS`: "各项指标全部完成并基本达到预期效果，
+    完成率100%" → 各项指标, kept whole as §6 keeps 各项指标) as the SUBJECT of a completion or execution rate that opens
+    its own clause, where the tagger named nothing before the rate."""
+    out = list(spans)
+    for s in spans:
+        clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
+        if s.label != "PERCENT" or not RATE_CLAUSE.fullmatch(text, clause_start, s.start):
+            continue
+        items = COMPLETED_ITEMS.search(text, 0, clause_start)
+        if items and not any(o.label == "SUBJECT" and o.start < s.start for o in out):
+            out.append(Span(items.start("name"), items.end("name"), "SUBJECT", items.group("name"), confidence=0.5))
+    return sorted(out, key=lambda s: (s.start, -s.end))
 
 
 def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
