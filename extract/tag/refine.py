@@ -160,6 +160,9 @@ ISSUER = rf"(?:[\u4e00-\u9fff]{{1,3}}[省市县区](?={ADVERB}{REPORTED_ACTION})
 ACTION_HEAD = re.compile(rf"(?:{ISSUER}|{ADVERB}{REPORTED_ACTION}(?:并|和)?|各[类项种])+")
 """What opens a SUBJECT in prose without naming the item: the issuer, a place or a level before a reported action
 (和顺县|投入资金, 市本级|投资), the action itself, and the quantifier 各类 / 各项 / 各种."""
+MONEY_RATE = re.compile(r"(?<=支出|经费|资金)(?:完成|执行|控制)率$")
+"""A rate word after a sum of money: the metric of the percent that follows (§6: "公用经费控制率85.37%" → 公用经费)."""
+RATE_VALUE_GAP = re.compile(r"\s*(?:为|是|达到|达)?\s*")
 ISSUER_HEAD = re.compile(rf"{ISSUER}?")
 GENERIC_NAME = re.compile(r"(?:资金|金额|经费|费用|投资|指标|任务|工作|项目)")
 """What is left of a name that is only a generic word: the action or quantifier stays before it (投入资金, 各项指标)."""
@@ -215,7 +218,7 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     trimmed again, and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET
     without comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
-    spans = strip_actions(split_counted(split_clauses(spans, text), text), text)
+    spans = strip_rate_metrics(strip_actions(split_counted(split_clauses(spans, text), text), text), text)
     spans = named_rates(counted_nouns(opening_names(spans, text), text), text)
     spans = parallel_clauses(completed_items(spans, text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
@@ -282,6 +285,21 @@ def strip_actions(spans: Sequence[Span], text: str) -> list[Span]:
             ):
                 continue
             s = _widen(s, s.start + cut, s.end, text)
+        out.append(s)
+    return out
+
+
+def strip_rate_metrics(spans: Sequence[Span], text: str) -> list[Span]:
+    """The SUBJECTs of prose without the rate word that is the metric of the percent right after them (`MONEY_RATE`:
+    "基本支出完成率 100%" → 基本支出, "“三公”经费控制率为 100%" → “三公”经费); a rate of anything else is an indicator's name
+    and stays ("清单编制完成率100%", §6), and so does a table row's printed name."""
+    if " | " in text:
+        return list(spans)
+    out = []
+    for s in spans:
+        rate = MONEY_RATE.search(s.text) if s.label == "SUBJECT" else None
+        if rate and any(v.label == "PERCENT" and RATE_VALUE_GAP.fullmatch(text, s.end, v.start) for v in spans):
+            s = _widen(s, s.start, s.start + rate.start(), text)
         out.append(s)
     return out
 
