@@ -192,6 +192,8 @@ LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
 LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
 """Names joined by 、 (the last one may run on: "A、B等") up to where a SUBJECT starts."""
 SPLIT_OVER_ITEMS = re.compile(r"分别|各")
+FUSED_LIST = re.compile(r"(?:[\u4e00-\u9fff]、)+")
+"""Single characters listed before a name: one name fused in print ("收、支总计" is 收入总计 and 支出总计)."""
 PAIRED_GAP = re.compile(r"[^，,；;。：:|\d各]{0,12}")
 """What may stand between a list of names and the list of their values ("较上年下降", "分别为"), 各 excepted."""
 LIST_JOINT = re.compile(r"\s*、\s*")
@@ -636,14 +638,16 @@ def join_chains(spans: Sequence[Span], text: str) -> list[Span]:
 
 def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT widened over the names listed before it in its clause (`LISTED_BEFORE`), unless
-    the clause splits its values over the items (分别/各)."""
+    the clause splits its values over the items (分别/各) — but single characters listed before a name are that name
+    fused in print, one SUBJECT even before 各 (`FUSED_LIST`: "收、支总计各增加…")."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
             before = [o.end for o in spans if o.end <= s.start and o.label != "REASON"]
             bound = max([text.rfind(mark, 0, s.start) + 1 for mark in CLAUSE_MARKS] + before)
             listed = LISTED_BEFORE.search(text, bound, s.start)
-            if listed and not SPLIT_OVER_ITEMS.search(text, s.end, _clause_end(text, s.end)):
+            split = SPLIT_OVER_ITEMS.search(text, s.end, _clause_end(text, s.end))
+            if listed and (not split or FUSED_LIST.fullmatch(listed.group())):
                 s = _widen(s, listed.start(), s.end, text)
         out.append(s)
     return out
