@@ -639,8 +639,9 @@ def join_chains(spans: Sequence[Span], text: str) -> list[Span]:
 
 def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT widened over the names listed before it in its clause (`LISTED_BEFORE`), unless
-    the clause splits its values over the items (分别/各) — but single characters listed before a name are that name
-    fused in print, one SUBJECT even before 各 (`FUSED_LIST`: "收、支总计各增加…")."""
+    the clause splits its values over the items (分别/各) — where it lists as many values as names, the names are taken in
+    for `split_paired` to pair ("生产安全事故起数、死亡人数、受伤|人数同比分别下降 5.1%、9.8%、36.4%"), and single characters
+    listed before a name are that name fused in print, one SUBJECT even before 各 (`FUSED_LIST`: "收、支总计各增加…")."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
@@ -648,7 +649,9 @@ def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
             bound = max([text.rfind(mark, 0, s.start) + 1 for mark in CLAUSE_MARKS] + before)
             listed = LISTED_BEFORE.search(text, bound, s.start)
             split = SPLIT_OVER_ITEMS.search(text, s.end, _clause_end(text, s.end))
-            if listed and (not split or FUSED_LIST.fullmatch(listed.group())):
+            values = _values_after(spans, s.end)
+            paired = bool(listed and values and _list_length(values, text) == listed.group().count("、") + 1)
+            if listed and (not split or paired or FUSED_LIST.fullmatch(listed.group())):
                 s = _widen(s, listed.start(), s.end, text)
         out.append(s)
     return out
