@@ -6,6 +6,8 @@ Rules (measured against the gold relations by scripts/eval_records.py):
   (GUIDELINES §6: the noun a count counts), and so does an amount printed right before what it buys
   ("采购683.1万元救灾物资");
 * "A、B…分别 x、y…" and "A、B较上年下降 x、y" pair subjects and values in order;
+* the sum closing a "其中" list ("项目总预算1170.00万，其中…，合计1170.00万") restates the total before 其中: it
+  links to the total's subject;
 * a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
   lies between 占 and the percent;
 * the relation type follows the value's metric (增减额/增减率 → change-of, 占比 → share-of,
@@ -113,6 +115,21 @@ def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list
     return not re.search(r"(?<![，,；;])[为是:：]\s*$", gap)
 
 
+_SUM_CLAUSE = re.compile(r"\s*(?:合计|总计|共计)\s*(?:为)?\s*")
+_CLAUSE_MARKS = "，,；;。：:"
+
+
+def _sum_of(text: str, spans: Sequence[Span], values: list[int], value: Span) -> int | None:
+    """The total (the last amount before "其中") that an amount closing the list under it restates: "…，合计1170.00万"
+    opening its own clause."""
+    clause_start = max(text.rfind(mark, 0, value.start) for mark in _CLAUSE_MARKS) + 1
+    if value.label != "AMOUNT" or not _SUM_CLAUSE.fullmatch(text, clause_start, value.start):
+        return None
+    part_of = text.rfind("其中", 0, clause_start)
+    totals = [i for i in values if spans[i].label == "AMOUNT" and spans[i].end <= part_of]
+    return totals[-1] if part_of >= 0 and totals else None
+
+
 _SPENT_ON = re.compile(r"的?|采购|购置|购买")
 
 
@@ -137,6 +154,11 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
         kind = relation_type(span, attrs[v])
         if v in paired:
             relations.append(Relation(v, paired[v], kind))
+            continue
+        total = _sum_of(text, spans, values, span)
+        of_total = next((r.tail for r in relations if r.head == total and r.type != "share-base"), None)
+        if of_total is not None:
+            relations.append(Relation(v, of_total, kind))
             continue
         left = [i for i in subjects if spans[i].end <= span.start]
         right = [i for i in subjects if spans[i].start >= span.end]
