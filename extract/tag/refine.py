@@ -84,11 +84,11 @@ SUBJECT_TAIL = re.compile(
     r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出"
     r"|(?<=[\u4e00-\u9fff]{2})(?:(?<![获取])得|(?<![总饱缓调平温共柔])和|(?<![涉普以遍危])及)"
     r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|执行数|年初预算|全年预算)"
-    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?)$"
+    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})已)$"
 )
 """A change word, a list or clause mark, ":支出" after a 类/款/项 marker, the 得 of a score ("工作自标明确得3分"), a
 conjunction ("聘请119名煤炭专家和50名…": the tagger ran on into 和), or a metric word printed after the item (安排资金 too:
-"基本支出安排资金1804.16万元" → 基本支出) — but
+"基本支出安排资金1804.16万元" → 基本支出), or an adverb before the value ("出国团组共0个", "38个一般台已完成") — but
 预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
 ("涉及预算金额175.52万元") stay."""
 TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
