@@ -128,11 +128,11 @@ UNCLOSED = re.compile(r"[（(][^）)]*$")
 UNOPENED_QUOTE = re.compile(r"[^“]*”")
 BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
-    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内])|相比|同比)?"
+    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内])|相比|同比|的)?"
 )
 """What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
 end of a run-in heading ("…指标完成情况分析群众满意度") or of a year ("2020年本年收入合计"), the end of a comparison (§2:
-"与上年相比收、支预算总计" → 收、支预算总计)."""
+"与上年相比收、支预算总计" → 收、支预算总计), or the 的 that ties it to what comes before ("9支170人的疫情应急分队")."""
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
 """A count with its measure word (and 门 of courses: "国家级一流本科课程23门"), an approximation ("约8380亩", "700余人") or a
 range ("2-3次")."""
