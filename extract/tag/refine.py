@@ -167,6 +167,7 @@ RATE_VALUE_GAP = re.compile(r"\s*(?:为|是|达到|达)?\s*")
 ISSUER_HEAD = re.compile(rf"{ISSUER}?")
 GENERIC_NAME = re.compile(r"(?:资金|金额|经费|费用|投资|指标|任务|工作|项目)")
 """What is left of a name that is only a generic word: the action or quantifier stays before it (投入资金, 各项指标)."""
+ACTION_BEFORE = re.compile(rf"(?:{REPORTED_ACTION}|涉及)$")
 COUNTED_NOUN_START = re.compile(r"[\u4e00-\u9fff“《]")
 GOVERNING_VERB = rf"(?:{REPORTED_ACTION}|实行|进行|建立|编制|用于|实现|签订|纳入|提供)"
 """Verbs that follow the noun a count counts and govern what comes after it ("对94座生产建设煤矿|实行…")."""
@@ -269,9 +270,10 @@ def attach_comparators(spans: Sequence[Span], text: str) -> list[Span]:
 def strip_actions(spans: Sequence[Span], text: str) -> list[Span]:
     """The SUBJECTs of prose (not of a table row) without the issuer, place or level, the reported action and the
     quantifier that open them (`ACTION_HEAD`: "申请自然灾害救灾资金" → 自然灾害救灾资金, "采购各类应急装备" → 应急装备,
-    "和顺县投入资金" → 投入资金); the action stays where the rest is only a generic word (`GENERIC_NAME`) or nothing. An
-    action left on its own right before a count ("市县两级抽调|149名|监管专员") is the count's verb, not its item (§6):
-    it goes."""
+    "和顺县投入资金" → 投入资金); the action stays where the rest is only a generic word (`GENERIC_NAME`) or nothing, and a
+    SUBJECT that is only a generic word takes in the action (or 涉及) printed right before it ("涉及|资金25185988元" →
+    涉及资金, §6). An action left on its own right before a count ("市县两级抽调|149名|监管专员") is the count's verb,
+    not its item (§6): it goes."""
     if " | " in text:
         return list(spans)
     out = []
@@ -288,6 +290,8 @@ def strip_actions(spans: Sequence[Span], text: str) -> list[Span]:
             ):
                 continue
             s = _widen(s, s.start + cut, s.end, text)
+        elif s.label == "SUBJECT" and GENERIC_NAME.fullmatch(s.text) and (action := ACTION_BEFORE.search(text, 0, s.start)):
+            s = _widen(s, action.start(), s.end, text)
         out.append(s)
     return out
 
