@@ -343,15 +343,15 @@ def split_counted(spans: Sequence[Span], text: str) -> list[Span]:
 
 
 def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
-    """The spans with the rate that opens a percent's clause as its SUBJECT where the tagger named nothing in that clause
-    ("预算调整率为104%": §6, a rate named on its own is the SUBJECT), and so the amount word 支出 / 共计支出 that is all a
+    """The spans with the rate that opens a percent's (or a target's) clause as its SUBJECT where the tagger named nothing
+    in that clause ("预算调整率为104%", "预算执行率小于 80%…的得 5 分": §6, a rate named on its own is the SUBJECT), and so the amount word 支出 / 共计支出 that is all a
     clause after a comma names ("公务接待11次，支出1.37万元"; not after a colon, where a line's name stands before it) and
     what a score is given for, named before its 得分 ("综合考虑预算执行情况得分 6.13 分" → 预算执行情况; not an act of
     scoring: "绩效自评得分95分")."""
     out = list(spans)
     for s in spans:
         clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
-        named = RATE_NAME.fullmatch(text, clause_start, s.start) if s.label == "PERCENT" else None
+        named = RATE_NAME.fullmatch(text, clause_start, s.start) if s.label in ("PERCENT", "TARGET") else None
         if s.label == "AMOUNT" and clause_start > 0 and text[clause_start - 1] in "，,；;":
             named = SPENT_NAME.fullmatch(text, clause_start, s.start)
         if s.label == "QUANTITY" and s.text.rstrip().endswith("分"):
