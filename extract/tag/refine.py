@@ -113,6 +113,8 @@ OPENING_NAME = re.compile(
     r"(?:[\dA-Z]+\s*[.．、]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*)?(?P<name>[^，,；;。：:、\d\s|（()）]{2,30}?(?:经费|费|项目|资金))\s*[，,]"
 )
 """A sentence that opens with a project's name on its own ("森林防火工作经费，绩效自评得分94.47分，…")."""
+ANAPHOR = re.compile(r"[该此本]项目")
+"""The project a sentence is about, named only by reference (§6: "该项目年初预算资金为 20 万元" → 该项目)."""
 RATE_CLAUSE = re.compile(r"\s*(?:完成|执行)率\s*(?:为|是|达到|达)?\s*")
 COMPLETED_ITEMS = re.compile(r"(?P<name>各[项类][\u4e00-\u9fff]{2,4}?)(?:都|均)?(?:全部|基本)?完成")
 """What a sentence says was completed, with a quantifier that makes it every item ("各项指标全部完成…，完成率100%")."""
@@ -224,7 +226,7 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = strip_rate_metrics(strip_actions(split_counted(split_clauses(spans, text), text), text), text)
     spans = named_rates(counted_nouns(opening_names(spans, text), text), text)
-    spans = parallel_clauses(completed_items(spans, text), text)
+    spans = parallel_clauses(completed_items(anaphoric_subjects(spans, text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(join_adjacent(join_chains(total_lines(whole_rate_names(spans, text), text), text), text), text)
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
@@ -375,6 +377,23 @@ def opening_names(spans: Sequence[Span], text: str) -> list[Span]:
     if not stated or named:
         return list(spans)
     name = Span(opening.start("name"), opening.end("name"), "SUBJECT", opening.group("name"), confidence=0.5)
+    return sorted([*spans, name], key=lambda s: (s.start, -s.end))
+
+
+def anaphoric_subjects(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with the first 该项目 / 此项目 / 本项目 of a sentence as a SUBJECT (`ANAPHOR`, GUIDELINES §6) where no span
+    covers it and the tagger named nothing before it (the sentence names the project only so) nor between it and the
+    next value ("此项目是我局与系统维护公司签订的维保合同，…，
+    年初预算控制数为170万元")."""
+    anaphor = ANAPHOR.search(text)
+    if anaphor is None or _touches(spans, anaphor.start(), anaphor.end()):
+        return list(spans)
+    if any(s.label == "SUBJECT" and s.end <= anaphor.start() for s in spans):
+        return list(spans)  # the project is named before: that name is the SUBJECT
+    values = _values_after(spans, anaphor.end())
+    if not values or any(s.label == "SUBJECT" and anaphor.end() <= s.start < values[0].start for s in spans):
+        return list(spans)
+    name = Span(anaphor.start(), anaphor.end(), "SUBJECT", anaphor.group(), confidence=0.5)
     return sorted([*spans, name], key=lambda s: (s.start, -s.end))
 
 
