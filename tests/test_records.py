@@ -411,3 +411,23 @@ def test_parts_whole_named_before_zhong_and_changes_listed_under_changes() -> No
     level, change = [r for r in records if r.sentence_id == "s1"]
     part_level, part_change = [r for r in records if r.sentence_id == "s2"]
     assert (part_level.part_of, part_change.part_of) == (level.record_id, change.record_id)
+
+
+def test_the_sum_closing_a_list_restates_the_total_and_a_count_before_de_counts_the_noun() -> None:
+    """"…其中A x，B y，合计 z" restates the total before 其中: z is the total's, not B's; "170人的疫情应急分队" counts the
+    noun after 的."""
+    text = "2025年度项目总预算1170.00万，其中支持企业规模化发展870.00万，支持企业国际化发展300.00万，合计1170.00万。"
+    records = records_of(
+        text,
+        ("SUBJECT", "项目"),
+        ("AMOUNT", "1170.00万"),
+        ("SUBJECT", "支持企业规模化发展"),
+        ("AMOUNT", "870.00万"),
+        ("SUBJECT", "支持企业国际化发展"),
+        ("AMOUNT", "300.00万"),
+        ("AMOUNT", "1170.00万"),
+    )
+    assert [r.subject for r in records] == ["项目", "支持企业规模化发展", "支持企业国际化发展", "项目"]
+    counted = "成立9支170人的疫情应急分队，做好应急救援准备。"
+    records = records_of(counted, ("QUANTITY", "170人"), ("SUBJECT", "疫情应急分队"))
+    assert [(r.raw, r.subject) for r in records] == [("170人", "疫情应急分队")]

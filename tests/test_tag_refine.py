@@ -545,3 +545,92 @@ def test_rates_and_parallel_items_are_named() -> None:
         ("AMOUNT", "8.65 万元"),
     )
     assert by_label(refine(tagged, metric_only, "部门决算", ""), "SUBJECT") == [exact(metric_only, "群众满意度")]
+
+
+def _subjects(text: str, *items: tuple[str, str], kind: str = "部门决算") -> list[str]:
+    return [t for *_, t in by_label(refine(spans_of(text, *items), text, kind, ""), "SUBJECT")]
+
+
+def test_an_amount_word_or_a_scored_item_that_is_all_a_clause_names_is_its_subject() -> None:
+    """支出 / 共计支出 alone in a clause after a comma is the amount's SUBJECT (§6, as 采购金额), not after a chain's colon;
+    what a score is given for, printed before 得分, is the score's, but an act of scoring (绩效自评, 总) is not."""
+    text = "国内公务接待28批次，共计支出3.6万元，具体内容包括：煤矿督查检查公务接待11次，支出1.37万元；"
+    tagged = (("SUBJECT", "国内公务接待"), ("QUANTITY", "28批次"), ("AMOUNT", "3.6万元"))
+    assert _subjects(text, *tagged, ("SUBJECT", "煤矿督查检查公务接待"), ("QUANTITY", "11次"), ("AMOUNT", "1.37万元")) == [
+        "国内公务接待",
+        "共计支出",
+        "煤矿督查检查公务接待",
+        "支出",
+    ]
+    chain = "住房公积金（项）：支出1,073.77万元。"
+    assert _subjects(chain, ("SUBJECT", "住房公积金（项）"), ("AMOUNT", "1,073.77万元")) == ["住房公积金（项）"]
+    scores = "综合考虑预算执行情况得分 6.13 分、产出、效益各方面因素，指标完成情况得分 77 分，最终评分结果：总得分 83.13 分。"
+    tagged = (("QUANTITY", "6.13 分"), ("QUANTITY", "77 分"), ("QUANTITY", "83.13 分"))
+    assert _subjects(scores, *tagged) == ["预算执行情况", "指标完成情况"]
+
+
+def test_a_project_named_alone_or_by_reference_and_completed_items_name_the_values() -> None:
+    """A project named on its own in the first clause, 此项目 where the sentence names it only so (§6), and 各项指标 that a
+    sentence says were completed name the values after them; 此项目 after the project's name does not."""
+    text = "森林防火工作经费，绩效自评得分94.47分，保证市森林防火指挥部办公室正常运转。"
+    assert _subjects(text, ("QUANTITY", "94.47分")) == ["森林防火工作经费"]
+    verb_first = "加强火源管理，全年检查12次。"
+    assert "加强火源管理" not in _subjects(verb_first, ("QUANTITY", "12次"))
+    anaphor = "此项目是我局与系统维护公司签订的维保合同，维保期为一年，年初预算控制数为170万元，截止2022年底，实际支出数为170万元。"
+    assert _subjects(anaphor, ("AMOUNT", "170万元"), ("AMOUNT", "170万元")) == ["此项目"]
+    named = "核灾救灾工作经费，绩效自评得分94.93分，此项目年初预算为20万元。"
+    assert _subjects(named, ("QUANTITY", "94.93分"), ("AMOUNT", "20万元")) == ["核灾救灾工作经费"]
+    completed = "各项指标全部完成并基本达到预期效果，完成率100%。"
+    assert _subjects(completed, ("PERCENT", "100%")) == ["各项指标"]
+    refined = refine(spans_of(completed, ("PERCENT", "100%")), completed, "部门决算", "")
+    records = sentence_records(TaggedSentence("s", completed, refined))
+    assert [(r.subject, r.metric) for r in records] == [("各项指标", "完成率")]
+
+
+def test_rate_and_metric_words_adverbs_and_comparisons_are_off_a_subject() -> None:
+    """安排资金 and a rate word after a sum of money are metrics (a rate of anything else is an indicator's name and
+    stays); 共 / 已 before the value, 相比 and 的 before the name are no part of it; a rate opening a target's clause
+    names it; a SUBJECT that is only a generic word takes in the verb before it."""
+    text = "基本支出安排资金1804.16万元，基本支出完成率 100%，清单编制完成率100%，出国团组共0个，38个一般台已完成选址。"
+    tagged = spans_of(
+        text,
+        ("SUBJECT", "基本支出安排资金"),
+        ("AMOUNT", "1804.16万元"),
+        ("SUBJECT", "基本支出完成率"),
+        ("PERCENT", "100%"),
+        ("SUBJECT", "清单编制完成率"),
+        ("PERCENT", "100%"),
+        ("SUBJECT", "出国团组共"),
+        ("QUANTITY", "0个"),
+        ("QUANTITY", "38个"),
+        ("SUBJECT", "一般台已"),
+    )
+    assert [t for *_, t in by_label(refine(tagged, text, "部门决算", ""), "SUBJECT")] == [
+        "基本支出",
+        "基本支出",
+        "清单编制完成率",
+        "出国团组",
+        "一般台",
+    ]
+    row = "公用经费控制率 | 2 | 2.00 | 85.37% | 2.00"
+    assert _subjects(row, ("SUBJECT", "公用经费控制率"), ("PERCENT", "85.37%")) == ["公用经费控制率"]
+    compared = "与上年相比收、支预算总计各增加3,958.67 万元，成立9支170人的疫情应急分队。"
+    assert _subjects(compared, ("SUBJECT", "相比收、支预算总计"), ("AMOUNT", "3,958.67 万元"), ("SUBJECT", "的疫情应急分队")) == [
+        "收、支预算总计",
+        "疫情应急分队",
+    ]
+    scoring = "项目尚未完成，预算执行率小于 100%且大于等于 80%的得 7 分；涉及资金25185988元。"
+    tagged = (("TARGET", "小于 100%"), ("TARGET", "大于等于 80%"), ("SUBJECT", "资金"), ("AMOUNT", "25185988元"))
+    assert _subjects(scoring, *tagged) == ["预算执行率", "涉及资金"]
+
+
+def test_fused_and_paired_lists_before_split_values() -> None:
+    """收、支总计 is one name fused in print even before 各; names listed before 分别 and as many values are taken in and
+    paired."""
+    fused = "与2019年相比，收、支总计各增加2516.77万元、1069.13万元。"
+    assert _subjects(fused, ("SUBJECT", "支总计"), ("AMOUNT", "2516.77万元"), ("AMOUNT", "1069.13万元")) == ["收、支总计"]
+    paired = "2020年生产安全事故起数、死亡人数、受伤人数同比分别下降 5.1%、9.8%、36.4%。"
+    cut = paired.index("受伤人数") + 2  # the tagger named only the end of the last item
+    tagged = [Span(cut, cut + 2, "SUBJECT", "人数"), *spans_of(paired, ("PERCENT", "5.1%"), ("PERCENT", "9.8%"), ("PERCENT", "36.4%"))]
+    records = sentence_records(TaggedSentence("s", paired, refine(tagged, paired, "部门决算", "")))
+    assert [(r.subject, r.raw) for r in records] == [("生产安全事故起数", "5.1%"), ("死亡人数", "9.8%"), ("受伤人数", "36.4%")]

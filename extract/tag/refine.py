@@ -451,10 +451,12 @@ def _unit(value: Span) -> str:
 def counted_nouns(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the noun a count counts as a SUBJECT (GUIDELINES §6: "抽调149名监管专员" → 监管专员) where the tagger
     named nothing right after the count (`COUNTED_NOUN`: "组织2-3次委员集中视察，", "对94座生产建设煤矿|实行…") and the count
-    does not follow its own name ("正高级职称795人")."""
+    does not follow its own name ("正高级职称795人"); a score (分) counts nothing."""
     out = list(spans)
     for s in spans:
         if s.label not in ("QUANTITY", "TARGET") or not COUNT.fullmatch(s.text.strip()) or re.match(r"\d{7}", s.text):
+            continue
+        if s.text.rstrip().endswith("分"):
             continue
         noun = COUNTED_NOUN.match(text, s.end)
         if (
