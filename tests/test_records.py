@@ -414,7 +414,7 @@ def test_parts_whole_named_before_zhong_and_changes_listed_under_changes() -> No
 
 
 def test_the_sum_closing_a_list_restates_the_total_and_a_count_before_de_counts_the_noun() -> None:
-    """"…其中A x，B y，合计 z" restates the total before 其中: z is the total's, not B's; "170人的疫情应急分队" counts the
+    """ "…其中A x，B y，合计 z" restates the total before 其中: z is the total's, not B's; "170人的疫情应急分队" counts the
     noun after 的."""
     text = "2025年度项目总预算1170.00万，其中支持企业规模化发展870.00万，支持企业国际化发展300.00万，合计1170.00万。"
     records = records_of(

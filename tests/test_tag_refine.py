@@ -576,7 +576,9 @@ def test_a_project_named_alone_or_by_reference_and_completed_items_name_the_valu
     assert _subjects(text, ("QUANTITY", "94.47分")) == ["森林防火工作经费"]
     verb_first = "加强火源管理，全年检查12次。"
     assert "加强火源管理" not in _subjects(verb_first, ("QUANTITY", "12次"))
-    anaphor = "此项目是我局与系统维护公司签订的维保合同，维保期为一年，年初预算控制数为170万元，截止2022年底，实际支出数为170万元。"
+    anaphor = (
+        "此项目是我局与系统维护公司签订的维保合同，维保期为一年，年初预算控制数为170万元，截止2022年底，实际支出数为170万元。"
+    )
     assert _subjects(anaphor, ("AMOUNT", "170万元"), ("AMOUNT", "170万元")) == ["此项目"]
     named = "核灾救灾工作经费，绩效自评得分94.93分，此项目年初预算为20万元。"
     assert _subjects(named, ("QUANTITY", "94.93分"), ("AMOUNT", "20万元")) == ["核灾救灾工作经费"]
@@ -631,6 +633,9 @@ def test_fused_and_paired_lists_before_split_values() -> None:
     assert _subjects(fused, ("SUBJECT", "支总计"), ("AMOUNT", "2516.77万元"), ("AMOUNT", "1069.13万元")) == ["收、支总计"]
     paired = "2020年生产安全事故起数、死亡人数、受伤人数同比分别下降 5.1%、9.8%、36.4%。"
     cut = paired.index("受伤人数") + 2  # the tagger named only the end of the last item
-    tagged = [Span(cut, cut + 2, "SUBJECT", "人数"), *spans_of(paired, ("PERCENT", "5.1%"), ("PERCENT", "9.8%"), ("PERCENT", "36.4%"))]
+    tagged = [
+        Span(cut, cut + 2, "SUBJECT", "人数"),
+        *spans_of(paired, ("PERCENT", "5.1%"), ("PERCENT", "9.8%"), ("PERCENT", "36.4%")),
+    ]
     records = sentence_records(TaggedSentence("s", paired, refine(tagged, paired, "部门决算", "")))
     assert [(r.subject, r.raw) for r in records] == [("生产安全事故起数", "5.1%"), ("死亡人数", "9.8%"), ("受伤人数", "36.4%")]

@@ -102,9 +102,10 @@ def _respectively(text: str, spans: Sequence[Span], values: list[int], subjects:
 
 def _counts_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
     """A count (a QUANTITY, or a TARGET that is a bare count: a plan's "2次") written right before its noun
-    ("抽调149名监管专员", "170人的疫情应急分队"), not after its subject ("正高级职称795人、副高级职称1,336人"): the noun follows at once (or after 的) and, if a
-    subject comes before, it is not the 为/是 of a value (为 opening a clause is a verb: "…，为8个产煤县配备了"). A count
-    between two names counts the one after it ("省、市900余个行政事业单位", "开发区100户达标企业")."""
+    ("抽调149名监管专员", "170人的疫情应急分队"), not after its subject ("正高级职称795人、副高级职称1,336人"): the noun follows
+    at once (or after 的) and, if a subject comes before, it is not the 为/是 of a value (为 opening a clause is a verb:
+    "…，为8个产煤县配备了"). A count between two names counts the one after it ("省、市900余个行政事业单位",
+    "开发区100户达标企业")."""
     if value.label not in ("QUANTITY", "TARGET") or text[value.end : spans[after].start] not in ("", "的"):
         return False
     if value.label == "TARGET" and not _PLANNED_COUNT.fullmatch(value.text.strip()):

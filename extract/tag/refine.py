@@ -39,6 +39,15 @@ count counts ends at the verb that governs what follows it ("对94座生产建�
 from a count over that verb is cut there, and one run on over a comma into a clause opened by a verb is two names. A
 rate that opens a percent's clause is its SUBJECT ("预算调整率为104%"), a lone 率 after a SUBJECT is the end of its name
 ("结转结余|率为"), and items listed each before its value name it ("事业编制170名,实有160人") when the tagger named nothing.
+A rate word after a sum of money is the percent's metric ("基本支出完成率 100%" → 基本支出); a rate of anything else is an
+indicator's name and stays ("清单编制完成率100%"). A SUBJECT that is only a generic word takes in the verb before it
+("涉及|资金" → 涉及资金).
+
+**What a clause names on its own (§6, from train's out-of-fold misses).** Where the tagger named nothing: 支出 / 共计支出
+alone in a clause after a comma is the amount's SUBJECT ("公务接待11次，支出1.37万元"); what a score is given for, before 得分
+("指标完成情况得分 77 分"; not 绩效自评 / 总, the act of scoring); a rate opening a target's clause ("预算执行率小于 80%");
+a project's name alone in a sentence's first clause ("森林防火工作经费，绩效自评得分94.47分"); 该项目 / 此项目 / 本项目
+where the sentence names the project only so; and the 各项指标 a sentence says were completed, for its 完成率 / 执行率.
 
 **Classification chains.** A 功能分类 line is named by its whole chain, level markers and codes included
 ("住房保障支出（221类）住房改革支出（02款）购房补贴（03项）", GUIDELINES.md §2); taggers often break it at a marker or
@@ -50,8 +59,9 @@ a SUBJECT preceded by "A、B、" (or "A、B等") in its clause takes the list in
 over the items (分别/各), and not over a list numbering ("（一）、"); SUBJECTs the tagger gave each item of such a list
 ("人才安家补助、住房补助2人") are joined the same way. The other way round, names listed before as many values
 listed the same way are paired in order (§5: "全市生产安全事故起数、死亡人数、受伤人数较上年下降 5.1%、 9.8%、36.4%" → three
-SUBJECTs), so a SUBJECT over such a list is split at its 、 — but not before 各, where the names are fused in print
-("收、支总计各增加…").
+SUBJECTs), so a SUBJECT over such a list is split at its 、, and names listed before 分别 and as many values are taken in
+to be paired — but not before 各, where the names are fused in print ("收、支总计各增加…"); single characters listed
+before a name are that fused name even before 各.
 
 **Header cells.** The first cells of a 绩效 table row are category headers ("满意度指标 (10分)", "社会效益指标"), never
 the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is dropped.
@@ -59,9 +69,11 @@ the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is drop
 **Subject edges.** A SUBJECT never ends in the change word, the metric word (预算支出, 预算金额, 决算数…) or the 得
 of a score ("工作自标明确得3分") that follows it, nor starts with punctuation, "主要包括" or the verb of having in front of
 it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个"
-→ 国家级教学团队), nor holds a colon (the label before it is a heading: "成本指标：安全生产经费"), nor starts with the tail
-of a heading run into the sentence ("…完成情况分析群众满意度98%") or of a year ("2020年本年收入合计"); character taggers
-sometimes run over either edge. A budget table's total line is one name (§2: 收支总预算, 本年支出预算合计), so a SUBJECT
+→ 国家级教学团队), nor ends in 安排资金 or an adverb before the value (共, 已: "出国团组共0个"), nor starts with 相比 / 同比 or
+的 ("与上年相比收、支预算总计", "170人的疫情应急分队"), nor holds a colon (the label before it is a heading:
+"成本指标：安全生产经费"), nor starts with the tail of a heading run into the sentence ("…完成情况分析群众满意度98%")
+or of a year ("2020年本年收入合计"); character taggers sometimes run over either edge. A budget table's total line is one name
+(§2: 收支总预算, 本年支出预算合计), so a SUBJECT
 that stops before its 预算… runs on over it. It ends where a purpose begins ("该项目用于化学品应急救援演练的费用" → 该项目,
 GUIDELINES.md §6: a purpose clause
 never names the item), and it closes a bracket it opens ("部门（单位" → 部门（单位）).
@@ -214,15 +226,17 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), SUBJECTs run on over a clause or a verb cut
-    (`split_clauses`, `split_counted`), reported actions, issuers and quantifiers taken off prose SUBJECTs
-    (`strip_actions`), the noun a count counts, a rate opening a percent's clause and items listed before their values
-    named (`counted_nouns`, `named_rates`, `parallel_clauses`), indicator rows' targets and subjects read from their
-    cells (`row_targets`, `row_subjects`), subject edges trimmed, brackets and quotes closed and a lone 率 taken in
-    (`trim_subjects`, `close_brackets`, `whole_rate_names`), budget total lines, classification chains and listed
-    names made whole (`total_lines`, `join_chains`, `join_adjacent`, `join_listed`) unless paired with as many values
-    (`split_paired`), header cells' subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made
-    trimmed again, and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET
-    without comparator read as the value it states (`bare_targets`)."""
+    (`split_clauses`, `split_counted`), reported actions, issuers, quantifiers and rate words after money taken off
+    prose SUBJECTs (`strip_actions`, `strip_rate_metrics`), the noun a count counts, a project named alone or by
+    reference, a rate, amount word or scored item opening a value's clause, completed items and items listed before their
+    values named (`opening_names`, `counted_nouns`, `named_rates`, `anaphoric_subjects`, `completed_items`,
+    `parallel_clauses`), indicator rows' targets and subjects read from their cells (`row_targets`, `row_subjects`),
+    subject edges trimmed, brackets and quotes closed and a lone 率 taken in (`trim_subjects`, `close_brackets`,
+    `whole_rate_names`), budget total lines, classification chains and listed names made whole (`total_lines`,
+    `join_chains`, `join_adjacent`, `join_listed`) unless paired with as many values (`split_paired`), header cells'
+    subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section
+    makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it
+    states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
     spans = strip_rate_metrics(strip_actions(split_counted(split_clauses(spans, text), text), text), text)
     spans = named_rates(counted_nouns(opening_names(spans, text), text), text)
@@ -346,10 +360,10 @@ def split_counted(spans: Sequence[Span], text: str) -> list[Span]:
 
 def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the rate that opens a percent's (or a target's) clause as its SUBJECT where the tagger named nothing
-    in that clause ("预算调整率为104%", "预算执行率小于 80%…的得 5 分": §6, a rate named on its own is the SUBJECT), and so the amount word 支出 / 共计支出 that is all a
-    clause after a comma names ("公务接待11次，支出1.37万元"; not after a colon, where a line's name stands before it) and
-    what a score is given for, named before its 得分 ("综合考虑预算执行情况得分 6.13 分" → 预算执行情况; not an act of
-    scoring: "绩效自评得分95分")."""
+    in that clause ("预算调整率为104%", "预算执行率小于 80%…的得 5 分": §6, a rate named on its own is the SUBJECT), and so the
+    amount word 支出 / 共计支出 that is all a clause after a comma names ("公务接待11次，支出1.37万元"; not after a colon,
+    where a line's name stands before it) and what a score is given for, named before its 得分 ("综合考虑预算执行情况得分 6.13 分"
+    → 预算执行情况; not an act of scoring: "绩效自评得分95分")."""
     out = list(spans)
     for s in spans:
         clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
