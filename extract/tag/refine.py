@@ -73,10 +73,9 @@ it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "公�
 的 ("与上年相比收、支预算总计", "170人的疫情应急分队"), nor holds a colon (the label before it is a heading:
 "成本指标：安全生产经费"), nor starts with the tail of a heading run into the sentence ("…完成情况分析群众满意度98%")
 or of a year ("2020年本年收入合计"); character taggers sometimes run over either edge. A budget table's total line is one name
-(§2: 收支总预算, 本年支出预算合计), so a SUBJECT
-that stops before its 预算… runs on over it. It ends where a purpose begins ("该项目用于化学品应急救援演练的费用" → 该项目,
-GUIDELINES.md §6: a purpose clause
-never names the item), and it closes a bracket it opens ("部门（单位" → 部门（单位）).
+(§2: 收支总预算, 本年支出预算合计), so a SUBJECT that stops before its 预算… runs on over it. It ends where a purpose
+begins ("该项目用于化学品应急救援演练的费用" → 该项目, GUIDELINES.md §6: a purpose clause never names the item), and it
+closes a bracket it opens ("部门（单位" → 部门（单位）).
 """
 
 from __future__ import annotations
