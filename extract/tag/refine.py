@@ -679,7 +679,9 @@ def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT widened over the names listed before it in its clause (`LISTED_BEFORE`), unless
     the clause splits its values over the items (分别/各) — where it lists as many values as names, the names are taken in
     for `split_paired` to pair ("生产安全事故起数、死亡人数、受伤|人数同比分别下降 5.1%、9.8%、36.4%"), and single characters
-    listed before a name are that name fused in print, one SUBJECT even before 各 (`FUSED_LIST`: "收、支总计各增加…")."""
+    listed before a name are that name fused in print, one SUBJECT even before 各 (`FUSED_LIST`: "收、支总计各增加…"). In
+    prose the reported action before the list stays out, as `strip_actions` keeps it out of one name ("开展|危险化学品、煤矿、
+    非煤矿山、地震等专项演练")."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
@@ -690,7 +692,8 @@ def join_listed(spans: Sequence[Span], text: str) -> list[Span]:
             values = _values_after(spans, s.end)
             paired = bool(listed and values and _list_length(values, text) == listed.group().count("、") + 1)
             if listed and (not split or paired or FUSED_LIST.fullmatch(listed.group())):
-                s = _widen(s, listed.start(), s.end, text)
+                action = ACTION_HEAD.match(text, listed.start()) if " | " not in text else None
+                s = _widen(s, action.end() if action else listed.start(), s.end, text)
         out.append(s)
     return out
 
