@@ -553,7 +553,8 @@ def _subjects(text: str, *items: tuple[str, str], kind: str = "部门决算") ->
 
 def test_an_amount_word_or_a_scored_item_that_is_all_a_clause_names_is_its_subject() -> None:
     """支出 / 共计支出 alone in a clause after a comma is the amount's SUBJECT (§6, as 采购金额), not after a chain's colon;
-    what a score is given for, printed before 得分, is the score's, but an act of scoring (绩效自评, 总) is not."""
+    what a score is given for, printed before 得分, is the score's, but an act of scoring (绩效自评, 总) is not: a total
+    score is the project's whose evaluation it closes."""
     text = "国内公务接待28批次，共计支出3.6万元，具体内容包括：煤矿督查检查公务接待11次，支出1.37万元；"
     tagged = (("SUBJECT", "国内公务接待"), ("QUANTITY", "28批次"), ("AMOUNT", "3.6万元"))
     assert _subjects(text, *tagged, ("SUBJECT", "煤矿督查检查公务接待"), ("QUANTITY", "11次"), ("AMOUNT", "1.37万元")) == [
@@ -567,6 +568,8 @@ def test_an_amount_word_or_a_scored_item_that_is_all_a_clause_names_is_its_subje
     scores = "综合考虑预算执行情况得分 6.13 分、产出、效益各方面因素，指标完成情况得分 77 分，最终评分结果：总得分 83.13 分。"
     tagged = (("QUANTITY", "6.13 分"), ("QUANTITY", "77 分"), ("QUANTITY", "83.13 分"))
     assert _subjects(scores, *tagged) == ["预算执行情况", "指标完成情况"]
+    total = "最终评分结果：Z 安全生产和宣传经费项目绩效自我评价结果为：总得分 80.98 分，属于“良”。"
+    assert _subjects(total, ("QUANTITY", "80.98 分")) == ["Z 安全生产和宣传经费"]
 
 
 def test_a_project_named_alone_or_by_reference_and_completed_items_name_the_values() -> None:

@@ -129,6 +129,10 @@ ANAPHOR = re.compile(r"[该此本]项目")
 RATE_CLAUSE = re.compile(r"\s*(?:完成|执行)率\s*(?:为|是|达到|达)?\s*")
 COMPLETED_ITEMS = re.compile(r"(?P<name>各[项类][\u4e00-\u9fff]{2,4}?)(?:都|均)?(?:全部|基本)?完成")
 """What a sentence says was completed, with a quantifier that makes it every item ("各项指标全部完成…，完成率100%")."""
+EVALUATED_PROJECT = re.compile(
+    r"\s*(?P<name>[^，,；;。：:|]{2,40}?)\s*项目绩效(?:自我|自)?评价?结果为?\s*[：:]\s*总?得分\s*(?:为)?\s*"
+)
+"""A project's total score printed after its name ("Z 森林防火工作经费项目绩效自评价结果为：总得分 94.47 分")."""
 SCORING_ACT = re.compile(r"自评|评价|[总平]")
 """An evaluation named before 得分 ("绩效自评得分", "总得分", "平均得分") is the act of scoring, not the item scored."""
 LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
@@ -362,7 +366,8 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
     in that clause ("预算调整率为104%", "预算执行率小于 80%…的得 5 分": §6, a rate named on its own is the SUBJECT), and so the
     amount word 支出 / 共计支出 that is all a clause after a comma names ("公务接待11次，支出1.37万元"; not after a colon,
     where a line's name stands before it) and what a score is given for, named before its 得分 ("综合考虑预算执行情况得分 6.13 分"
-    → 预算执行情况; not an act of scoring: "绩效自评得分95分")."""
+    → 预算执行情况; not an act of scoring: "绩效自评得分95分", but the project a total score is printed after:
+    `EVALUATED_PROJECT`)."""
     out = list(spans)
     for s in spans:
         clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
@@ -372,6 +377,9 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
         if s.label == "QUANTITY" and s.text.rstrip().endswith("分"):
             named = SCORED_ITEM.fullmatch(text, clause_start, s.start)
             named = named if named and not SCORING_ACT.search(named.group("name")) else None
+            if named is None:
+                clause_start = max(text.rfind(mark, 0, clause_start - 1) for mark in CLAUSE_MARKS) + 1
+                named = EVALUATED_PROJECT.fullmatch(text, clause_start, s.start)
         if named and not _touches([o for o in out if o.label != "REASON"], clause_start, s.start):
             out.append(Span(named.start("name"), named.end("name"), "SUBJECT", named.group("name"), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
