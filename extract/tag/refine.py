@@ -47,7 +47,9 @@ indicator's name and stays ("清单编制完成率100%"). A SUBJECT that is only
 alone in a clause after a comma is the amount's SUBJECT ("公务接待11次，支出1.37万元"); what a score is given for, before 得分
 ("指标完成情况得分 77 分"; not 绩效自评 / 总, the act of scoring); a rate opening a target's clause ("预算执行率小于 80%");
 a project's name alone in a sentence's first clause ("森林防火工作经费，绩效自评得分94.47分"); 该项目 / 此项目 / 本项目
-where the sentence names the project only so; and the 各项指标 a sentence says were completed, for its 完成率 / 执行率.
+where the sentence names the project only so; the 各项指标 a sentence says were completed, for its 完成率 / 执行率; a
+total score's project ("…经费项目绩效自评价结果为：总得分 94.47 分"); and the words alone before a target in its clause
+("续航1小时以上").
 
 **Classification chains.** A 功能分类 line is named by its whole chain, level markers and codes included
 ("住房保障支出（221类）住房改革支出（02款）购房补贴（03项）", GUIDELINES.md §2); taggers often break it at a marker or
@@ -437,7 +439,8 @@ def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with the words that open a clause (or a 、 item) as the SUBJECT of the value that closes it, where it is
     only those words and the value, the tagger named nothing in it, and one next to it has the same shape and a value of
     the same kind: a list of items, each named before its value ("事业编制170名,实有160人", "一季度10.36%，二季度21.51%",
-    "国家级一流本科课程23门、重庆市一流本科课程221门"); metric, change and sum words name no item (`NOT_A_NAME`)."""
+    "国家级一流本科课程23门、重庆市一流本科课程221门") — or the value is a target: an indicator named before its target
+    ("可持续影响：可持续使用3年以上，", "续航1小时以上"); metric, change and sum words name no item (`NOT_A_NAME`)."""
     shaped: dict[int, re.Match[str]] = {}
     values = sorted((s for s in spans if s.label in VALUE_LABELS), key=lambda s: s.start)
     for k, v in enumerate(values):
@@ -456,7 +459,7 @@ def parallel_clauses(spans: Sequence[Span], text: str) -> list[Span]:
         ]
         name = words.group("name")
         if (
-            parallel
+            (parallel or values[k].label == "TARGET")
             and not NOT_A_NAME.search(name)
             and not _touches([o for o in out if o.label != "REASON"], words.start("name"), words.end("name"))
         ):
