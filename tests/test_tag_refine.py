@@ -570,8 +570,8 @@ def test_an_amount_word_or_a_scored_item_that_is_all_a_clause_names_is_its_subje
     assert _subjects(scores, *tagged) == ["预算执行情况", "指标完成情况"]
     total = "最终评分结果：Z 安全生产和宣传经费项目绩效自我评价结果为：总得分 80.98 分，属于“良”。"
     assert _subjects(total, ("QUANTITY", "80.98 分")) == ["Z 安全生产和宣传经费"]
-    target = "质量指标：无人机需符合高原使用要求，续航1小时以上，可持续使用3年以上。"
-    assert _subjects(target, ("TARGET", "1小时以上"), ("TARGET", "3年以上")) == ["续航", "可持续使用"]
+    target = "可持续影响：可持续使用3年以上，确保应急部门工作正常运转。"
+    assert _subjects(target, ("TARGET", "3年以上")) == ["可持续使用"]
 
 
 def test_a_project_named_alone_or_by_reference_and_completed_items_name_the_values() -> None:
