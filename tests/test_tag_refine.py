@@ -619,6 +619,8 @@ def test_rate_and_metric_words_adverbs_and_comparisons_are_off_a_subject() -> No
         "出国团组",
         "一般台",
     ]
+    about = "年需采购的办公用品约 15 万元。"
+    assert _subjects(about, ("SUBJECT", "办公用品约"), ("AMOUNT", "15 万元")) == ["办公用品"]
     row = "公用经费控制率 | 2 | 2.00 | 85.37% | 2.00"
     assert _subjects(row, ("SUBJECT", "公用经费控制率"), ("PERCENT", "85.37%")) == ["公用经费控制率"]
     compared = "与上年相比收、支预算总计各增加3,958.67 万元，成立9支170人的疫情应急分队。"

@@ -71,8 +71,8 @@ the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is drop
 **Subject edges.** A SUBJECT never ends in the change word, the metric word (预算支出, 预算金额, 决算数…) or the 得
 of a score ("工作自标明确得3分") that follows it, nor starts with punctuation, "主要包括" or the verb of having in front of
 it (GUIDELINES.md §2: "事业收入增加974.61万元" → 事业收入; "公务接待费预算支出116.5万元" → 公务接待费; "另有国家级教学团队6个"
-→ 国家级教学团队), nor ends in 安排资金 or an adverb before the value (共, 已: "出国团组共0个"), nor starts with 相比 / 同比 or
-的 ("与上年相比收、支预算总计", "170人的疫情应急分队"), nor holds a colon (the label before it is a heading:
+→ 国家级教学团队), nor ends in 安排资金 or an adverb before the value (共, 已, 约: "出国团组共0个"), nor starts with 相比 / 同比
+or 的 ("与上年相比收、支预算总计", "170人的疫情应急分队"), nor holds a colon (the label before it is a heading:
 "成本指标：安全生产经费"), nor starts with the tail of a heading run into the sentence ("…完成情况分析群众满意度98%")
 or of a year ("2020年本年收入合计"); character taggers sometimes run over either edge. A budget table's total line is one name
 (§2: 收支总预算, 本年支出预算合计), so a SUBJECT that stops before its 预算… runs on over it. It ends where a purpose
@@ -97,11 +97,12 @@ SUBJECT_TAIL = re.compile(
     r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出"
     r"|(?<=[\u4e00-\u9fff]{2})(?:(?<![获取])得|(?<![总饱缓调平温共柔])和|(?<![涉普以遍危])及)"
     r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|执行数|年初预算|全年预算)"
-    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})已)$"
+    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})[已约])$"
 )
 """A change word, a list or clause mark, ":支出" after a 类/款/项 marker, the 得 of a score ("工作自标明确得3分"), a
 conjunction ("聘请119名煤炭专家和50名…": the tagger ran on into 和), or a metric word printed after the item (安排资金 too:
-"基本支出安排资金1804.16万元" → 基本支出), or an adverb before the value ("出国团组共0个", "38个一般台已完成") — but
+"基本支出安排资金1804.16万元" → 基本支出), or an adverb before the value ("出国团组共0个", "38个一般台已完成", "办公用品约 15
+万元": 约 is the value's, §2) — but
 预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
 ("涉及预算金额175.52万元") stay."""
 TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
