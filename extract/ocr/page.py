@@ -184,9 +184,16 @@ def read_upright(
 
 
 def render_page(page: pymupdf.Page, dpi: int) -> np.ndarray:
-    """RGB uint8 array of the page as displayed (``/Rotate`` applied)."""
+    """RGB uint8 array of the page as displayed (``/Rotate`` applied).
+
+    MuPDF's store is emptied afterwards. It keeps what it decodes, a scan's page image included (11 MiB and more
+    each), up to 256 MiB per process, across documents; a scan's image is read by the OCR detection, the spread test
+    and this render, then at most once more (`extract.ocr.reread`). Kept, it held ~270 MiB of a worker's memory
+    after 100 OCR'd pages (docs/benchmarks.md)."""
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
-    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3).copy()
+    image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3).copy()
+    pymupdf.TOOLS.store_shrink(100)
+    return image
 
 
 def _read(engine: OcrEngine, image: np.ndarray, timings: PageTimings) -> list[OcrLine]:
