@@ -156,6 +156,19 @@ def test_a_subject_closes_the_bracket_it_opens() -> None:
     ]
 
 
+def test_a_chain_printed_with_dashes_is_one_subject_without_the_quote_before_it() -> None:
+    text = "3. “卫生健康支出(类）-公共卫生（款）-基本公共卫生服务（项）”2026年度预算12.5万元，2025年度预算11万元。"
+    chain = exact(text, "卫生健康支出(类）-公共卫生（款）-基本公共卫生服务（项）")
+    cut_in_a_name = spans_of(text, ("SUBJECT", "卫生（款）-基本公共卫生服务（项）"), ("AMOUNT", "12.5万元"), ("AMOUNT", "11万元"))
+    assert by_label(join_chains(cut_in_a_name, text), "SUBJECT") == [chain]
+    pieces = spans_of(text, ("SUBJECT", "卫生健康支出"), ("SUBJECT", "基本公共卫生服务"), ("AMOUNT", "12.5万元"))
+    assert by_label(join_chains(pieces, text), "SUBJECT") == [chain]
+    plain = "支出合计（类）12万元，其中基本支出8万元。"  # a name without a level marker is not widened over one
+    assert by_label(join_chains(spans_of(plain, ("SUBJECT", "基本支出"), ("AMOUNT", "8万元")), plain), "SUBJECT") == [
+        exact(plain, "基本支出")
+    ]
+
+
 def test_a_classification_chain_is_one_subject() -> None:
     text = "13、住房保障支出（221类）住房改革支出（02款）购房补贴（03项）243.36万元。"
     chain = exact(text, "住房保障支出（221类）住房改革支出（02款）购房补贴（03项）")

@@ -54,6 +54,8 @@ total score's project ("…经费项目绩效自评价结果为：总得分 94.4
 **Classification chains.** A 功能分类 line is named by its whole chain, level markers and codes included
 ("住房保障支出（221类）住房改革支出（02款）购房补贴（03项）", GUIDELINES.md §2); taggers often break it at a marker or
 stop before the last one, so SUBJECT pieces of one chain are joined and a SUBJECT runs on over the markers after it.
+Levels may be joined by dashes ("卫生健康支出(类）-公共卫生（款）-…"); a chain cut inside a level's name is widened back
+to its first level, without the quote opened before it.
 
 **Listed names.** Names listed before one value are one SUBJECT ("伙食补助费、绩效工资130.26万元",
 "开展危险化学品、煤矿、非煤矿山、地震等专项演练至少1次", GUIDELINES.md §5); taggers tend to keep only the last item, so
@@ -203,13 +205,19 @@ conjunction or next count after it ("为8个产煤县|配备了", "900余个行�
 list inside it stays ("地、市、县")."""
 LEVEL_MARK = r"[（(]\d*[类款项][）)]"
 LEVEL_MARK_RE = re.compile(LEVEL_MARK)
-CHAIN_GAP = re.compile(rf"{LEVEL_MARK}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK})?")
+CHAIN_JOIN = r"\s*[-－—–]?\s*"
+"""What may follow a level's marker before the next level: nothing, or a dash ("统计信息事务（款）-统计管理（项）")."""
+CHAIN_GAP = re.compile(rf"{LEVEL_MARK}{CHAIN_JOIN}(?:[^，。；;：:、\d\s|]{{1,25}}?{LEVEL_MARK}{CHAIN_JOIN})?")
 """What may stand between two pieces of one classification chain: a marker, or a marker, a level's name and a marker."""
 CHAIN_METRIC = re.compile(r"[)）]?\s*[:：]\s*(?:\d{4}\s*年度?)?\s*(?:预算)?")
 """Between a chain and the metric word that follows it ("儿童福利（项）: 支出决算为0.55万元",
 "离退休（款）：2018 年预算支出合计")."""
 CHAIN_METRIC_WORD = re.compile(r"(?:预算)?支出(?:合计|总计)?")
-CHAIN_BEFORE = re.compile(rf"(?:[\u4e00-\u9fff“”]+{LEVEL_MARK})+$")
+CHAIN_LEVEL = rf"[\u4e00-\u9fff][\u4e00-\u9fff“”]*{LEVEL_MARK}{CHAIN_JOIN}"
+"""A named level of a chain; it starts with a character, so a quote opened before the chain stays out of it."""
+CHAIN_BEFORE = re.compile(rf"(?:{CHAIN_LEVEL})+$")
+CHAIN_BEFORE_CUT = re.compile(rf"(?:{CHAIN_LEVEL})+[\u4e00-\u9fff]+$")
+"""The named levels before a chain that the tagger cut inside a level's name ("…(类）-统计|信息事务（款）…")."""
 LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
 LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
 """Names joined by 、 (the last one may run on: "A、B等") up to where a SUBJECT starts."""
@@ -681,6 +689,8 @@ def join_chains(spans: Sequence[Span], text: str) -> list[Span]:
             while (mark := LEVEL_MARK_RE.match(text, s.end)) and not _touches(others, s.end, mark.end()):
                 s = _widen(s, s.start, mark.end(), text)
             before = CHAIN_BEFORE.search(text, 0, s.start)
+            if before is None and LEVEL_MARK_RE.search(s.text):
+                before = CHAIN_BEFORE_CUT.search(text, 0, s.start)
             if before and not _touches(others, before.start(), s.start):
                 s = _widen(s, before.start(), s.end, text)
         out.append(s)
