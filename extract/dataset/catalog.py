@@ -75,7 +75,7 @@ JOIN_VIEWS: dict[str, tuple[str, str]] = {
     "records_linked": (
         "records with the links made through a companion file of tables (companion_links) filled in",
         "SELECT r.* REPLACE ("
-        + ", ".join(f"coalesce(r.{c}, c.{c}) AS {c}" for c in (*(f"link_{k}" for k in _LINE_ITEM), "link_score", "subject_code"))
+        + ", ".join(f"coalesce(r.{c}, c.{c}) AS {c}" for c in companions.LINK_COLUMNS)
         + ") FROM records r LEFT JOIN companion_links c USING (doc_id, record_id)",
     ),
     "line_items_by_issuer": (

@@ -16,22 +16,18 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from extract.dataset.export import DOC_ID, column
+from extract.dataset.export import DOC_ID, SCHEMAS, column
 from extract.model import Document
 from extract.records.ground import ground_records, table_cells
 
-_STR, _INT, _F64 = pa.string(), pa.int32(), pa.float64()
+LINK_COLUMNS = ("link_doc_id", "link_table_id", "link_row", "link_col", "link_score", "subject_code")
+"""The columns of `records` that a companion link fills (their types and meanings are the records table's)."""
 
 SCHEMA = pa.schema(
     [
         DOC_ID,
-        column("record_id", _STR, "the narrative record (records.record_id)"),
-        column("link_doc_id", _STR, "the companion file whose line item the amount restates"),
-        column("link_table_id", _STR, "table_id of that line item"),
-        column("link_row", _INT, "row of that line item"),
-        column("link_col", _INT, "col of that line item"),
-        column("link_score", _F64, "how well value, words, section and scope agree (links are made from 0.55)"),
-        column("subject_code", _STR, "the 功能/经济分类 code of the linked line, when it has one"),
+        column("record_id", pa.string(), "the narrative record (records.record_id)"),
+        *(SCHEMAS["records"].field(name) for name in LINK_COLUMNS),
     ]
 )
 KEY = ("doc_id", "record_id")
@@ -62,16 +58,7 @@ def companion_link_rows(out_dir: Path, issuers: list[dict], line_items: list[dic
             amounts = [r for r in doc.records if r.label == "AMOUNT"]
             ground_records(amounts, table_cells(tables))
             rows += [
-                {
-                    "doc_id": doc_id,
-                    "record_id": r.record_id,
-                    "link_doc_id": r.link_doc_id,
-                    "link_table_id": r.link_table_id,
-                    "link_row": r.link_row,
-                    "link_col": r.link_col,
-                    "link_score": r.link_score,
-                    "subject_code": r.subject_code,
-                }
+                {"doc_id": doc_id, "record_id": r.record_id, **{name: getattr(r, name) for name in LINK_COLUMNS}}
                 for r in amounts
                 if r.link_table_id is not None
             ]
