@@ -431,3 +431,42 @@ def test_the_sum_closing_a_list_restates_the_total_and_a_count_before_de_counts_
     counted = "成立9支170人的疫情应急分队，做好应急救援准备。"
     records = records_of(counted, ("QUANTITY", "170人"), ("SUBJECT", "疫情应急分队"))
     assert [(r.raw, r.subject) for r in records] == [("170人", "疫情应急分队")]
+
+
+def test_the_whole_of_a_share_and_a_bracketed_aside_name_no_later_value() -> None:
+    shared = "基本支出预算2476260.58元，占一般公共预算支出的84.06%，同比减少4966.66元，下降0.2%。"
+    records = records_of(
+        shared,
+        ("SUBJECT", "基本支出"),
+        ("AMOUNT", "2476260.58元"),
+        ("SUBJECT", "一般公共预算支出"),
+        ("PERCENT", "84.06%"),
+        ("AMOUNT", "4966.66元"),
+        ("PERCENT", "0.2%"),
+    )
+    assert [(r.subject, r.metric) for r in records] == [
+        ("基本支出", "预算数"),
+        ("基本支出", "占比"),
+        ("基本支出", "增减额"),
+        ("基本支出", "增减率"),
+    ]
+    aside = "国内公务接待共312批次（其中外事接待0批次），4228人次（其中外事接待0人次）。"
+    tagged = (("SUBJECT", "国内公务接待"), ("QUANTITY", "312批次"), ("SUBJECT", "外事接待"), ("QUANTITY", "0批次"))
+    records = records_of(aside, *tagged, ("QUANTITY", "4228人次"), ("SUBJECT", "外事接待"), ("QUANTITY", "0人次"))
+    assert [r.subject for r in records] == ["国内公务接待", "外事接待", "国内公务接待", "外事接待"]
+
+
+def test_gaps_bracketed_rates_listed_numbers_and_money_used() -> None:
+    gap = "公务接待费支出2.05万元，年初预算为2万元，差值为0.05万元。"
+    records = records_of(gap, ("SUBJECT", "公务接待费支出"), ("AMOUNT", "2.05万元"), ("AMOUNT", "2万元"), ("AMOUNT", "0.05万元"))
+    assert [(r.metric, r.direction) for r in records] == [(None, None), ("预算数", None), ("增减额", None)]
+    bracketed = "公务接待费2.30万元，较上年减少1.5万元（42.86%）。"
+    tagged = (("SUBJECT", "公务接待费"), ("AMOUNT", "2.30万元"), ("AMOUNT", "1.5万元"), ("PERCENT", "42.86%"))
+    records = records_of(bracketed, *tagged)
+    assert [(r.metric, r.direction) for r in records[1:]] == [("增减额", "减少"), ("增减率", "减少")]
+    listed = "2022年度收、支总计各是4125.49，4143.91万元。"
+    records = records_of(listed, ("SUBJECT", "收、支总计"), ("AMOUNT", "4125.49"), ("AMOUNT", "4143.91万元"))
+    assert [(r.unit, r.value_yuan) for r in records] == [("万元", 41254900.0), ("万元", 41439100.0)]
+    used = "补助资金2.00万元，截至2023年12月31日，资金已使用2.00万元，全年发放1.50万元。"
+    records = records_of(used, ("SUBJECT", "补助资金"), ("AMOUNT", "2.00万元"), ("AMOUNT", "2.00万元"), ("AMOUNT", "1.50万元"))
+    assert [r.metric for r in records] == ["预算数", "执行数", "执行数"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 from extract.records.build import TaggedSentence, sentence_records
+from extract.tag.base import load_tagger
 from extract.tag.refine import (
     attach_comparators,
     close_brackets,
@@ -26,6 +27,7 @@ from extract.tag.refine import (
     total_lines,
     trim_subjects,
 )
+from extract.tag.spacing import compact, spaced_out
 from extract.tag.spans import LABELS, Span, load_split
 from span_helpers import by_label, exact, spans_of
 
@@ -659,3 +661,78 @@ def test_fused_and_paired_lists_before_split_values() -> None:
     ]
     records = sentence_records(TaggedSentence("s", paired, refine(tagged, paired, "部门决算", "")))
     assert [(r.subject, r.raw) for r in records] == [("生产安全事故起数", "5.1%"), ("死亡人数", "9.8%"), ("受伤人数", "36.4%")]
+
+
+def _records(text: str, kind: str, *items: tuple[str, str]) -> list[tuple[str | None, str | None, str]]:
+    """(subject, metric, value) of the records built from these tagger spans after refine."""
+    spans = refine(spans_of(text, *items), text, kind, "")
+    return [(r.subject, r.metric, r.raw) for r in sentence_records(TaggedSentence("s", text, spans), kind=kind)]
+
+
+def test_forms_of_disclosures_published_elsewhere() -> None:
+    """GUIDELINES §6, round thirteen: numbers listed before one unit, a comparison run into the name, a measure noun at
+    the end of one, a sum word alone, a quote left open, the fund before 三公经费 and a clause that only names its item."""
+    listed = "与2021年相比，收、支总计各减少1267.86，2570.97万元。"
+    assert _records(listed, "部门决算", ("SUBJECT", "收、支总计"), ("AMOUNT", "86，2570.97万元")) == [
+        ("收、支总计", "增减额", "1267.86"),
+        ("收、支总计", "增减额", "2570.97万元"),
+    ]
+    compared = "收支较上年决算数增加205.8万元。"
+    assert _records(compared, "部门决算", ("SUBJECT", "收支较上年"), ("AMOUNT", "205.8万元")) == [("收支", "增减额", "205.8万元")]
+    counts = "公务用车保有量为2辆，国内公务接待批次为520个，共安排因公出国（境）团组0个，累计0人次。"
+    tagged = (("SUBJECT", "公务用车"), ("QUANTITY", "2辆"), ("QUANTITY", "520个"), ("SUBJECT", "因公出国（境）团组"))
+    assert _records(counts, "部门决算", *tagged, ("QUANTITY", "0个"), ("SUBJECT", "累计"), ("QUANTITY", "0人次")) == [
+        ("公务用车保有量", None, "2辆"),
+        ("国内公务接待批次", None, "520个"),
+        ("因公出国（境）团组", None, "0个"),
+        ("因公出国（境）团组", None, "0人次"),
+    ]
+    quoted = "2019年实际支出“三公经费”决算为22.62万元。"
+    tagged = (("SUBJECT", "“三公经费"), ("AMOUNT", "22.62万元"))
+    assert _records(quoted, "部门决算", *tagged) == [("“三公经费”", "决算数", "22.62万元")]
+    fund = "2019年本部门一般公共预算“三公”经费预算支出9.80万元，较上年减少18.50万元（65.37%）。"
+    assert _records(fund, "部门预算", ("SUBJECT", "“三公”经费"), ("AMOUNT", "9.80万元"), ("AMOUNT", "18.50万元")) == [
+        ("一般公共预算“三公”经费", "预算数", "9.80万元"),
+        ("一般公共预算“三公”经费", "增减额", "18.50万元"),
+        ("一般公共预算“三公”经费", "增减率", "65.37%"),  # a percent no span covered, added
+    ]
+
+
+def test_an_amount_opening_its_clause_is_of_its_purpose() -> None:
+    text = "其中：30万元用于基建工程项目审计；29.99万元用于基建工程项目设计、规划、测绘。"
+    assert _records(text, "绩效自评", ("AMOUNT", "30万元"), ("AMOUNT", "29.99万元")) == [
+        ("基建工程项目审计", None, "30万元"),
+        ("基建工程项目设计、规划、测绘", None, "29.99万元"),
+    ]
+    named = "该项目年初预算20万元，用于安全生产宣传；"
+    assert _records(named, "绩效自评", ("SUBJECT", "该项目"), ("AMOUNT", "20万元")) == [("该项目", "预算数", "20万元")]
+
+
+def test_spaced_out_text_is_refined_as_if_unspaced() -> None:
+    """A text layer's spacing ("同 比 增 加") hides neither a change word nor a subject's edge; spans stay on the printed
+    text."""
+    text = "2025 年 政 府 采 购 预 算 6429768.84 元 ， 同 比 增 加2433505.07 元，增长 60.89%。"
+    tagged = (("SUBJECT", "政 府 采 购"), ("AMOUNT", "6429768.84 元"), ("SUBJECT", "同 比 增 加"), ("AMOUNT", "2433505.07 元"))
+    assert _records(text, "部门预算", *tagged, ("PERCENT", "60.89%")) == [
+        ("政 府 采 购", "预算数", "6429768.84 元"),
+        ("政 府 采 购", "增减额", "2433505.07 元"),
+        ("政 府 采 购", "增减率", "60.89%"),
+    ]
+
+
+def test_spacing_is_taken_out_for_reading_and_spans_return_to_the_print() -> None:
+    """`extract.tag.spacing`: spaces that touch a Chinese character go, a table row's " | " and spaces between ASCII stay;
+    the crf reads a spaced-out sentence unspaced and gives spans on the printed text."""
+    row = "满意度 | 99%以上 | 97 %"
+    assert compact(row)[0] == row
+    assert compact("Z 安全生产 PVC pipe")[0] == "Z安全生产PVC pipe"
+    assert not spaced_out("实际支付 20 万元") and spaced_out("基 本 支出")
+    text = "2025 年 政 府 采 购 预 算 6429768.84 元 ， 同 比 增 加2433505.07 元，增长 60.89%。"
+    tagged = load_tagger("crf").predict([text])[0]
+    assert all(s.text == text[s.start : s.end] and s.text == s.text.strip() for s in tagged)
+    records = sentence_records(TaggedSentence("s", text, refine(tagged, text, "部门预算", "")), kind="部门预算")
+    assert [(r.subject, r.metric, r.raw) for r in records] == [
+        ("政 府 采 购", "预算数", "6429768.84 元"),
+        ("政 府 采 购", "增减额", "2433505.07 元"),
+        ("政 府 采 购", "增减率", "60.89%"),
+    ]

@@ -14,11 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extract.tag.spacing import compact
 from extract.tag.spans import VALUE_LABELS, Span
 
 INCREASE = "增加|增长|上升|提高|增幅|增支|多支出|增长了|增加了"
 DECREASE = "减少|下降|降低|降幅|节约|节省|压减|减支|少支出|缩减"
-_CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|变动率|变化率)")
+_CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|变动率|变化率)|(?P<gap>差值|差额)")
+"""Change words; a gap (差值, 差额: "年初预算为2.95万元，差值为0.9万元") is a change against the year's budget, no direction."""
 
 _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "AMOUNT": [
@@ -27,11 +29,16 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
             "预算数",
             re.compile(
                 r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
-                r"|预算(?:金额|资金)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)"
+                r"|(?<!完成)预算(?:金额|资金)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)"
             ),
         ),
         ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
-        ("执行数", re.compile(r"执行数|实际支[出付]|已支付|实际使用|实际完成(?:支出)?|支出执行|完成数?")),
+        (
+            "执行数",
+            re.compile(
+                r"执行数|实际支[出付]|已支付|(?:实际|已)使用|已拨付|(?:全年|已)发放|实际完成(?:支出)?|支出执行|完成(?:预算资金|数)?"
+            ),
+        ),
     ],
     "PERCENT": [
         ("占比", re.compile(r"占比|所占比重|比重|占[^，。；,]{0,20}(?:的)?\s*$")),
@@ -50,7 +57,9 @@ _FUNDS_ROW = re.compile(r"^(?:[^|]*\|)?[^|]*(?:资金总额|当年财政拨款|�
 first or second cell: their percent is 执行率."""
 _RATE_METRIC = {"执行": "执行率", "完成": "完成率", "控制": "控制率", "调整": "调整率", "变动": "增减率", "变化": "增减率"}
 _ZERO_PERCENT = re.compile(r"0+(?:\.0+)?\s*[%％]")
-_PAID_AFTER = re.compile(r"\s*[，,]\s*(?:(?:已支付|实际支[出付]|已执行)(?:为|了)?\s*\d|已(?:全部)?执行完毕)")
+_PAID_AFTER = re.compile(
+    r"\s*[，,]\s*(?:截至[^，,；;。]{0,14}[，,]\s*)?(?:资金)?(?:(?:已支付|实际支[出付]|已执行|已使用|(?:全年|已)发放)(?:为|了)?\s*\d|已(?:全部)?执行完毕)"
+)
 """What follows a budgeted amount when the next clause says how much of it was paid ("…专项整治50万元，已支付45万元",
 "…经费20万元，已执行完毕")."""
 _PAID_CLAUSE = re.compile(r"(?:^|[，,；;。])\s*(?:[（(]\d+[）)]|\d+[.．、])?\s*(?:已|实际)?支付[^，,；;。：:]*$")
@@ -83,10 +92,10 @@ def _window(text: str, spans: Sequence[Span], span: Span) -> str:
             start = max(start, other.end)
     before = text[start : span.start]
     stop = max(before.rfind(c) for c in "。；;")
-    return before[stop + 1 :]
+    return compact(before[stop + 1 :])[0]  # a text layer's spacing hides no cue ("同 比 增 加")
 
 
-def _change(window: str, allow_gap: int) -> tuple[str, str] | None:
+def _change(window: str, allow_gap: int) -> tuple[str | None, str] | None:
     """(metric-free) direction of the change word closest to the value, if within `allow_gap` chars."""
     best = None
     for m in _CHANGE.finditer(window):
@@ -95,7 +104,7 @@ def _change(window: str, allow_gap: int) -> tuple[str, str] | None:
     if best is None:
         return None
     kind = best.lastgroup
-    return {"up": "增加", "down": "减少", "flat": "持平"}[kind], best.group()
+    return {"up": "增加", "down": "减少", "flat": "持平", "gap": None}[kind], best.group()
 
 
 def value_attributes(
@@ -107,9 +116,17 @@ def value_attributes(
         return ValueAttributes(metric="指标值")
     window = _window(text, spans, span)
     previous = [s for s in spans if s.label == span.label and s.end <= span.start]
-    if previous and re.fullmatch(r"\s*[、和及与]\s*", window):
-        # the second item of a list of values ("分别下降24.07%、97.64%") is read like the first
+    shares_unit = bool(previous) and previous[-1].text[-1:].isdigit()
+    if previous and re.fullmatch(r"\s*[、，,和及与]\s*" if shares_unit else r"\s*[、和及与]\s*", window):
+        # the second item of a list of values ("分别下降24.07%、97.64%") is read like the first, and so is a number
+        # after one that shares its unit ("各减少1267.86，2570.97万元")
         return value_attributes(text, spans, previous[-1], table_row=table_row, report_year=report_year, budget=budget)
+    amount = [s for s in spans if s.label == "AMOUNT" and s.end <= span.start]
+    if span.label == "PERCENT" and amount and re.fullmatch(r"\s*[（(]\s*", text[amount[-1].end : span.start]):
+        # a rate in brackets after a change ("较上年减少1.5万元（42.86%）") is that change's rate
+        change = value_attributes(text, spans, amount[-1], table_row=table_row, report_year=report_year, budget=budget)
+        if change.metric == "增减额":
+            return ValueAttributes(metric="增减率", direction=change.direction)
     tail = window.rstrip(" 　:：为是达到了约")
     change = _change(tail, allow_gap=3)
     period = _period(window, report_year) if span.label == "AMOUNT" else None

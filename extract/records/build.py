@@ -11,6 +11,7 @@ because budget prose splits one statement over several sentences:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -84,7 +85,7 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, kind:
         if span.label not in VALUE_LABELS:
             continue
         a = attrs[i]
-        parsed = parse_value(span.text, span.label)
+        parsed = parse_value(span.text + _shared_unit(sent.text, spans, i), span.label)
         subject = subject_of.get(i)
         involved = [span] + ([spans[subject[0]]] if subject else [])
         records.append(
@@ -115,6 +116,21 @@ def sentence_records(sent: TaggedSentence, report_year: int | None = None, kind:
             )
         )
     return records
+
+
+def _shared_unit(text: str, spans: Sequence[Span], i: int) -> str:
+    """The unit of the amount that a bare number listed before it shares ("各是4125.49，4143.91万元": 万元), else ""."""
+    if spans[i].label != "AMOUNT" or not spans[i].text[-1:].isdigit():
+        return ""
+    end = spans[i].end
+    for s in spans[i + 1 :]:
+        if s.label != "AMOUNT" or not re.fullmatch(r"\s*[、，,]\s*", text[end : s.start]):
+            return ""
+        parsed = parse_value(s.text, "AMOUNT")
+        if parsed and parsed.unit:
+            return parsed.unit
+        end = s.end
+    return ""
 
 
 def document_records(

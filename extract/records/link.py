@@ -131,12 +131,13 @@ def _sum_of(text: str, spans: Sequence[Span], values: list[int], value: Span) ->
     return totals[-1] if part_of >= 0 and totals else None
 
 
-_SPENT_ON = re.compile(r"的?|采购|购置|购买")
+_SPENT_ON = re.compile(r"的?|采购|购置|购买|(?:主要)?用于")
 
 
 def _buys_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[int], after: int) -> bool:
     """An amount printed right before the item it buys ("采购683.1万元救灾物资", "投入268.1万元采购防汛装备",
-    "增加了40万元的检察办案费预算"), where no subject precedes it in its clause ("市本级投资340万建设…工程": what it builds)."""
+    "增加了40万元的检察办案费预算", "30万元用于基建工程项目审计"),
+    where no subject precedes it in its clause ("市本级投资340万建设…工程": what it builds)."""
     return (
         value.label == "AMOUNT"
         and bool(_SPENT_ON.fullmatch(text, value.end, spans[after].start))
@@ -144,11 +145,35 @@ def _buys_noun_after(text: str, spans: Sequence[Span], value: Span, left: list[i
     )
 
 
+def _share_bases(
+    text: str, spans: Sequence[Span], values: list[int], subjects: list[int], attrs: dict[int, ValueAttributes]
+) -> set[int]:
+    """The subjects named as the whole of a share, between 占 and its percent ("基本支出预算2476260.58元，占|一般公共预算支出|的
+    84.06%，同比减少4966.66元"): the values after the share are still the part's ("同比减少" is 基本支出's change)."""
+    bases = set()
+    for v in values:
+        zhan = text.rfind("占", 0, spans[v].start)
+        if attrs[v].metric == "占比" and zhan >= 0 and not re.search(r"[，,；;。]", text[zhan : spans[v].start]):
+            bases.update(i for i in subjects if zhan < spans[i].start and spans[i].end <= spans[v].start)
+    return bases
+
+
+def _aside_before(text: str, subject: Span, position: int) -> bool:
+    """Whether `subject` stands in brackets closed before `position`: an aside ("国内公务接待共312批次（其中外事接待0批次），
+    4228人次" — the 人次 are of 国内公务接待, not of the aside's 外事接待)."""
+    opened = max(text.rfind("（", 0, subject.start), text.rfind("(", 0, subject.start))
+    if opened < 0 or re.search(r"[）)]", text[opened : subject.start]):
+        return False
+    closed = re.compile(r"[）)]").search(text, subject.end)
+    return closed is not None and closed.end() <= position
+
+
 def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) -> list[Relation]:
     """Relations of one sentence; `attrs` gives the attributes of every value span (by index)."""
     subjects = [i for i, s in enumerate(spans) if s.label == "SUBJECT"]
     values = [i for i, s in enumerate(spans) if s.label in VALUE_LABELS]
     paired = _respectively(text, spans, values, subjects)
+    bases = _share_bases(text, spans, values, subjects, attrs)
     relations: list[Relation] = []
     for v in values:
         span = spans[v]
@@ -161,7 +186,13 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
         if of_total is not None:
             relations.append(Relation(v, of_total, kind))
             continue
-        left = [i for i in subjects if spans[i].end <= span.start]
+        left = [
+            i
+            for i in subjects
+            if spans[i].end <= span.start
+            and (kind == "share-of" or i not in bases)
+            and not _aside_before(text, spans[i], span.start)
+        ]
         right = [i for i in subjects if spans[i].start >= span.end]
         if kind == "share-of":
             zhan = text.rfind("占", 0, span.start)

@@ -31,6 +31,7 @@ import pycrfsuite
 from extract.tag.base import read_meta, write_meta
 from extract.tag.bio import char_tags, spans_from_tags
 from extract.tag.features import char_features, word_boundaries
+from extract.tag.spacing import compact, restore, spaced_out
 from extract.tag.spans import FLAT_LABELS, NESTED_LABELS, VALUE_LABELS, Example, Span, layer
 
 VERSION = "1.4"  # 1.1: part-of-speech and number-behind features (extract/tag/features.py); 1.2: missing subjects;
@@ -65,8 +66,10 @@ class CrfTagger:
             self.layers[name] = tagger
 
     def predict(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Spans of every text; a text whose words are spaced out is read without that spacing (`extract.tag.spacing`)."""
         out = []
-        for text in texts:
+        for printed in texts:
+            text, index = compact(printed) if spaced_out(printed) else (printed, range(len(printed)))
             if not text:
                 out.append([])
                 continue
@@ -77,7 +80,7 @@ class CrfTagger:
                 marginals = [model.marginal(tag, i) for i, tag in enumerate(tags)]
                 spans.extend(spans_from_tags(text, tags, marginals))
             spans += self._missing_subjects(text, spans)  # the flat layer still holds this text's lattice
-            out.append(sorted(spans, key=lambda s: (s.start, -s.end)))
+            out.append(sorted(restore(spans, printed, index), key=lambda s: (s.start, -s.end)))
         return out
 
     def _missing_subjects(self, text: str, spans: list[Span]) -> list[Span]:

@@ -90,6 +90,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from extract.tag.patterns import NUMBER, PATTERNS
+from extract.tag.spacing import compact, onto_compact, restore
 from extract.tag.spans import VALUE_LABELS, Span
 
 BUDGET_KINDS = frozenset({"部门预算", "单位预算"})
@@ -98,13 +99,14 @@ CELL_MARKS = ("|", "：", ":", "；", "，", ",")
 SUBJECT_TAIL = re.compile(
     r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出"
     r"|(?<=[\u4e00-\u9fff]{2})(?:(?<![获取])得|(?<![总饱缓调平温共柔])和|(?<![涉普以遍危])及)"
-    r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|执行数|年初预算|全年预算)"
-    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})[已约])$"
+    r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|决算总额|执行数|年初预算|全年预算)"
+    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})[已约]"
+    r"|(?<=[\u4e00-\u9fff]{2})(?:较|比|与|同)(?:上年|去年|上一?年度|同期|\d{4}\s*年度?)(?:决算|预算)?数?(?:相比)?)$"
 )
 """A change word, a list or clause mark, ":支出" after a 类/款/项 marker, the 得 of a score ("工作自标明确得3分"), a
 conjunction ("聘请119名煤炭专家和50名…": the tagger ran on into 和), or a metric word printed after the item (安排资金 too:
 "基本支出安排资金1804.16万元" → 基本支出), or an adverb before the value ("出国团组共0个", "38个一般台已完成", "办公用品约 15
-万元": 约 is the value's, §2) — but
+万元": 约 is the value's, §2), or the comparison the change after it is made against ("收支较上年决算数增加", §2) — but
 预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
 ("涉及预算金额175.52万元") stay."""
 TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
@@ -116,13 +118,15 @@ CLAUSE_CLOSE = re.compile(r"\s*(?:[，,；;。、]|$)")
 CLAUSE_GAP = re.compile(r"\s*[，,；;、]\s*")
 NOT_A_NAME = re.compile(
     rf"{PATTERNS['change_word'].pattern}|{PATTERNS['metric_word'].pattern.replace('|占|', '|占(?!地)|')}"
-    rf"|{PATTERNS['comparison'].pattern}|预算|决算|支出|支付|实际|其中|合计|共计|累计|总计|约|达|已|[为是]$"
+    rf"|{PATTERNS['comparison'].pattern}|预算|决算|支出|支付|实际|其中|合计|共计|累计|总计|差值|差额|约|达|已|[为是]$"
 )
 """Words that open a clause as its metric ("支出决算为", "实际支付", "完成率", 占 — but 占地 is land), a change, a comparison
 or a sum, not an item."""
 RATE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff]{3,10}率)\s*(?:为|是|达到|达)?\s*")
 SPENT_NAME = re.compile(r"\s*(?P<name>(?:共计)?支出)\s*(?:为)?\s*")
 """An amount word that is all a clause names ("…公务接待11次，支出1.37万元"): the SUBJECT (§6, as 采购金额)."""
+STATED_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff“”（）()]{2,12}?)\s*(?:为|是)\s*")
+"""A clause that only names an item and states its value ("…，国内公务接待批次为520个"): the name is the SUBJECT."""
 SCORED_ITEM = re.compile(r"\s*(?:(?:综合)?考虑)?\s*(?P<name>[\u4e00-\u9fff]{2,12}?)\s*得分\s*(?:为)?\s*")
 """What a score is given for, printed before 得分 in the score's clause ("指标完成情况得分 85 分")."""
 OPENING_NAME = re.compile(
@@ -140,14 +144,21 @@ EVALUATED_PROJECT = re.compile(
 """A project's total score printed after its name ("Z 森林防火工作经费项目绩效自评价结果为：总得分 94.47 分")."""
 SCORING_ACT = re.compile(r"自评|评价|[总平]")
 """An evaluation named before 得分 ("绩效自评得分", "总得分", "平均得分") is the act of scoring, not the item scored."""
-LONE_RATE = re.compile(r"率(?![\u4e00-\u9fff])|率(?=[为是达])")
-"""A 率 printed right after a SUBJECT on its own is the end of the name, not a metric word ("结转结余率为14.19%"; the
-metric words 控制率, 执行率 … have two characters or more: "公用经费|控制率85.37%")."""
+LONE_RATE = re.compile(r"[率度](?![\u4e00-\u9fff])|[率度](?=[为是达])")
+"""A 率 (or 度: "政策知晓|度为100%") printed right after a SUBJECT on its own is the end of the name, not a metric word
+("结转结余率为14.19%"; the metric words 控制率, 执行率 … have two characters or more: "公用经费|控制率85.37%")."""
+FUND_BEFORE = re.compile(r"(?:一般公共预算|政府性基金预算|国有资本经营预算)(?:财政拨款)?$")
+THREE_PUBLIC = re.compile(r"“?三公")
+SUM_WORD = re.compile(r"累计|共计|合计|总计")
+MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次)(?=\s*(?:为|是|共|达)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
 ("该项目用于化学品应急救援演练的费用" → 该项目: GUIDELINES §6)."""
+PURPOSE_CLAUSE = re.compile(r"\s*(?:主要)?用于(?P<name>[^，,；;。：:\d|]{2,25})(?=[；;。]|$)")
+"""An amount's purpose that ends its clause ("30万元用于基建工程项目审计；")."""
 UNCLOSED = re.compile(r"[（(][^）)]*$")
 UNOPENED_QUOTE = re.compile(r"[^“]*”")
+UNCLOSED_QUOTE = re.compile(r"“[^”]*$")
 BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
     r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内])|相比|同比|的)?"
@@ -158,6 +169,7 @@ end of a run-in heading ("…指标完成情况分析群众满意度") or of a y
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
 """A count with its measure word (and 门 of courses: "国家级一流本科课程23门"), an approximation ("约8380亩", "700余人") or a
 range ("2-3次")."""
+PERCENT_VALUE = re.compile(rf"(?<![\d*×/])(?<![*×/]\s){NUMBER}\s*[%％](?!\s*=)")
 APPROXIMATELY = re.compile(r"(?:约|近)\s*$")
 NOT_A_COUNT_BEFORE = re.compile(r"(?:第|[（(]|扣|每(?:少|下降|增加|减少)?)\s*$")
 """An ordinal, a weight in a header "(50分)", a scoring rule's deduction "扣0.5分" / "每少1人"."""
@@ -187,8 +199,9 @@ MONEY_RATE = re.compile(r"(?<=支出|经费|资金)(?:完成|执行|控制)率$"
 """A rate word after a sum of money: the metric of the percent that follows (§6: "公用经费控制率85.37%" → 公用经费)."""
 RATE_VALUE_GAP = re.compile(r"\s*(?:为|是|达到|达)?\s*")
 ISSUER_HEAD = re.compile(rf"{ISSUER}?")
-GENERIC_NAME = re.compile(r"(?:资金|金额|经费|费用|投资|指标|任务|工作|项目)")
-"""What is left of a name that is only a generic word: the action or quantifier stays before it (投入资金, 各项指标)."""
+GENERIC_NAME = re.compile(r"(?:资金|金额|经费|费用|投资|指标|任务|工作|项目|人次|批次|人数|次数)")
+"""What is left of a name that is only a generic word: the action or quantifier stays before it (投入资金, 各项指标,
+接待人次)."""
 ACTION_BEFORE = re.compile(rf"(?:{REPORTED_ACTION}|涉及)$")
 COUNTED_NOUN_START = re.compile(r"[\u4e00-\u9fff“《]")
 GOVERNING_VERB = rf"(?:{REPORTED_ACTION}|实行|进行|建立|编制|用于|实现|签订|纳入|提供)"
@@ -227,6 +240,8 @@ FUSED_LIST = re.compile(r"(?:[\u4e00-\u9fff]、)+")
 PAIRED_GAP = re.compile(r"[^，,；;。：:|\d各]{0,12}")
 """What may stand between a list of names and the list of their values ("较上年下降", "分别为"), 各 excepted."""
 LIST_JOINT = re.compile(r"\s*、\s*")
+LISTED_NUMBER_MARK = re.compile(r"(?<=\d)\s*[，、]\s*(?=\d)")
+NUMBER_TAIL = re.compile(r"\d[\d.,]*$")
 CLAUSE_MARKS = "，,；;。：:|"
 HEADER_CELL = re.compile(r"指标\s*(?:[（(]\s*\d+\s*分\s*[）)])?$")
 PLAN_HEADING = re.compile(r"工作任务|工作计划|工作安排|工作目标|任务及目标|工作要点|工作思路|重点工作(?!完成|开展情况)")
@@ -238,6 +253,15 @@ def in_plan_section(kind: str, section_path: str) -> bool:
 
 
 def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
+    """`refine_compact` on the text without a text layer's spacing ("基 本 支出 预 算", `extract.tag.spacing`), the spans
+    put back on the printed text."""
+    compacted, index = compact(text)
+    if len(compacted) == len(text):
+        return refine_compact(spans, text, kind, section_path)
+    return restore(refine_compact(onto_compact(spans, compacted, index), compacted, kind, section_path), text, index)
+
+
+def refine_compact(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
     """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
     values with a comparator read as targets (`attach_comparators`), SUBJECTs run on over a clause or a verb cut
     (`split_clauses`, `split_counted`), reported actions, issuers, quantifiers and rate words after money taken off
@@ -251,12 +275,14 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
     subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section
     makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it
     states (`bare_targets`)."""
-    spans = attach_comparators(fill_counts(resolve_formulas(spans, text), text), text)
+    spans = attach_comparators(fill_counts(resolve_formulas(split_listed_values(spans, text), text), text), text)
     spans = strip_rate_metrics(strip_actions(split_counted(split_clauses(spans, text), text), text), text)
     spans = named_rates(counted_nouns(opening_names(spans, text), text), text)
-    spans = parallel_clauses(completed_items(anaphoric_subjects(spans, text), text), text)
+    spans = parallel_clauses(completed_items(anaphoric_subjects(purposes_named(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
-    spans = join_listed(join_adjacent(join_chains(total_lines(whole_rate_names(spans, text), text), text), text), text)
+    spans = join_listed(
+        join_adjacent(join_chains(total_lines(whole_rate_names(fund_names(spans, text), text), text), text), text), text
+    )
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
     if not in_plan_section(kind, section_path):
         return bare_targets(spans, text)
@@ -385,6 +411,9 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
         named = RATE_NAME.fullmatch(text, clause_start, s.start) if s.label in ("PERCENT", "TARGET") else None
         if s.label == "AMOUNT" and clause_start > 0 and text[clause_start - 1] in "，,；;":
             named = SPENT_NAME.fullmatch(text, clause_start, s.start)
+        if named is None and s.label in ("AMOUNT", "QUANTITY") and clause_start > 0 and text[clause_start - 1] in "，,；;":
+            named = STATED_NAME.fullmatch(text, clause_start, s.start)
+            named = named if named and not NOT_A_NAME.search(named.group("name")) else None
         if s.label == "QUANTITY" and s.text.rstrip().endswith("分"):
             named = SCORED_ITEM.fullmatch(text, clause_start, s.start)
             named = named if named and not SCORING_ACT.search(named.group("name")) else None
@@ -410,6 +439,20 @@ def opening_names(spans: Sequence[Span], text: str) -> list[Span]:
         return list(spans)
     name = Span(opening.start("name"), opening.end("name"), "SUBJECT", opening.group("name"), confidence=0.5)
     return sorted([*spans, name], key=lambda s: (s.start, -s.end))
+
+
+def purposes_named(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with what an amount is for as its SUBJECT where the amount opens its clause and the purpose ends it
+    ("其中：30万元用于基建工程项目审计；" → 基建工程项目审计, §6): nothing else names the money. Where a name stands
+    before the amount, the purpose describes it and names nothing ("该项目用于…的费用" → 该项目)."""
+    out = list(spans)
+    for s in spans:
+        clause_start = max(text.rfind(mark, 0, s.start) for mark in CLAUSE_MARKS) + 1
+        purpose = PURPOSE_CLAUSE.match(text, s.end) if s.label == "AMOUNT" else None
+        if purpose is None or text[clause_start : s.start].strip() or _touches(out, s.end, purpose.end()):
+            continue
+        out.append(Span(purpose.start("name"), purpose.end("name"), "SUBJECT", purpose.group("name"), confidence=0.5))
+    return sorted(out, key=lambda s: (s.start, -s.end))
 
 
 def anaphoric_subjects(spans: Sequence[Span], text: str) -> list[Span]:
@@ -533,12 +576,32 @@ def resolve_formulas(spans: Sequence[Span], text: str) -> list[Span]:
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
+def split_listed_values(spans: Sequence[Span], text: str) -> list[Span]:
+    """Spans of a text with a value the tagger ran over a list of numbers that share one unit ("收、支总计各是4125.49，
+    4143.91万元") cut into one value per number (GUIDELINES §2: the unit printed once belongs to each)."""
+    out = []
+    for s in spans:
+        mark = LISTED_NUMBER_MARK.search(s.text) if s.label in ("AMOUNT", "PERCENT") else None
+        if mark is None:
+            out.append(s)
+            continue
+        cut, after = s.start + mark.start(), s.start + mark.end()
+        first = NUMBER_TAIL.search(text, 0, cut).start()
+        out = [o for o in out if o.label == "REASON" or o.end <= first]
+        out += [
+            Span(first, cut, s.label, text[first:cut], s.confidence),
+            Span(after, s.end, s.label, text[after : s.end], s.confidence),
+        ]
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
 def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with two counts run together split ("10批200多人次" → "10批", "200多人次") and an approximation printed
     before a count taken in ("约|8,347亩" → 约8,347亩, GUIDELINES §2: the qualifier is the value's), plus a QUANTITY for
     every count with a measure word that no span (other than a REASON) touches; ordinals, header weights,
     scoring-rule deductions and phone-number-like digit runs are left out, and dropped where the tagger called
-    them a QUANTITY."""
+    them a QUANTITY. So is a PERCENT added for every percent no span touches (every percent of the gold is a value,
+    but the factor of a printed computation, "…*100%=")."""
     out = [
         piece
         for s in spans
@@ -560,6 +623,10 @@ def fill_counts(spans: Sequence[Span], text: str) -> list[Span]:
         if _touches([s for s in out if s.label != "REASON"], start, end):
             continue
         out.append(Span(start, end, "QUANTITY", m.group(), confidence=0.5))
+    for m in PERCENT_VALUE.finditer(text):
+        start, end = m.span()
+        if not (start > 0 and text[start - 1] in ".,") and not _touches([s for s in out if s.label != "REASON"], start, end):
+            out.append(Span(start, end, "PERCENT", m.group(), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
@@ -611,7 +678,8 @@ def _cell_name(cell: re.Match[str]) -> Span:
 
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
     """SUBJECT spans without a trailing change or metric word or leading punctuation or verb of having
-    (`SUBJECT_HEAD/TAIL`) and without a purpose ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes."""
+    (`SUBJECT_HEAD/TAIL`) and without a purpose ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes, and so does one
+    that is only a sum word ("…团组0个，累计|0人次": the count is of the item named before)."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
@@ -619,7 +687,7 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
             tail = SUBJECT_TAIL.search(name)
             end = s.start + (tail.start() if tail else len(name))
             start = s.start + SUBJECT_HEAD.match(name, 0, end - s.start).end()
-            if end - start < 2:
+            if end - start < 2 or SUM_WORD.fullmatch(s.text, start - s.start, end - s.start):
                 continue
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
         out.append(s)
@@ -629,7 +697,8 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
 def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
     """SUBJECT spans that end inside a bracket they open ("部门（单位", "在职职工子女（") run on to its close when it follows
     in the same clause and no other span is in the way (`BRACKET_CLOSE`); otherwise they end before the bracket. One that
-    closes a quote opened right before it takes the opening mark in ("三项培训”人员" → “三项培训”人员)."""
+    closes a quote opened right before it takes the opening mark in ("三项培训”人员" → “三项培训”人员), and one that opens a
+    quote closed right after it the closing mark ("“三公经费|”决算为" → “三公经费”)."""
     out = []
     for s in spans:
         opened = UNCLOSED.search(s.text) if s.label == "SUBJECT" else None
@@ -643,13 +712,30 @@ def close_brackets(spans: Sequence[Span], text: str) -> list[Span]:
                 continue
         if s.label == "SUBJECT" and UNOPENED_QUOTE.match(s.text) and text.endswith("“", 0, s.start):
             s = _widen(s, s.start - 1, s.end, text)
+        if s.label == "SUBJECT" and UNCLOSED_QUOTE.search(s.text) and text.startswith("”", s.end):
+            s = _widen(s, s.start, s.end + 1, text)
         out.append(s)
     return out
 
 
+def fund_names(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with a 三公经费 SUBJECT run on over the fund printed right before it, as the name of the line is printed
+    ("一般公共预算“三公”经费预算支出9.80万元" → 一般公共预算“三公”经费, the 一般公共预算财政拨款“三公”经费支出 table's line)."""
+    out = []
+    for s in spans:
+        fund = FUND_BEFORE.search(text, 0, s.start) if s.label == "SUBJECT" and THREE_PUBLIC.match(s.text) else None
+        out.append(_widen(s, fund.start(), s.end, text) if fund else s)
+    return out
+
+
 def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
-    """The spans with every SUBJECT that stops right before a 率 of its own name run on over it (`LONE_RATE`)."""
-    return [_widen(s, s.start, s.end + 1, text) if s.label == "SUBJECT" and LONE_RATE.match(text, s.end) else s for s in spans]
+    """The spans with every SUBJECT that stops right before a 率 of its own name (`LONE_RATE`), or before the measure its
+    count is of (`MEASURE_NOUN`: "公务用车|保有量为2辆"), run on over it."""
+    out = []
+    for s in spans:
+        end = LONE_RATE.match(text, s.end) or MEASURE_NOUN.match(text, s.end) if s.label == "SUBJECT" else None
+        out.append(_widen(s, s.start, end.end(), text) if end else s)
+    return out
 
 
 def total_lines(spans: Sequence[Span], text: str) -> list[Span]:
