@@ -149,6 +149,12 @@ LONE_RATE = re.compile(r"[率度](?![\u4e00-\u9fff])|[率度](?=[为是达])")
 ("结转结余率为14.19%"; the metric words 控制率, 执行率 … have two characters or more: "公用经费|控制率85.37%")."""
 FUND_BEFORE = re.compile(r"(?:一般公共预算|政府性基金预算|国有资本经营预算)(?:财政拨款)?$")
 THREE_PUBLIC = re.compile(r"“?三公")
+RUN_IN_HEAD = re.compile(
+    r"(?:.*(?:情况(?:说明|分析)?|构成[）)]?|机构设置)(?=[\u4e00-\u9fff“]{2}))?"
+    r"(?:(?:[\u4e00-\u9fff（）()]{2,20}?(?:现有|内设|下设|设有)|我(?:单位|校|院|局|镇|部门|中心))(?=[\u4e00-\u9fff“]{2}))?"
+)
+"""A heading run into the sentence (…机构设置情况（部门决算单位构成）) and the unit that has what follows
+("马关镇中心卫生院现有|职工", "我单位|在编人数"): no part of a SUBJECT (`trim_subjects`)."""
 SUM_WORD = re.compile(r"累计|共计|合计|总计")
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次)(?=\s*(?:为|是|共|达)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
@@ -678,7 +684,8 @@ def _cell_name(cell: re.Match[str]) -> Span:
 
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
     """SUBJECT spans without a trailing change or metric word or leading punctuation or verb of having
-    (`SUBJECT_HEAD/TAIL`) and without a purpose ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes, and so does one
+    (`SUBJECT_HEAD/TAIL`, and a run-in heading or the unit before 现有/内设: `RUN_IN_HEAD`) and without a purpose
+    ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes, and so does one
     that is only a sum word ("…团组0个，累计|0人次": the count is of the item named before)."""
     out = []
     for s in spans:
@@ -686,7 +693,8 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
             name = PURPOSE.split(s.text, maxsplit=1)[0]
             tail = SUBJECT_TAIL.search(name)
             end = s.start + (tail.start() if tail else len(name))
-            start = s.start + SUBJECT_HEAD.match(name, 0, end - s.start).end()
+            head = RUN_IN_HEAD.match(name, 0, end - s.start).end()
+            start = s.start + head + SUBJECT_HEAD.match(name[head : end - s.start]).end()
             if end - start < 2 or SUM_WORD.fullmatch(s.text, start - s.start, end - s.start):
                 continue
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
