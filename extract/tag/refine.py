@@ -151,10 +151,13 @@ FUND_BEFORE = re.compile(r"(?:一般公共预算|政府性基金预算|国有资
 THREE_PUBLIC = re.compile(r"“?三公")
 RUN_IN_HEAD = re.compile(
     r"(?:.*(?:情况(?:说明|分析)?|构成[）)]?|机构设置)(?=[\u4e00-\u9fff“]{2}))?"
-    r"(?:(?:[\u4e00-\u9fff（）()]{2,20}?(?:现有|内设|下设|设有)|我(?:单位|校|院|局|镇|部门|中心))(?=[\u4e00-\u9fff“]{2}))?"
+    r"(?:(?:[\u4e00-\u9fff（）()]{2,20}?(?:现有|内设|下设|设有)|我(?:单位|校|院|局|镇|部门|中心)"
+    r"|[\u4e00-\u9fff]{1,8}?[省市县区州旗镇乡][\u4e00-\u9fff（）()]{0,16}?"
+    r"(?:委员会|联合会|人民政府|办事处|管委会|局|委|医院|卫生院|中心|学校|中学|小学|幼儿园|学院|大学))(?=[\u4e00-\u9fff“]{2}))?"
 )
-"""A heading run into the sentence (…机构设置情况（部门决算单位构成）) and the unit that has what follows
-("马关镇中心卫生院现有|职工", "我单位|在编人数"): no part of a SUBJECT (`trim_subjects`)."""
+"""A heading run into the sentence (…机构设置情况（部门决算单位构成）), the unit that has what follows
+("马关镇中心卫生院现有|职工", "我单位|在编人数") and the issuer, named with its place ("六安市工商业联合会|国内公务接待",
+"红河州第二人民医院|国家基本公共卫生服务项目州级补助资金"; GUIDELINES §2): no part of a SUBJECT (`trim_subjects`)."""
 SUM_WORD = re.compile(r"累计|共计|合计|总计")
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次)(?=\s*(?:为|是|共|达)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
@@ -167,11 +170,13 @@ UNOPENED_QUOTE = re.compile(r"[^“]*”")
 UNCLOSED_QUOTE = re.compile(r"“[^”]*$")
 BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
-    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内])|相比|同比|的)?"
+    r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内])|相比|同比|的"
+    r"|(?:部门|单位)[预决]算(?=总?(?:收入|支出)))?"
 )
 """What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
 end of a run-in heading ("…指标完成情况分析群众满意度") or of a year ("2020年本年收入合计"), the end of a comparison (§2:
-"与上年相比收、支预算总计" → 收、支预算总计), or the 的 that ties it to what comes before ("9支170人的疫情应急分队")."""
+"与上年相比收、支预算总计" → 收、支预算总计), the 的 that ties it to what comes before ("9支170人的疫情应急分队"), or the kind of
+document before its income or spending, a metric word ("单位预算收入5212.91万元" → 收入, 预算数)."""
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
 """A count with its measure word (and 门 of courses: "国家级一流本科课程23门"), an approximation ("约8380亩", "700余人") or a
 range ("2-3次")."""
@@ -192,12 +197,12 @@ CELL_NUMBER = re.compile(r"[:：]\s*[\d.,]+\s*$")
 TARGET_QUALIFIER = re.compile(rf"{PATTERNS['comparator'].pattern}|\\[gl]eq|各|每")
 REPORTED_ACTION = (
     r"(?:举办|举行|开展|组织|接待|采购|申请|编辑出版|出版|编印|编写|征编|办好|推动创建|推动|创建|抽调|录入|配备|聘请|投入|"
-    r"拨付|发放|落实|组建|整合|治理|销号|召开|印发|新增|争取|完成)"
+    r"拨付|发放|落实|组建|整合|治理|销号|召开|印发|新增|争取|完成|收到|下达)"
 )
 """Verbs that report what was done to an item; in prose they are not part of its name (GUIDELINES §2, round eleven:
 "举办委员学习研讨班2-3期" → 委员学习研讨班). 购置 and 支付 are not among them: they open printed line names (购置车辆)."""
 ADVERB = r"(?:共|累计|及时|规范)*"
-ISSUER = rf"(?:[\u4e00-\u9fff]{{1,3}}[省市县区](?={ADVERB}{REPORTED_ACTION})|[省市县区]本级|市县两级|我[校局院])"
+ISSUER = rf"(?:[\u4e00-\u9fff]{{1,3}}[省市县区](?={ADVERB}{REPORTED_ACTION})|[省市县区]本级|市县两级|我[校局院市县区镇])"
 ACTION_HEAD = re.compile(rf"(?:{ISSUER}|{ADVERB}{REPORTED_ACTION}(?:并|和)?|各[类项种])+")
 """What opens a SUBJECT in prose without naming the item: the issuer, a place or a level before a reported action
 (和顺县|投入资金, 市本级|投资), the action itself, and the quantifier 各类 / 各项 / 各种."""
