@@ -29,7 +29,7 @@ _CUES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
             "预算数",
             re.compile(
                 r"年初预算(?:数)?|预算数|预算安排|安排预算|(?<=[\u4e00-\u9fff])安排(?:资金)?(?=为|是|\s*$)|(?<!公共|基金|经营)预算支出|预算总额|预算(?:总计|合计)"
-                r"|(?<!完成)预算(?:金额|资金)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)"
+                r"|(?<!完成)预算(?:金额|资金|经费)|预算为|(?<!收回)预算(?=为|是|[:：]|\s*$)"
             ),
         ),
         ("决算数", re.compile(r"决算数|决算为|支出决算|决算(?=为|是|[:：]|\s*$)")),
@@ -62,7 +62,9 @@ _PAID_AFTER = re.compile(
 )
 """What follows a budgeted amount when the next clause says how much of it was paid ("…专项整治50万元，已支付45万元",
 "…经费20万元，已执行完毕")."""
-_PAID_CLAUSE = re.compile(r"(?:^|[，,；;。])\s*(?:[（(]\d+[）)]|\d+[.．、])?\s*(?:已|实际)?支付[^，,；;。：:]*$")
+_PAID_CLAUSE = re.compile(
+    r"(?:^|[，,；;。])\s*(?:[（(]\d+[）)]|\d+[.．、])?\s*(?:\d{4}\s*年度?)?\s*(?:已|实际)?支付[^，,；;。：:]*$"
+)
 """A clause that opens with what was paid ("（3）支付安全生产宣传及培训经费40万元"): its amount is spent."""
 _PART_OF = "其中"
 _INHERITED = frozenset({"预算数", "全年预算数", "决算数", "执行数"})
@@ -131,6 +133,8 @@ def value_attributes(
     change = _change(tail, allow_gap=3)
     period = _period(window, report_year) if span.label == "AMOUNT" else None
     if span.label == "QUANTITY":
+        if change and change[1] != "持平" and not span.text.rstrip().endswith("分"):
+            return ValueAttributes(metric="增减额", direction=change[0])  # "实有职工50人，比上年同期减少4人"
         if not span.text.rstrip().endswith("分"):
             return ValueAttributes()
         if re.search(r"分值|权重|满分", window):

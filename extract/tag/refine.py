@@ -690,11 +690,15 @@ def _cell_name(cell: re.Match[str]) -> Span:
 def trim_subjects(spans: Sequence[Span]) -> list[Span]:
     """SUBJECT spans without a trailing change or metric word or leading punctuation or verb of having
     (`SUBJECT_HEAD/TAIL`, and a run-in heading or the unit before 现有/内设: `RUN_IN_HEAD`) and without a purpose
-    ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes, and so does one
-    that is only a sum word ("…团组0个，累计|0人次": the count is of the item named before)."""
+    ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes — unless its value follows at once, a part named by its use
+    ("（其中用于|工资福利支出为613.35万元"), and so does one that is only a sum word ("…团组0个，累计|0人次": the count is
+    of the item named before)."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
+            use = PURPOSE.match(s.text)
+            if use and any(v.label in VALUE_LABELS and 0 <= v.start - s.end <= 1 for v in spans):
+                s = replace(s, start=s.start + use.end(), text=s.text[use.end() :])
             name = PURPOSE.split(s.text, maxsplit=1)[0]
             tail = SUBJECT_TAIL.search(name)
             end = s.start + (tail.start() if tail else len(name))
