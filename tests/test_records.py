@@ -470,3 +470,9 @@ def test_gaps_bracketed_rates_listed_numbers_and_money_used() -> None:
     used = "补助资金2.00万元，截至2023年12月31日，资金已使用2.00万元，全年发放1.50万元。"
     records = records_of(used, ("SUBJECT", "补助资金"), ("AMOUNT", "2.00万元"), ("AMOUNT", "2.00万元"), ("AMOUNT", "1.50万元"))
     assert [r.metric for r in records] == ["预算数", "执行数", "执行数"]
+
+
+def test_a_change_of_a_count_is_its_increase_or_decrease() -> None:
+    text = "实有职工50人，比上年同期减少4人。"
+    records = records_of(text, ("SUBJECT", "实有职工"), ("QUANTITY", "50人"), ("QUANTITY", "4人"))
+    assert [(r.metric, r.direction) for r in records] == [(None, None), ("增减额", "减少")]

@@ -736,3 +736,35 @@ def test_spacing_is_taken_out_for_reading_and_spans_return_to_the_print() -> Non
         ("政 府 采 购", "增减额", "2433505.07 元"),
         ("政 府 采 购", "增减率", "60.89%"),
     ]
+
+
+def test_run_in_headings_issuers_and_fused_lists_before_a_comparison() -> None:
+    """A heading run into a sentence, the unit before 现有 and an issuer named with its place are no part of a SUBJECT;
+    收、支 before 与…相比 names the changes after it; a part named by its use keeps its name; a verb of spending names
+    nothing."""
+    heading = "（二）机构设置情况（部门决算单位构成）马关镇中心卫生院现有职工19人。"
+    assert _subjects(heading, ("SUBJECT", "机构设置情况（部门决算单位构成）马关镇中心卫生院现有职工"), ("QUANTITY", "19人")) == [
+        "职工"
+    ]
+    issuer = "2021年六安市工商业联合会国内公务接待共8批次，160人次。"
+    tagged = (("SUBJECT", "六安市工商业联合会国内公务接待"), ("QUANTITY", "8批次"), ("QUANTITY", "160人次"))
+    assert _subjects(issuer, *tagged) == ["国内公务接待"]
+    kind = "单位预算收入5212.91万元。"
+    assert _records(kind, "单位预算", ("SUBJECT", "单位预算收入"), ("AMOUNT", "5212.91万元")) == [
+        ("收入", "预算数", "5212.91万元")
+    ]
+    compared = "收、支与2023年度相比，减少304.01万元，下降4.1%。"
+    assert _records(compared, "部门决算", ("AMOUNT", "304.01万元"), ("PERCENT", "4.1%")) == [
+        ("收、支", "增减额", "304.01万元"),
+        ("收、支", "增减率", "4.1%"),
+    ]
+    used = "支出655.55万元（其中用于工资福利支出为613.35万元，商品和服务支出14.03万元）。"
+    tagged = (("SUBJECT", "支出"), ("AMOUNT", "655.55万元"), ("SUBJECT", "用于工资福利支出"), ("AMOUNT", "613.35万元"))
+    assert _subjects(used, *tagged, ("SUBJECT", "商品和服务支出"), ("AMOUNT", "14.03万元")) == [
+        "支出",
+        "工资福利支出",
+        "商品和服务支出",
+    ]
+    spent = "项目财政资金总额16.20万元，拨付使用16.20万元。"
+    tagged = (("SUBJECT", "项目财政资金总额"), ("AMOUNT", "16.20万元"), ("SUBJECT", "拨付使用"), ("AMOUNT", "16.20万元"))
+    assert _subjects(spent, *tagged) == ["项目财政资金总额"]

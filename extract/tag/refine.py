@@ -152,13 +152,14 @@ THREE_PUBLIC = re.compile(r"“?三公")
 RUN_IN_HEAD = re.compile(
     r"(?:.*(?:情况(?:说明|分析)?|构成[）)]?|机构设置)(?=[\u4e00-\u9fff“]{2}))?"
     r"(?:(?:[\u4e00-\u9fff（）()]{2,20}?(?:现有|内设|下设|设有)|我(?:单位|校|院|局|镇|部门|中心)"
-    r"|[\u4e00-\u9fff]{1,8}?[省市县区州旗镇乡][\u4e00-\u9fff（）()]{0,16}?"
+    r"|[\u4e00-\u9fff]{2,8}?[省市县区州旗镇乡][\u4e00-\u9fff（）()]{0,16}?"
     r"(?:委员会|联合会|人民政府|办事处|管委会|局|委|医院|卫生院|中心|学校|中学|小学|幼儿园|学院|大学))(?=[\u4e00-\u9fff“]{2}))?"
 )
 """A heading run into the sentence (…机构设置情况（部门决算单位构成）), the unit that has what follows
 ("马关镇中心卫生院现有|职工", "我单位|在编人数") and the issuer, named with its place ("六安市工商业联合会|国内公务接待",
 "红河州第二人民医院|国家基本公共卫生服务项目州级补助资金"; GUIDELINES §2): no part of a SUBJECT (`trim_subjects`)."""
-SUM_WORD = re.compile(r"累计|共计|合计|总计")
+NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)")
+"""A sum word or a verb of spending alone names no item ("…团组0个，累计|0人次", "拨付使用|16.20万元")."""
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次)(?=\s*(?:为|是|共|达)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
@@ -246,6 +247,7 @@ LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
 LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
 """Names joined by 、 (the last one may run on: "A、B等") up to where a SUBJECT starts."""
 SPLIT_OVER_ITEMS = re.compile(r"分别|各")
+COMPARED_LIST = re.compile(r"(?:^|(?<=[，,；;。]))(?P<name>(?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff](?:总计|合计)?)(?=与|较|比)")
 FUSED_LIST = re.compile(r"(?:[\u4e00-\u9fff]、)+")
 """Single characters listed before a name: one name fused in print ("收、支总计" is 收入总计 and 支出总计)."""
 PAIRED_GAP = re.compile(r"[^，,；;。：:|\d各]{0,12}")
@@ -288,7 +290,7 @@ def refine_compact(spans: Sequence[Span], text: str, kind: str, section_path: st
     states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(split_listed_values(spans, text), text), text), text)
     spans = strip_rate_metrics(strip_actions(split_counted(split_clauses(spans, text), text), text), text)
-    spans = named_rates(counted_nouns(opening_names(spans, text), text), text)
+    spans = named_rates(counted_nouns(opening_names(compared_lists(spans, text), text), text), text)
     spans = parallel_clauses(completed_items(anaphoric_subjects(purposes_named(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(
@@ -433,6 +435,16 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
                 named = EVALUATED_PROJECT.fullmatch(text, clause_start, s.start)
         if named and not _touches([o for o in out if o.label != "REASON"], clause_start, s.start):
             out.append(Span(named.start("name"), named.end("name"), "SUBJECT", named.group("name"), confidence=0.5))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def compared_lists(spans: Sequence[Span], text: str) -> list[Span]:
+    """The spans with single characters listed before a comparison as the SUBJECT of the changes after it ("收、支与2023年度
+    相比，减少304.01万元" → 收、支: 收入 and 支出, fused in print), where the tagger named nothing there."""
+    out = list(spans)
+    for m in COMPARED_LIST.finditer(text):
+        if not _touches(out, m.start("name"), m.end("name")):
+            out.append(Span(m.start("name"), m.end("name"), "SUBJECT", m.group("name"), confidence=0.5))
     return sorted(out, key=lambda s: (s.start, -s.end))
 
 
@@ -691,8 +703,8 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
     """SUBJECT spans without a trailing change or metric word or leading punctuation or verb of having
     (`SUBJECT_HEAD/TAIL`, and a run-in heading or the unit before 现有/内设: `RUN_IN_HEAD`) and without a purpose
     ("用于…", `PURPOSE`): a SUBJECT that is all purpose goes — unless its value follows at once, a part named by its use
-    ("（其中用于|工资福利支出为613.35万元"), and so does one that is only a sum word ("…团组0个，累计|0人次": the count is
-    of the item named before)."""
+    ("（其中用于|工资福利支出为613.35万元"), and so does one that is only a sum word or a verb of spending (`NOT_AN_ITEM`:
+    the value is of the item named before)."""
     out = []
     for s in spans:
         if s.label == "SUBJECT":
@@ -704,7 +716,7 @@ def trim_subjects(spans: Sequence[Span]) -> list[Span]:
             end = s.start + (tail.start() if tail else len(name))
             head = RUN_IN_HEAD.match(name, 0, end - s.start).end()
             start = s.start + head + SUBJECT_HEAD.match(name[head : end - s.start]).end()
-            if end - start < 2 or SUM_WORD.fullmatch(s.text, start - s.start, end - s.start):
+            if end - start < 2 or NOT_AN_ITEM.fullmatch(s.text, start - s.start, end - s.start):
                 continue
             s = replace(s, start=start, end=end, text=s.text[start - s.start : end - s.start])
         out.append(s)
