@@ -161,6 +161,7 @@ RUN_IN_HEAD = re.compile(
 NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)")
 """A sum word or a verb of spending alone names no item ("…团组0个，累计|0人次", "拨付使用|16.20万元")."""
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次)(?=\s*(?:为|是|共|达)?\s*\d)")
+SPENDING_OF_FEE = re.compile(r"支出(?=\s*(?:共计|合计|总计)?\s*(?:为)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
 ("该项目用于化学品应急救援演练的费用" → 该项目: GUIDELINES §6)."""
@@ -758,11 +759,15 @@ def fund_names(spans: Sequence[Span], text: str) -> list[Span]:
 
 
 def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
-    """The spans with every SUBJECT that stops right before a 率 of its own name (`LONE_RATE`), or before the measure its
-    count is of (`MEASURE_NOUN`: "公务用车|保有量为2辆"), run on over it."""
+    """The spans with every SUBJECT that stops right before a 率 of its own name (`LONE_RATE`), before the measure its
+    count is of (`MEASURE_NOUN`: "公务用车|保有量为2辆"), or a fee's name before the 支出 of its line (`SPENDING_OF_FEE`:
+    "“三公”经费|支出共计9.07万元", as the gold keeps 公务接待费支出), run on over it."""
     out = []
     for s in spans:
-        end = LONE_RATE.match(text, s.end) or MEASURE_NOUN.match(text, s.end) if s.label == "SUBJECT" else None
+        end = None
+        if s.label == "SUBJECT":
+            end = LONE_RATE.match(text, s.end) or MEASURE_NOUN.match(text, s.end)
+            end = end or (SPENDING_OF_FEE.match(text, s.end) if s.text.endswith("费") else None)
         out.append(_widen(s, s.start, end.end(), text) if end else s)
     return out
 
