@@ -8,6 +8,8 @@ Rules (measured against the gold relations by scripts/eval_records.py):
 * "A、B…分别 x、y…" and "A、B较上年下降 x、y" pair subjects and values in order;
 * the sum closing a "其中" list ("项目总预算1170.00万，其中…，合计1170.00万") restates the total before 其中: it
   links to the total's subject;
+* a value inside a REASON links only to a SUBJECT inside it ("…，主要是一般公共预算拨款减少0.98万元": the gold never relates
+  a value of a cause to a name outside it);
 * a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
   lies between 占 and the percent;
 * the relation type follows the value's metric (增减额/增减率 → change-of, 占比 → share-of,
@@ -186,14 +188,16 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
         if of_total is not None:
             relations.append(Relation(v, of_total, kind))
             continue
+        cause = next((r for r in spans if r.label == "REASON" and _inside(span, r)), None)
+        candidates = [i for i in subjects if cause is None or _inside(spans[i], cause)]
         left = [
             i
-            for i in subjects
+            for i in candidates
             if spans[i].end <= span.start
             and (kind == "share-of" or i not in bases)
             and not _aside_before(text, spans[i], span.start)
         ]
-        right = [i for i in subjects if spans[i].start >= span.end]
+        right = [i for i in candidates if spans[i].start >= span.end]
         if kind == "share-of":
             zhan = text.rfind("占", 0, span.start)
             base = [i for i in left if zhan >= 0 and spans[i].start > zhan]

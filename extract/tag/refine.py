@@ -125,8 +125,15 @@ or a sum, not an item."""
 RATE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff]{3,10}率)\s*(?:为|是|达到|达)?\s*")
 SPENT_NAME = re.compile(r"\s*(?P<name>(?:共计)?支出)\s*(?:为)?\s*")
 """An amount word that is all a clause names ("…公务接待11次，支出1.37万元"): the SUBJECT (§6, as 采购金额)."""
+INCREASE_OR_DECREASE = "增加|减少|增长|下降|压减|新增|减"
+CAUSE_CUE = re.compile(r"\s*(?:主要(?:原因)?(?:是|为)?[:：]?|由于|因)")
 STATED_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff“”（）()]{2,12}?)\s*(?:为|是)\s*")
 """A clause that only names an item and states its value ("…，国内公务接待批次为520个"): the name is the SUBJECT."""
+CHANGED_IN_CAUSE = re.compile(
+    rf"\s*(?:主要(?:原因)?(?:是|为)?[:：]?|由于|因)\s*(?P<name>[\u4e00-\u9fff“”（）()]{{2,14}}?)\s*(?:{INCREASE_OR_DECREASE})了?\s*"
+)
+"""A change named inside a cause ("收入增加124.29万元，主要是一般公共预算拨款减少0.98万元"): what changed is its SUBJECT, named in
+the cause (GUIDELINES §2: spans inside a REASON)."""
 SCORED_ITEM = re.compile(r"\s*(?:(?:综合)?考虑)?\s*(?P<name>[\u4e00-\u9fff]{2,12}?)\s*得分\s*(?:为)?\s*")
 """What a score is given for, printed before 得分 in the score's clause ("指标完成情况得分 85 分")."""
 OPENING_NAME = re.compile(
@@ -160,7 +167,7 @@ RUN_IN_HEAD = re.compile(
 "红河州第二人民医院|国家基本公共卫生服务项目州级补助资金"; GUIDELINES §2): no part of a SUBJECT (`trim_subjects`)."""
 NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)")
 """A sum word or a verb of spending alone names no item ("…团组0个，累计|0人次", "拨付使用|16.20万元")."""
-MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次)(?=\s*(?:为|是|共|达)?\s*\d)")
+MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次|采购)(?=\s*(?:为|是|共|达)?\s*\d)")
 SPENDING_OF_FEE = re.compile(r"支出(?=\s*(?:共计|合计|总计)?\s*(?:为)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
@@ -428,6 +435,9 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
         if named is None and s.label in ("AMOUNT", "QUANTITY") and clause_start > 0 and text[clause_start - 1] in "，,；;":
             named = STATED_NAME.fullmatch(text, clause_start, s.start)
             named = named if named and not NOT_A_NAME.search(named.group("name")) else None
+        if named is None and s.label in ("AMOUNT", "QUANTITY") and CAUSE_CUE.match(text, clause_start):
+            named = CHANGED_IN_CAUSE.fullmatch(text, clause_start, s.start)
+            named = named if named and not PATTERNS["change_word"].search(named.group("name")) else None
         if s.label == "QUANTITY" and s.text.rstrip().endswith("分"):
             named = SCORED_ITEM.fullmatch(text, clause_start, s.start)
             named = named if named and not SCORING_ACT.search(named.group("name")) else None
@@ -760,8 +770,9 @@ def fund_names(spans: Sequence[Span], text: str) -> list[Span]:
 
 def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT that stops right before a 率 of its own name (`LONE_RATE`), before the measure its
-    count is of (`MEASURE_NOUN`: "公务用车|保有量为2辆"), or a fee's name before the 支出 of its line (`SPENDING_OF_FEE`:
-    "“三公”经费|支出共计9.07万元", as the gold keeps 公务接待费支出), run on over it."""
+    count is of or the 采购 of a kind of purchase (`MEASURE_NOUN`: "公务用车|保有量为2辆", "分散|采购 0 元"), or a fee's
+    name before the 支出 of its line (`SPENDING_OF_FEE`: "“三公”经费|支出共计9.07万元", as the gold keeps 公务接待费支出),
+    run on over it."""
     out = []
     for s in spans:
         end = None
