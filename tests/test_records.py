@@ -476,3 +476,11 @@ def test_a_change_of_a_count_is_its_increase_or_decrease() -> None:
     text = "实有职工50人，比上年同期减少4人。"
     records = records_of(text, ("SUBJECT", "实有职工"), ("QUANTITY", "50人"), ("QUANTITY", "4人"))
     assert [(r.metric, r.direction) for r in records] == [(None, None), ("增减额", "减少")]
+
+
+def test_a_value_inside_a_reason_takes_no_subject_from_outside_it() -> None:
+    text = "支出较上年增加50万元，主要原因是新增人员120人。"
+    records = records_of(
+        text, ("SUBJECT", "支出"), ("AMOUNT", "50万元"), ("REASON", "主要原因是新增人员120人"), ("QUANTITY", "120人")
+    )
+    assert [(r.subject, r.raw) for r in records] == [("支出", "50万元"), (None, "120人")]

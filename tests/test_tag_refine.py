@@ -768,3 +768,23 @@ def test_run_in_headings_issuers_and_fused_lists_before_a_comparison() -> None:
     spent = "项目财政资金总额16.20万元，拨付使用16.20万元。"
     tagged = (("SUBJECT", "项目财政资金总额"), ("AMOUNT", "16.20万元"), ("SUBJECT", "拨付使用"), ("AMOUNT", "16.20万元"))
     assert _subjects(spent, *tagged) == ["项目财政资金总额"]
+
+
+def test_names_that_end_in_a_fee_s_spending_a_purchase_or_a_change_in_a_cause() -> None:
+    fee = "2021年“三公”经费支出共计9.07万元，较上年减少0.71万元。"
+    assert _records(fee, "部门决算", ("SUBJECT", "“三公”经费"), ("AMOUNT", "9.07万元"), ("AMOUNT", "0.71万元")) == [
+        ("“三公”经费支出", "决算数", "9.07万元"),
+        ("“三公”经费支出", "增减额", "0.71万元"),
+    ]
+    purchase = "分散采购 3050778.84 元，占政府采购预算的 47.45%。"
+    tagged = (("SUBJECT", "分散"), ("AMOUNT", "3050778.84 元"), ("SUBJECT", "政府采购"), ("PERCENT", "47.45%"))
+    assert _subjects(purchase, *tagged, kind="部门预算") == ["分散采购", "政府采购"]
+    cause = "收入较2024年增加124.29万元，主要是一般公共预算拨款减少0.98万元，事业收入增加125.27万元。"
+    tagged = (
+        ("SUBJECT", "收入"),
+        ("AMOUNT", "124.29万元"),
+        ("AMOUNT", "0.98万元"),
+        ("SUBJECT", "事业收入"),
+        ("AMOUNT", "125.27万元"),
+    )
+    assert [subject for subject, *_ in _records(cause, "部门预算", *tagged)] == ["收入", "一般公共预算拨款", "事业收入"]
