@@ -8,8 +8,8 @@ Rules (measured against the gold relations by scripts/eval_records.py):
 * "A、B…分别 x、y…" and "A、B较上年下降 x、y" pair subjects and values in order;
 * the sum closing a "其中" list ("项目总预算1170.00万，其中…，合计1170.00万") restates the total before 其中: it
   links to the total's subject;
-* a value inside a REASON links only to a SUBJECT inside it ("…，主要是一般公共预算拨款减少0.98万元": the gold never relates
-  a value of a cause to a name outside it);
+* a value inside a REASON links only to a SUBJECT inside it ("…，主要是一般公共预算拨款减少0.98万元"), and a value outside
+  every REASON only to a SUBJECT outside them: the gold never relates across a cause's edge;
 * a share (占比) links to its part on the left of 占, and to its whole (share-base) when a SUBJECT
   lies between 占 and the percent;
 * the relation type follows the value's metric (增减额/增减率 → change-of, 占比 → share-of,
@@ -189,7 +189,8 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
             relations.append(Relation(v, of_total, kind))
             continue
         cause = next((r for r in spans if r.label == "REASON" and _inside(span, r)), None)
-        candidates = [i for i in subjects if cause is None or _inside(spans[i], cause)]
+        causes = [r for r in spans if r.label == "REASON"] if cause is None else [cause]
+        candidates = [i for i in subjects if any(_inside(spans[i], r) for r in causes) == (cause is not None)]
         left = [
             i
             for i in candidates

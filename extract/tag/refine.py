@@ -100,13 +100,14 @@ SUBJECT_TAIL = re.compile(
     r"(?:增加|减少|增长|下降|达到|[、，,；;]|(?<=[）)])[:：]\s*支出"
     r"|(?<=[\u4e00-\u9fff]{2})(?:(?<![获取])得|(?<![总饱缓调平温共柔])和|(?<![涉普以遍危])及)"
     r"|(?<=[\u4e00-\u9fff）)]{2})(?<!基金)(?<!经营)(?<!一般公共)(?<!财政拨款)(?:预算支出|预算金额|预算数|决算数|决算总额|执行数|年初预算|全年预算)"
-    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})[已约]"
+    r"|(?<=[\u4e00-\u9fff]{2})安排(?:资金)?|(?<=[\u4e00-\u9fff]{2})(?<!公)(?:总)?共|(?<=[\u4e00-\u9fff]{2})[已约]|(?<=[\u4e00-\u9fff）)]{2})(?<!行)为"
     r"|(?<=[\u4e00-\u9fff]{2})(?:较|比|与|同)(?:上年|去年|上一?年度|同期|\d{4}\s*年度?)(?:决算|预算)?数?(?:相比)?)$"
 )
 """A change word, a list or clause mark, ":支出" after a 类/款/项 marker, the 得 of a score ("工作自标明确得3分"), a
 conjunction ("聘请119名煤炭专家和50名…": the tagger ran on into 和), or a metric word printed after the item (安排资金 too:
 "基本支出安排资金1804.16万元" → 基本支出), or an adverb before the value ("出国团组共0个", "38个一般台已完成", "办公用品约 15
-万元": 约 is the value's, §2), or the comparison the change after it is made against ("收支较上年决算数增加", §2) — but
+万元": 约 is the value's, §2), or the comparison the change after it is made against ("收支较上年决算数增加", §2), or the 为
+before its value ("因公出国（境）费为0万元") — but
 预算支出 of a fund's name (一般公共预算支出, 政府性基金预算支出) and a metric word that is all the subject there is
 ("涉及预算金额175.52万元") stay."""
 TOTAL_LINE = re.compile(r"(?:(?<=总)预算|预算(?:合计|总计))(?=\s*[\d:：为是])")
@@ -158,7 +159,7 @@ FUND_BEFORE = re.compile(r"(?:一般公共预算|政府性基金预算|国有资
 THREE_PUBLIC = re.compile(r"“?三公")
 RUN_IN_HEAD = re.compile(
     r"(?:.*(?:情况(?:说明|分析)?|构成[）)]?|机构设置)(?=[\u4e00-\u9fff“]{2}))?"
-    r"(?:(?:[\u4e00-\u9fff（）()]{2,20}?(?:现有|内设|下设|设有)|我(?:单位|校|院|局|镇|部门|中心)"
+    r"(?:(?:[\u4e00-\u9fff（）()]{2,20}?(?:现有|内设|下设|设有)|[我本](?:单位|校|院|局|镇|部门|中心)(?![（(])"
     r"|[\u4e00-\u9fff]{2,8}?[省市县区州旗镇乡][\u4e00-\u9fff（）()]{0,16}?"
     r"(?:委员会|联合会|人民政府|办事处|管委会|局|委|医院|卫生院|中心|学校|中学|小学|幼儿园|学院|大学))(?=[\u4e00-\u9fff“]{2}))?"
 )
@@ -168,7 +169,7 @@ RUN_IN_HEAD = re.compile(
 NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)")
 """A sum word or a verb of spending alone names no item ("…团组0个，累计|0人次", "拨付使用|16.20万元")."""
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次|采购)(?=\s*(?:为|是|共|达)?\s*\d)")
-SPENDING_OF_FEE = re.compile(r"支出(?=\s*(?:共计|合计|总计)?\s*(?:为)?\s*\d)")
+SPENDING_OF_FEE = re.compile(r"支出(?=\s*(?:共计|合计|总计|[决预]算数?)?\s*(?:为|比|较)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
 ("该项目用于化学品应急救援演练的费用" → 该项目: GUIDELINES §6)."""
@@ -180,12 +181,13 @@ UNCLOSED_QUOTE = re.compile(r"“[^”]*$")
 BRACKET_CLOSE = re.compile(r"[^（(）)，,；;。：:|]{0,15}[）)]")
 SUBJECT_HEAD = re.compile(
     r"^(?:.*[：:])?(?:[；;，,、。\s]+|另有|建有|现有|共有|获|主要包括|(?:完成)?情况(?:分析)?|年(?![初末度底中内])|相比|同比|的"
-    r"|(?:部门|单位)[预决]算(?=总?(?:收入|支出)))?"
+    r"|(?:部门|单位)[预决]算(?=总?(?:收入|支出))|共计(?!支出$)|具体(?:是|为))?"
 )
 """What a SUBJECT never starts with: a label before a colon ("成本指标：安全生产经费"), punctuation, the verb of having, the
 end of a run-in heading ("…指标完成情况分析群众满意度") or of a year ("2020年本年收入合计"), the end of a comparison (§2:
-"与上年相比收、支预算总计" → 收、支预算总计), the 的 that ties it to what comes before ("9支170人的疫情应急分队"), or the kind of
-document before its income or spending, a metric word ("单位预算收入5212.91万元" → 收入, 预算数)."""
+"与上年相比收、支预算总计" → 收、支预算总计), the 的 that ties it to what comes before ("9支170人的疫情应急分队"), the kind of
+document before its income or spending, a metric word ("单位预算收入5212.91万元" → 收入, 预算数), or 共计 / 具体是
+("共计接待217人次"; 共计支出 alone is a name, §6)."""
 COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
 """A count with its measure word (and 门 of courses: "国家级一流本科课程23门"), an approximation ("约8380亩", "700余人") or a
 range ("2-3次")."""
