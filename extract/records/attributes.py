@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from extract.tag.spacing import compact
 from extract.tag.spans import VALUE_LABELS, Span
 
-INCREASE = "增加|增长|上升|提高|增幅|增支|多支出|增长了|增加了"
-DECREASE = "减少|下降|降低|降幅|节约|节省|压减|减支|少支出|缩减"
+INCREASE = "增加|增长|上升|提高|增幅|增支|多支出|增长了|增加了|增(?![\u4e00-\u9fff])"
+DECREASE = "减少|下降|降低|降幅|减幅|节约|节省|压减|减支|少支出|缩减|减(?![\u4e00-\u9fff])"
 _CHANGE = re.compile(rf"(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<flat>持平|变动率|变化率)|(?P<gap>差值|差额)")
 """Change words; a gap (差值, 差额: "年初预算为2.95万元，差值为0.9万元") is a change against the year's budget, no direction."""
 

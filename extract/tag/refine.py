@@ -188,8 +188,12 @@ end of a run-in heading ("…指标完成情况分析群众满意度") or of a y
 "与上年相比收、支预算总计" → 收、支预算总计), the 的 that ties it to what comes before ("9支170人的疫情应急分队"), the kind of
 document before its income or spending, a metric word ("单位预算收入5212.91万元" → 收入, 预算数), or 共计 / 具体是
 ("共计接待217人次"; 共计支出 alone is a name, §6)."""
-COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*门)(?:余|多)?")
-"""A count with its measure word (and 门 of courses: "国家级一流本科课程23门"), an approximation ("约8380亩", "700余人") or a
+MEASURES = "立方米|㎡|m²|m³|公里|千米|张|册|间|篇|栋|吨"
+COUNT = re.compile(
+    rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*(?:门|{MEASURES}))(?:余|多)?"
+)
+"""A count with its measure word (and 门 of courses: "国家级一流本科课程23门", and the `MEASURES` of works and
+facilities: "占地面积61076㎡", "编制床位72张"), an approximation ("约8380亩", "700余人") or a
 range ("2-3次")."""
 PERCENT_VALUE = re.compile(rf"(?<![\d*×/])(?<![*×/]\s){NUMBER}\s*[%％](?!\s*=)")
 APPROXIMATELY = re.compile(r"(?:约|近)\s*$")
