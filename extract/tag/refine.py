@@ -169,6 +169,8 @@ RUN_IN_HEAD = re.compile(
 NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)")
 """A sum word or a verb of spending alone names no item ("…团组0个，累计|0人次", "拨付使用|16.20万元")."""
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次|采购)(?=\s*(?:为|是|共|达)?\s*\d)")
+ABROAD = re.compile(r"[（(]境[）)](?:费用|经费|费)?(?:支出)?")
+"""The rest of 因公出国（境）费 after a SUBJECT cut at its bracket ("因公出国|（境）经费2022年预算安排0万元")."""
 SPENDING_OF_FEE = re.compile(r"支出(?=\s*(?:共计|合计|总计|[决预]算数?)?\s*(?:为|比|较)?\s*\d)")
 PURPOSE = re.compile(r"(?:主要)?用于")
 """What an amount is spent on ("用于行政事业单位医疗支出") describes it; the subject was named before it, if at all
@@ -189,9 +191,7 @@ end of a run-in heading ("…指标完成情况分析群众满意度") or of a y
 document before its income or spending, a metric word ("单位预算收入5212.91万元" → 收入, 预算数), or 共计 / 具体是
 ("共计接待217人次"; 共计支出 alone is a name, §6)."""
 MEASURES = "立方米|㎡|m²|m³|公里|千米|张|册|间|篇|栋|吨"
-COUNT = re.compile(
-    rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*(?:门|{MEASURES}))(?:余|多)?"
-)
+COUNT = re.compile(rf"(?:约|近)?(?:\d+\s*[-~～至]\s*)?(?:{PATTERNS['count'].pattern}|{NUMBER}\s*(?:门|{MEASURES}))(?:余|多)?")
 """A count with its measure word (and 门 of courses: "国家级一流本科课程23门", and the `MEASURES` of works and
 facilities: "占地面积61076㎡", "编制床位72张"), an approximation ("约8380亩", "700余人") or a
 range ("2-3次")."""
@@ -778,13 +778,15 @@ def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT that stops right before a 率 of its own name (`LONE_RATE`), before the measure its
     count is of or the 采购 of a kind of purchase (`MEASURE_NOUN`: "公务用车|保有量为2辆", "分散|采购 0 元"), or a fee's
     name before the 支出 of its line (`SPENDING_OF_FEE`: "“三公”经费|支出共计9.07万元", as the gold keeps 公务接待费支出),
-    run on over it."""
+    or 因公出国 before its （境）费 (`ABROAD`), run on over it."""
     out = []
     for s in spans:
         end = None
         if s.label == "SUBJECT":
             end = LONE_RATE.match(text, s.end) or MEASURE_NOUN.match(text, s.end)
             end = end or (SPENDING_OF_FEE.match(text, s.end) if s.text.endswith("费") else None)
+            if end is None and s.text.endswith("出国"):
+                end = ABROAD.match(text, s.end)
         out.append(_widen(s, s.start, end.end(), text) if end else s)
     return out
 
