@@ -13,8 +13,8 @@ is no PDF of it in the corpus), so subjects are not grounded in them: compare wi
 subject repair".
 
 Another folder may hold several documents: each sentence line then carries its `doc`, `kind` and `year`, and records
-are built document by document. `DIR/split.json` ({"dev": [doc, …], "test": [doc, …]}) with `--part` scores one part:
-the part whose errors may be read, or the one kept blind.
+are built document by document. `DIR/split.json` ({"dev": [doc, …], "test": [doc, …], "final": […]}) with `--part`
+scores one part: the part whose errors may be read, or one kept blind.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folder", type=Path, default=BLIND, help="sentences.jsonl and gold.jsonl")
     ap.add_argument("--kind", default="单位预算", help="of sentences that do not name theirs")
     ap.add_argument("--year", type=int, default=2026, help="of sentences that do not name theirs")
-    ap.add_argument("--part", choices=("dev", "test"), help="score only this part of the folder's split.json")
+    ap.add_argument("--part", choices=("dev", "test", "final"), help="score only this part of the folder's split.json")
     ap.add_argument("--errors", action="store_true")
     args = ap.parse_args(argv)
     sentences = _read(sorted(args.folder.glob("sentences*.jsonl")))
