@@ -166,7 +166,7 @@ RUN_IN_HEAD = re.compile(
 """A heading run into the sentence (…机构设置情况（部门决算单位构成）), the unit that has what follows
 ("马关镇中心卫生院现有|职工", "我单位|在编人数") and the issuer, named with its place ("六安市工商业联合会|国内公务接待",
 "红河州第二人民医院|国家基本公共卫生服务项目州级补助资金"; GUIDELINES §2): no part of a SUBJECT (`trim_subjects`)."""
-NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)")
+NOT_AN_ITEM = re.compile(r"累计|共计|合计|总计|(?:拨付)?(?:使用|支付|发放)|[（(]?(?:增加|减少|增长|下降)[）)]?")
 """A sum word or a verb of spending alone names no item ("…团组0个，累计|0人次", "拨付使用|16.20万元")."""
 MEASURE_NOUN = re.compile(r"(?:保有量|数量|人数|次数|批次|人次|采购)(?=\s*(?:为|是|共|达)?\s*\d)")
 ABROAD = re.compile(r"[（(]境[）)](?:费用|经费|费)?(?:支出)?")
