@@ -160,13 +160,16 @@ def _share_bases(
     return bases
 
 
+_CLOSING = re.compile(r"[）)]")
+
+
 def _aside_before(text: str, subject: Span, position: int) -> bool:
     """Whether `subject` stands in brackets closed before `position`: an aside ("国内公务接待共312批次（其中外事接待0批次），
     4228人次" — the 人次 are of 国内公务接待, not of the aside's 外事接待)."""
     opened = max(text.rfind("（", 0, subject.start), text.rfind("(", 0, subject.start))
-    if opened < 0 or re.search(r"[）)]", text[opened : subject.start]):
+    if opened < 0 or _CLOSING.search(text, opened, subject.start):
         return False
-    closed = re.compile(r"[）)]").search(text, subject.end)
+    closed = _CLOSING.search(text, subject.end)
     return closed is not None and closed.end() <= position
 
 
@@ -176,6 +179,7 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
     values = [i for i, s in enumerate(spans) if s.label in VALUE_LABELS]
     paired = _respectively(text, spans, values, subjects)
     bases = _share_bases(text, spans, values, subjects, attrs)
+    reasons = [s for s in spans if s.label == "REASON"]
     relations: list[Relation] = []
     for v in values:
         span = spans[v]
@@ -188,8 +192,8 @@ def link(text: str, spans: Sequence[Span], attrs: dict[int, ValueAttributes]) ->
         if of_total is not None:
             relations.append(Relation(v, of_total, kind))
             continue
-        cause = next((r for r in spans if r.label == "REASON" and _inside(span, r)), None)
-        causes = [r for r in spans if r.label == "REASON"] if cause is None else [cause]
+        cause = next((r for r in reasons if _inside(span, r)), None)
+        causes = reasons if cause is None else [cause]
         candidates = [i for i in subjects if any(_inside(spans[i], r) for r in causes) == (cause is not None)]
         left = [
             i

@@ -67,6 +67,14 @@ SUBJECTs), so a SUBJECT over such a list is split at its 、, and names listed b
 to be paired — but not before 各, where the names are fused in print ("收、支总计各增加…"); single characters listed
 before a name are that fused name even before 各.
 
+**Forms of disclosures published elsewhere (§6, round thirteen, read from the web blind set's dev part).** Numbers
+listed before one unit are one value each ("各是4125.49，4143.91万元"); a percent no span covers is added; the purpose of an
+amount that opens its clause names it ("30万元用于…；"), and so do 收、支 before 与…相比, "X为N" alone in a clause and a
+change named in a cause; a fee's 支出, 因公出国's （境）费, a measure noun, 采购 and the fund before 三公经费 belong to the name;
+run-in headings, the unit before 现有/内设, 本单位, an issuer named with its place, 共计, 具体是, a trailing 为 and a comparison
+(较上年) do not, and a sum word, a spending verb or a bracketed change word alone names nothing. All of it is read on the
+sentence without a text layer's spacing (`extract.tag.spacing`).
+
 **Header cells.** The first cells of a 绩效 table row are category headers ("满意度指标 (10分)", "社会效益指标"), never
 the indicator a value belongs to: a SUBJECT in a row that ends in 指标 is dropped.
 
@@ -126,12 +134,11 @@ or a sum, not an item."""
 RATE_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff]{3,10}率)\s*(?:为|是|达到|达)?\s*")
 SPENT_NAME = re.compile(r"\s*(?P<name>(?:共计)?支出)\s*(?:为)?\s*")
 """An amount word that is all a clause names ("…公务接待11次，支出1.37万元"): the SUBJECT (§6, as 采购金额)."""
-INCREASE_OR_DECREASE = "增加|减少|增长|下降|压减|新增|减"
-CAUSE_CUE = re.compile(r"\s*(?:主要(?:原因)?(?:是|为)?[:：]?|由于|因)")
 STATED_NAME = re.compile(r"\s*(?P<name>[\u4e00-\u9fff“”（）()]{2,12}?)\s*(?:为|是)\s*")
 """A clause that only names an item and states its value ("…，国内公务接待批次为520个"): the name is the SUBJECT."""
 CHANGED_IN_CAUSE = re.compile(
-    rf"\s*(?:主要(?:原因)?(?:是|为)?[:：]?|由于|因)\s*(?P<name>[\u4e00-\u9fff“”（）()]{{2,14}}?)\s*(?:{INCREASE_OR_DECREASE})了?\s*"
+    rf"\s*(?:主要(?:原因)?(?:是|为)?[:：]?|由于|因)\s*(?P<name>[\u4e00-\u9fff“”（）()]{{2,14}}?)\s*"
+    rf"(?:{PATTERNS['change_word'].pattern})了?\s*"
 )
 """A change named inside a cause ("收入增加124.29万元，主要是一般公共预算拨款减少0.98万元"): what changed is its SUBJECT, named in
 the cause (GUIDELINES §2: spans inside a REASON)."""
@@ -261,9 +268,9 @@ LIST_NUMBERING = r"[（(]?[一二三四五六七八九十]+[)）]?、"
 LISTED_BEFORE = re.compile(rf"(?:(?!{LIST_NUMBERING})[\u4e00-\u9fff“][\u4e00-\u9fff“”（）()]*、)+[\u4e00-\u9fff“”（）()]*$")
 """Names joined by 、 (the last one may run on: "A、B等") up to where a SUBJECT starts."""
 SPLIT_OVER_ITEMS = re.compile(r"分别|各")
-COMPARED_LIST = re.compile(r"(?:^|(?<=[，,；;。]))(?P<name>(?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff](?:总计|合计)?)(?=与|较|比)")
 FUSED_LIST = re.compile(r"(?:[\u4e00-\u9fff]、)+")
 """Single characters listed before a name: one name fused in print ("收、支总计" is 收入总计 and 支出总计)."""
+COMPARED_LIST = re.compile(rf"(?:^|(?<=[，,；;。]))(?P<name>{FUSED_LIST.pattern}[\u4e00-\u9fff](?:总计|合计)?)(?=与|较|比)")
 PAIRED_GAP = re.compile(r"[^，,；;。：:|\d各]{0,12}")
 """What may stand between a list of names and the list of their values ("较上年下降", "分别为"), 各 excepted."""
 LIST_JOINT = re.compile(r"\s*、\s*")
@@ -289,26 +296,28 @@ def refine(spans: Sequence[Span], text: str, kind: str, section_path: str) -> li
 
 
 def refine_compact(spans: Sequence[Span], text: str, kind: str, section_path: str) -> list[Span]:
-    """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`),
-    values with a comparator read as targets (`attach_comparators`), SUBJECTs run on over a clause or a verb cut
-    (`split_clauses`, `split_counted`), reported actions, issuers, quantifiers and rate words after money taken off
-    prose SUBJECTs (`strip_actions`, `strip_rate_metrics`), the noun a count counts, a project named alone or by
-    reference, a rate, amount word or scored item opening a value's clause, completed items and items listed before their
-    values named (`opening_names`, `counted_nouns`, `named_rates`, `anaphoric_subjects`, `completed_items`,
-    `parallel_clauses`), indicator rows' targets and subjects read from their cells (`row_targets`, `row_subjects`),
-    subject edges trimmed, brackets and quotes closed and a lone 率 taken in (`trim_subjects`, `close_brackets`,
-    `whole_rate_names`), budget total lines, classification chains and listed names made whole (`total_lines`,
-    `join_chains`, `join_adjacent`, `join_listed`) unless paired with as many values (`split_paired`), header cells'
-    subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed again, and, where the section
-    makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without comparator read as the value it
-    states (`bare_targets`)."""
+    """The spans with computations resolved (`resolve_formulas`), counts no span covers added (`fill_counts`), values with a
+    comparator read as targets (`attach_comparators`), SUBJECTs run on over a clause or a verb cut (`split_clauses`,
+    `split_counted`), reported actions, issuers, quantifiers and rate words after money taken off prose SUBJECTs
+    (`strip_actions`, `strip_rate_metrics`), the noun a count counts, a project named alone or by reference, a rate,
+    amount word or scored item opening a value's clause, completed items and items listed before their values named
+    (`opening_names`, `counted_nouns`, `named_rates`, `anaphoric_subjects`, `completed_items`, `parallel_clauses`),
+    indicator rows' targets and subjects read from their cells (`row_targets`, `row_subjects`), subject edges trimmed,
+    brackets and quotes closed, and a lone 率, a measure, a fee's 支出 or the fund before 三公经费 taken in (`trim_subjects`,
+    `close_brackets`, `whole_names`, `fund_names`), budget total lines, classification chains and listed names made
+    whole (`total_lines`, `join_chains`, `join_adjacent`, `join_listed`) unless paired with as many values
+    (`split_paired`), header cells' subjects dropped (`drop_header_subjects`), the edges of the SUBJECTs so made trimmed
+    again, and, where the section makes the sentence a plan, QUANTITY read as TARGET — elsewhere a TARGET without
+    comparator read as the value it states (`bare_targets`)."""
     spans = attach_comparators(fill_counts(resolve_formulas(split_listed_values(spans, text), text), text), text)
+    # numbers listed before one unit split first (`split_listed_values`); the purpose of an amount that opens its clause
+    # (`purposes_named`) and 收、支 before a comparison (`compared_lists`) are named with the other clause names
     spans = strip_rate_metrics(strip_actions(split_counted(split_clauses(spans, text), text), text), text)
     spans = named_rates(counted_nouns(opening_names(compared_lists(spans, text), text), text), text)
     spans = parallel_clauses(completed_items(anaphoric_subjects(purposes_named(spans, text), text), text), text)
     spans = close_brackets(trim_subjects(row_subjects(row_targets(spans, text), text)), text)
     spans = join_listed(
-        join_adjacent(join_chains(total_lines(whole_rate_names(fund_names(spans, text), text), text), text), text), text
+        join_adjacent(join_chains(total_lines(whole_names(fund_names(spans, text), text), text), text), text), text
     )
     spans = trim_subjects(drop_header_subjects(split_paired(spans, text), text))  # a joined SUBJECT has new edges
     if not in_plan_section(kind, section_path):
@@ -441,7 +450,7 @@ def named_rates(spans: Sequence[Span], text: str) -> list[Span]:
         if named is None and s.label in ("AMOUNT", "QUANTITY") and clause_start > 0 and text[clause_start - 1] in "，,；;":
             named = STATED_NAME.fullmatch(text, clause_start, s.start)
             named = named if named and not NOT_A_NAME.search(named.group("name")) else None
-        if named is None and s.label in ("AMOUNT", "QUANTITY") and CAUSE_CUE.match(text, clause_start):
+        if named is None and s.label in ("AMOUNT", "QUANTITY"):
             named = CHANGED_IN_CAUSE.fullmatch(text, clause_start, s.start)
             named = named if named and not PATTERNS["change_word"].search(named.group("name")) else None
         if s.label == "QUANTITY" and s.text.rstrip().endswith("分"):
@@ -774,7 +783,7 @@ def fund_names(spans: Sequence[Span], text: str) -> list[Span]:
     return out
 
 
-def whole_rate_names(spans: Sequence[Span], text: str) -> list[Span]:
+def whole_names(spans: Sequence[Span], text: str) -> list[Span]:
     """The spans with every SUBJECT that stops right before a 率 of its own name (`LONE_RATE`), before the measure its
     count is of or the 采购 of a kind of purchase (`MEASURE_NOUN`: "公务用车|保有量为2辆", "分散|采购 0 元"), or a fee's
     name before the 支出 of its line (`SPENDING_OF_FEE`: "“三公”经费|支出共计9.07万元", as the gold keeps 公务接待费支出),

@@ -20,6 +20,7 @@ from dataclasses import replace
 from extract.tag.spans import Span
 
 SPACED_WORDS = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
+WHITESPACE = re.compile(r"\s")
 
 
 def spaced_out(text: str) -> bool:
@@ -44,6 +45,8 @@ def _spacing(text: str, i: int) -> bool:
 
 def compact(text: str) -> tuple[str, list[int]]:
     """The text without its spacing, and for each of its characters the index it has in `text`."""
+    if not WHITESPACE.search(text):
+        return text, list(range(len(text)))  # most sentences: nothing to take out
     index = [i for i in range(len(text)) if not _spacing(text, i)]
     return "".join(text[i] for i in index), index
 
